@@ -1,0 +1,211 @@
+//! Per-customer facts: active, ladder stage, value tier, risk, contact.
+
+use serde::Serialize;
+
+use super::Params;
+use crate::model::{Customer, Dataset, Day, Stage, StatusOverride};
+
+/// Share of revenue a customer belongs to (SPEC §4 value tier).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueTier {
+    /// The customers making up the first `value_high_share` of revenue.
+    High,
+    /// Up to `value_medium_share`.
+    Medium,
+    /// The rest.
+    Low,
+}
+
+impl ValueTier {
+    /// All three, high first.
+    pub const ALL: [ValueTier; 3] = [ValueTier::High, ValueTier::Medium, ValueTier::Low];
+
+    /// Canonical key.
+    pub fn key(self) -> &'static str {
+        match self {
+            ValueTier::High => "high",
+            ValueTier::Medium => "medium",
+            ValueTier::Low => "low",
+        }
+    }
+}
+
+/// Risk of an active buyer leaving; lost buyers are `Lost`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Risk {
+    /// No warning sign.
+    Low,
+    /// One warning sign.
+    Medium,
+    /// Two or more.
+    High,
+    /// Already gone.
+    Lost,
+}
+
+impl Risk {
+    /// All four.
+    pub const ALL: [Risk; 4] = [Risk::Low, Risk::Medium, Risk::High, Risk::Lost];
+
+    /// Canonical key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Risk::Low => "low",
+            Risk::Medium => "medium",
+            Risk::High => "high",
+            Risk::Lost => "lost",
+        }
+    }
+}
+
+/// What the analytics know about one customer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CustomerFacts {
+    /// Has bought at least once.
+    pub buyer: bool,
+    /// An active buyer.
+    pub active: bool,
+    /// Loyalty-ladder stage.
+    pub stage: Stage,
+    /// Value tier (buyers only).
+    pub value: Option<ValueTier>,
+    /// Risk (buyers only).
+    pub risk: Option<Risk>,
+    /// Warning signs counted (active buyers only).
+    pub risk_points: Option<u8>,
+    /// Days from last purchase to as_of.
+    pub days_since_purchase: Option<i32>,
+    /// Days from last contact to as_of.
+    pub days_since_contact: Option<i32>,
+    /// Active buyer not contacted within max_contact_gap_days.
+    pub overdue_contact: bool,
+    /// Index into the checklist's defection categories (len = other), lost buyers with a reason.
+    pub defection: Option<u8>,
+}
+
+/// Maps a churn reason to a defection category (index into `keywords`; `keywords.len()` = other).
+pub fn classify_defection(reason: &str, keywords: &[(String, Vec<String>)]) -> u8 {
+    let r = reason.to_lowercase();
+    keywords
+        .iter()
+        .position(|(_, words)| {
+            words
+                .iter()
+                .any(|w| !w.is_empty() && r.contains(w.as_str()))
+        })
+        .unwrap_or(keywords.len()) as u8
+}
+
+fn stage_of(c: &Customer, promoter_min: f64) -> Stage {
+    if c.orders >= 1 && c.referrals.unwrap_or(0) >= 1 {
+        Stage::Advocate
+    } else if c.orders >= 2 && c.satisfaction.is_some_and(|s| s >= promoter_min) {
+        Stage::Supporter
+    } else if c.orders >= 2 {
+        Stage::Client
+    } else if c.orders == 1 {
+        Stage::Customer
+    } else {
+        Stage::Prospect
+    }
+}
+
+/// Computes every customer's facts.
+pub fn customer_facts(
+    ds: &Dataset,
+    params: &Params,
+    as_of: Day,
+    keywords: &[(String, Vec<String>)],
+) -> Vec<CustomerFacts> {
+    let active_days = params.days("active_days");
+    let gap = params.days("max_contact_gap_days");
+    let recency_limit = params.days("risk_recency_days");
+    let promoter_min = params.get("promoter_min");
+    let detractor_max = params.get("detractor_max");
+    let active_from = as_of.plus(-active_days);
+    let mut facts: Vec<CustomerFacts> = ds
+        .customers
+        .iter()
+        .map(|c| {
+            let buyer = c.orders >= 1;
+            let active = buyer
+                && match c.status {
+                    Some(StatusOverride::Active) => true,
+                    Some(StatusOverride::Churned) => false,
+                    None => c.last_purchase.is_some_and(|d| d >= active_from),
+                };
+            let days_since_purchase = c.last_purchase.map(|d| as_of.since(d));
+            let days_since_contact = c.last_contact.map(|d| as_of.since(d));
+            let contact_late = days_since_contact.is_some_and(|d| d > gap);
+            let (risk, risk_points) = if active {
+                let points = u8::from(days_since_purchase.is_some_and(|d| d > recency_limit))
+                    + u8::from(c.open_complaints.unwrap_or(0) > 0)
+                    + u8::from(contact_late)
+                    + u8::from(c.satisfaction.is_some_and(|s| s <= detractor_max));
+                let r = match points {
+                    0 => Risk::Low,
+                    1 => Risk::Medium,
+                    _ => Risk::High,
+                };
+                (Some(r), Some(points))
+            } else if buyer {
+                (Some(Risk::Lost), None)
+            } else {
+                (None, None)
+            };
+            let defection = (buyer && !active)
+                .then_some(c.churn_reason.as_deref())
+                .flatten()
+                .filter(|r| !r.trim().is_empty())
+                .map(|r| classify_defection(r, keywords));
+            CustomerFacts {
+                buyer,
+                active,
+                stage: stage_of(c, promoter_min),
+                value: None,
+                risk,
+                risk_points,
+                days_since_purchase,
+                days_since_contact,
+                overdue_contact: active && (c.last_contact.is_none() || contact_late),
+                defection,
+            }
+        })
+        .collect();
+    assign_value_tiers(
+        &ds.customers,
+        &mut facts,
+        params.get("value_high_share"),
+        params.get("value_medium_share"),
+    );
+    facts
+}
+
+/// Buyers by revenue descending (ties by id): high while the revenue share
+/// before the customer is below `high`, medium while below `medium`, else low.
+fn assign_value_tiers(customers: &[Customer], facts: &mut [CustomerFacts], high: f64, medium: f64) {
+    let mut buyers: Vec<u32> = (0..customers.len() as u32)
+        .filter(|i| facts[*i as usize].buyer)
+        .collect();
+    buyers.sort_unstable_by(|a, b| {
+        let (ca, cb) = (&customers[*a as usize], &customers[*b as usize]);
+        cb.revenue
+            .total_cmp(&ca.revenue)
+            .then_with(|| ca.id.cmp(&cb.id))
+    });
+    let total: f64 = buyers.iter().map(|i| customers[*i as usize].revenue).sum();
+    let mut before = 0.0;
+    for i in buyers {
+        let share = if total > 0.0 { before / total } else { 1.0 };
+        facts[i as usize].value = Some(if share < high {
+            ValueTier::High
+        } else if share < medium {
+            ValueTier::Medium
+        } else {
+            ValueTier::Low
+        });
+        before += customers[i as usize].revenue;
+    }
+}

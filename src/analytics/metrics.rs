@@ -1,0 +1,455 @@
+//! Portfolio metrics under SPEC §4's names: the figures in audit.json's
+//! `metrics`, in checklist rules as `metrics.*`, and on the Summary sheet.
+
+use serde::Serialize;
+use serde::ser::SerializeMap;
+
+use super::{CustomerFacts, Params, Risk, TouchpointFacts, ValueTier};
+use crate::model::{Dataset, Day, Objective, P, Stage};
+
+/// A map that keeps its keys in a meaningful order (ladder bottom to top, the 7 Ps…).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OrderedMap<T>(pub Vec<(String, T)>);
+
+impl<T: Copy + Default + std::ops::AddAssign> OrderedMap<T> {
+    fn with_keys<'a>(keys: impl IntoIterator<Item = &'a str>) -> Self {
+        OrderedMap(
+            keys.into_iter()
+                .map(|k| (k.to_string(), T::default()))
+                .collect(),
+        )
+    }
+
+    fn add(&mut self, key: &str, v: T) {
+        match self.0.iter_mut().find(|(k, _)| k == key) {
+            Some((_, x)) => *x += v,
+            None => self.0.push((key.to_string(), v)),
+        }
+    }
+
+    /// The value under `key`.
+    pub fn get(&self, key: &str) -> Option<T> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
+    }
+}
+
+impl<T: Serialize> Serialize for OrderedMap<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// Every portfolio figure. Rates are fractions 0–1; `None` is "cannot be
+/// computed from these inputs" (JSON null, n/a in rules).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Metrics {
+    /// Rows in the customer list (plus ids created from orders).
+    pub customers: u64,
+    /// Customers with orders ≥ 1.
+    pub buyers: u64,
+    /// Customers with no orders.
+    pub prospects: u64,
+    /// Active buyers.
+    pub active_customers: u64,
+    /// Buyers who are not active.
+    pub lost_customers: u64,
+    /// active buyers / buyers.
+    pub active_rate: Option<f64>,
+    /// 1 − active_rate.
+    pub churn_rate: Option<f64>,
+    /// Buyers with orders ≥ 2.
+    pub repeat_buyers: u64,
+    /// repeat_buyers / buyers.
+    pub repeat_rate: Option<f64>,
+    /// Purchases after each buyer's first: Σ (orders − 1).
+    pub repeat_purchases: u64,
+    /// Share of the previous period's buyers who bought again this period (needs Orders).
+    pub retention_rate: Option<f64>,
+    /// Buyers in the previous period (the retention_rate base).
+    pub retention_base: Option<u64>,
+    /// First purchase within the last period_days.
+    pub new_customers: Option<u64>,
+    /// Customers per loyalty-ladder stage.
+    pub ladder: OrderedMap<u64>,
+    /// Buyers per value tier.
+    pub value_tiers: OrderedMap<u64>,
+    /// Buyers in the high tier.
+    pub high_value_customers: u64,
+    /// Buyers per risk level (lost = not active).
+    pub risk: OrderedMap<u64>,
+    /// Value tier × risk counts.
+    pub value_risk: OrderedMap<OrderedMap<u64>>,
+    /// Active, high value, high risk.
+    pub high_value_at_risk: u64,
+    /// Their revenue.
+    pub high_value_at_risk_revenue: f64,
+    /// Active buyers not contacted within max_contact_gap_days (null without a last_contact column).
+    pub overdue_contact: Option<u64>,
+    /// overdue_contact / active_customers.
+    pub overdue_contact_rate: Option<f64>,
+    /// Buyers with open complaints (null without the column).
+    pub customers_with_complaints: Option<u64>,
+    /// customers_with_complaints / buyers.
+    pub complaint_rate: Option<f64>,
+    /// Customers with a satisfaction score.
+    pub satisfaction_known: u64,
+    /// Scores ≥ promoter_min.
+    pub promoters: u64,
+    /// Scores ≤ detractor_max.
+    pub detractors: u64,
+    /// Net promoter score, −100…100.
+    pub nps: Option<f64>,
+    /// Lost buyers' reasons by category.
+    pub defection_reasons: OrderedMap<u64>,
+    /// Lost buyers who gave a reason.
+    pub lost_with_reason: u64,
+    /// Share of given reasons that are competitor or indifference (the avoidable ones).
+    pub indifference_share: Option<f64>,
+    /// Total revenue.
+    pub revenue_total: f64,
+    /// revenue_total / orders.
+    pub average_order_value: Option<f64>,
+    /// Total marketing spend.
+    pub spend_total: f64,
+    /// Spend per P.
+    pub spend_by_p: OrderedMap<f64>,
+    /// Spend per ladder stage (a touchpoint's spend split evenly over its stages).
+    pub spend_by_stage: OrderedMap<f64>,
+    /// Spend per objective.
+    pub spend_by_objective: OrderedMap<f64>,
+    /// Spend with objective retention.
+    pub retention_spend: f64,
+    /// Spend with objective acquisition.
+    pub acquisition_spend: f64,
+    /// retention_spend / spend_total.
+    pub retention_spend_share: Option<f64>,
+    /// acquisition_spend / new_customers.
+    pub acquisition_cost_per_new_customer: Option<f64>,
+    /// retention_spend / active_customers.
+    pub retention_spend_per_active_customer: Option<f64>,
+    /// Touchpoints in the spend sheet.
+    pub touchpoints: u64,
+    /// Touchpoints with objective retention or both.
+    pub retention_touchpoints: u64,
+    /// Share of retention/both touchpoints that are personalised.
+    pub personalized_share: Option<f64>,
+    /// Share of touchpoints with a feedback loop.
+    pub feedback_share: Option<f64>,
+    /// Retention/both touchpoints whose cadence keeps within max_contact_gap_days.
+    pub contact_plan_touchpoints: Option<u64>,
+    /// Ladder stages at least one touchpoint serves (null without a stage column).
+    pub stages_served: Option<Vec<Stage>>,
+    /// Ladder stages no touchpoint serves.
+    pub stages_without_touchpoint: Option<Vec<Stage>>,
+}
+
+/// The names of [`Metrics`] fields, for validating `metrics.*` in rules.
+pub const METRIC_NAMES: &[&str] = &[
+    "customers",
+    "buyers",
+    "prospects",
+    "active_customers",
+    "lost_customers",
+    "active_rate",
+    "churn_rate",
+    "repeat_buyers",
+    "repeat_rate",
+    "repeat_purchases",
+    "retention_rate",
+    "retention_base",
+    "new_customers",
+    "ladder",
+    "value_tiers",
+    "high_value_customers",
+    "risk",
+    "value_risk",
+    "high_value_at_risk",
+    "high_value_at_risk_revenue",
+    "overdue_contact",
+    "overdue_contact_rate",
+    "customers_with_complaints",
+    "complaint_rate",
+    "satisfaction_known",
+    "promoters",
+    "detractors",
+    "nps",
+    "defection_reasons",
+    "lost_with_reason",
+    "indifference_share",
+    "revenue_total",
+    "average_order_value",
+    "spend_total",
+    "spend_by_p",
+    "spend_by_stage",
+    "spend_by_objective",
+    "retention_spend",
+    "acquisition_spend",
+    "retention_spend_share",
+    "acquisition_cost_per_new_customer",
+    "retention_spend_per_active_customer",
+    "touchpoints",
+    "retention_touchpoints",
+    "personalized_share",
+    "feedback_share",
+    "contact_plan_touchpoints",
+    "stages_served",
+    "stages_without_touchpoint",
+];
+
+fn ratio(a: f64, b: f64) -> Option<f64> {
+    (b != 0.0).then(|| a / b)
+}
+
+fn share(count: u64, of: u64) -> Option<f64> {
+    ratio(count as f64, of as f64)
+}
+
+impl Metrics {
+    /// Computes every metric.
+    pub fn compute(
+        ds: &Dataset,
+        facts: &[CustomerFacts],
+        _tps: &[TouchpointFacts],
+        params: &Params,
+        as_of: Day,
+        keywords: &[(String, Vec<String>)],
+        warnings: &mut Vec<String>,
+    ) -> Metrics {
+        let period = params.days("period_days");
+        let promoter_min = params.get("promoter_min");
+        let detractor_max = params.get("detractor_max");
+        let mut ladder = OrderedMap::with_keys(Stage::ALL.iter().map(|s| s.key()));
+        let mut tiers = OrderedMap::with_keys(ValueTier::ALL.iter().map(|v| v.key()));
+        let mut risk = OrderedMap::with_keys(Risk::ALL.iter().map(|r| r.key()));
+        let mut value_risk: OrderedMap<OrderedMap<u64>> = OrderedMap(
+            ValueTier::ALL
+                .iter()
+                .map(|v| {
+                    (
+                        v.key().to_string(),
+                        OrderedMap::with_keys(Risk::ALL.iter().map(|r| r.key())),
+                    )
+                })
+                .collect(),
+        );
+        let mut defection =
+            OrderedMap::with_keys(keywords.iter().map(|(k, _)| k.as_str()).chain(["other"]));
+        let (mut buyers, mut active, mut repeat, mut repeat_purchases, mut orders) =
+            (0u64, 0u64, 0u64, 0u64, 0u64);
+        let (mut hvar, mut hvar_revenue, mut overdue, mut complaints) = (0u64, 0f64, 0u64, 0u64);
+        let (mut sat_known, mut promoters, mut detractors, mut revenue, mut with_reason) =
+            (0u64, 0u64, 0u64, 0f64, 0u64);
+        let mut new_customers = 0u64;
+        let new_from = as_of.plus(-period);
+        let categories: Vec<String> = defection.0.iter().map(|(k, _)| k.clone()).collect();
+        for (c, f) in ds.customers.iter().zip(facts) {
+            ladder.add(f.stage.key(), 1);
+            revenue += c.revenue;
+            orders += u64::from(c.orders);
+            if let Some(s) = c.satisfaction {
+                sat_known += 1;
+                promoters += u64::from(s >= promoter_min);
+                detractors += u64::from(s <= detractor_max);
+            }
+            if c.first_purchase
+                .is_some_and(|d| d >= new_from && d <= as_of)
+            {
+                new_customers += 1;
+            }
+            if !f.buyer {
+                continue;
+            }
+            buyers += 1;
+            active += u64::from(f.active);
+            repeat += u64::from(c.orders >= 2);
+            repeat_purchases += u64::from(c.orders.saturating_sub(1));
+            complaints += u64::from(c.open_complaints.unwrap_or(0) > 0);
+            overdue += u64::from(f.overdue_contact);
+            if let (Some(v), Some(r)) = (f.value, f.risk) {
+                tiers.add(v.key(), 1);
+                risk.add(r.key(), 1);
+                if let Some((_, row)) = value_risk.0.iter_mut().find(|(k, _)| k == v.key()) {
+                    row.add(r.key(), 1);
+                }
+                if f.active && v == ValueTier::High && r == Risk::High {
+                    hvar += 1;
+                    hvar_revenue += c.revenue;
+                }
+            }
+            if let Some(d) = f.defection {
+                with_reason += 1;
+                defection.add(&categories[d as usize], 1);
+            }
+        }
+        let has_first = ds.customer_fields.has("first_purchase") || ds.orders.is_some();
+        let (retention_rate, retention_base) = retention(ds, as_of, period, warnings);
+
+        let spend_total: f64 = ds.touchpoints.iter().map(|t| t.spend).sum();
+        let mut by_p = OrderedMap::with_keys(P::ALL.iter().map(|p| p.key()));
+        let mut by_stage = OrderedMap::with_keys(Stage::ALL.iter().map(|s| s.key()));
+        let mut by_objective = OrderedMap::with_keys(Objective::ALL.iter().map(|o| o.key()));
+        let mut served: Vec<Stage> = Vec::new();
+        for t in &ds.touchpoints {
+            by_p.add(t.p.key(), t.spend);
+            by_objective.add(t.objective.key(), t.spend);
+            if t.stages.is_empty() {
+                by_stage.add("unassigned", t.spend);
+            }
+            for s in &t.stages {
+                by_stage.add(s.key(), t.spend / t.stages.len() as f64);
+                if !served.contains(s) {
+                    served.push(*s);
+                }
+            }
+        }
+        served.sort();
+        let has_stage = ds.spend_fields.has("stage");
+        let retention_spend = by_objective.get("retention").unwrap_or(0.0);
+        let acquisition_spend = by_objective.get("acquisition").unwrap_or(0.0);
+        let keeping: Vec<_> = ds
+            .touchpoints
+            .iter()
+            .filter(|t| t.objective != Objective::Acquisition)
+            .collect();
+        let pers_known: Vec<bool> = keeping.iter().filter_map(|t| t.personalized).collect();
+        let fb_known: Vec<bool> = ds
+            .touchpoints
+            .iter()
+            .filter_map(|t| t.feedback_loop)
+            .collect();
+        let gap = params.get("max_contact_gap_days");
+        let avoidable =
+            defection.get("competitor").unwrap_or(0) + defection.get("indifference").unwrap_or(0);
+        let new_customers = has_first.then_some(new_customers);
+        Metrics {
+            customers: ds.customers.len() as u64,
+            buyers,
+            prospects: ds.customers.len() as u64 - buyers,
+            active_customers: active,
+            lost_customers: buyers - active,
+            active_rate: share(active, buyers),
+            churn_rate: share(active, buyers).map(|a| 1.0 - a),
+            repeat_buyers: repeat,
+            repeat_rate: share(repeat, buyers),
+            repeat_purchases,
+            retention_rate,
+            retention_base,
+            new_customers,
+            ladder,
+            value_tiers: tiers,
+            high_value_customers: 0,
+            risk,
+            value_risk,
+            high_value_at_risk: hvar,
+            high_value_at_risk_revenue: hvar_revenue,
+            overdue_contact: ds.customer_fields.has("last_contact").then_some(overdue),
+            overdue_contact_rate: if ds.customer_fields.has("last_contact") {
+                share(overdue, active)
+            } else {
+                None
+            },
+            customers_with_complaints: ds
+                .customer_fields
+                .has("open_complaints")
+                .then_some(complaints),
+            complaint_rate: if ds.customer_fields.has("open_complaints") {
+                share(complaints, buyers)
+            } else {
+                None
+            },
+            satisfaction_known: sat_known,
+            promoters,
+            detractors,
+            nps: share(promoters, sat_known)
+                .zip(share(detractors, sat_known))
+                .map(|(p, d)| 100.0 * (p - d)),
+            defection_reasons: defection,
+            lost_with_reason: with_reason,
+            indifference_share: share(avoidable, with_reason),
+            revenue_total: revenue,
+            average_order_value: ratio(revenue, orders as f64),
+            spend_total,
+            spend_by_p: by_p,
+            spend_by_stage: by_stage,
+            spend_by_objective: by_objective,
+            retention_spend,
+            acquisition_spend,
+            retention_spend_share: ratio(retention_spend, spend_total),
+            acquisition_cost_per_new_customer: new_customers
+                .and_then(|n| ratio(acquisition_spend, n as f64)),
+            retention_spend_per_active_customer: ratio(retention_spend, active as f64),
+            touchpoints: ds.touchpoints.len() as u64,
+            retention_touchpoints: keeping.len() as u64,
+            personalized_share: share(
+                pers_known.iter().filter(|b| **b).count() as u64,
+                pers_known.len() as u64,
+            ),
+            feedback_share: share(
+                fb_known.iter().filter(|b| **b).count() as u64,
+                fb_known.len() as u64,
+            ),
+            contact_plan_touchpoints: ds.spend_fields.has("cadence_days").then(|| {
+                keeping
+                    .iter()
+                    .filter(|t| t.cadence_days.is_some_and(|c| c <= gap))
+                    .count() as u64
+            }),
+            stages_served: has_stage.then(|| served.clone()),
+            stages_without_touchpoint: has_stage.then(|| {
+                Stage::ALL
+                    .iter()
+                    .copied()
+                    .filter(|s| !served.contains(s))
+                    .collect()
+            }),
+        }
+        .with_high_value()
+    }
+
+    fn with_high_value(mut self) -> Metrics {
+        self.high_value_customers = self.value_tiers.get("high").unwrap_or(0);
+        self
+    }
+}
+
+/// Of buyers with an order in [as_of − 2W, as_of − W), the share with one in [as_of − W, as_of].
+fn retention(
+    ds: &Dataset,
+    as_of: Day,
+    period: i32,
+    warnings: &mut Vec<String>,
+) -> (Option<f64>, Option<u64>) {
+    let Some(orders) = &ds.orders else {
+        warnings.push(
+            "retention_rate needs an Orders sheet (one row per order); it is left empty".into(),
+        );
+        return (None, None);
+    };
+    let prev_from = as_of.plus(-2 * period);
+    let cur_from = as_of.plus(-period);
+    let mut in_prev = vec![false; ds.customers.len()];
+    let mut in_cur = vec![false; ds.customers.len()];
+    for o in orders {
+        let k = o.customer as usize;
+        if o.day >= prev_from && o.day < cur_from {
+            in_prev[k] = true;
+        } else if o.day >= cur_from && o.day <= as_of {
+            in_cur[k] = true;
+        }
+    }
+    let base = in_prev.iter().filter(|b| **b).count() as u64;
+    let kept = in_prev
+        .iter()
+        .zip(&in_cur)
+        .filter(|(p, c)| **p && **c)
+        .count() as u64;
+    if base == 0 {
+        warnings.push("retention_rate: no customer ordered in the previous period, so there is nothing to retain".into());
+        return (None, Some(0));
+    }
+    (share(kept, base), Some(base))
+}

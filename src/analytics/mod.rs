@@ -1,0 +1,101 @@
+//! Retention analytics (SPEC §4): per-customer facts, per-touchpoint reach,
+//! and the portfolio metrics that checklist rules and reports read.
+//!
+//! Every definition lives here once; the workbook, Markdown and JSON only
+//! show what [`Analysis`] holds.
+
+mod customers;
+mod metrics;
+mod params;
+mod touchpoints;
+
+pub use customers::{CustomerFacts, Risk, ValueTier, classify_defection, customer_facts};
+pub use metrics::{METRIC_NAMES, Metrics, OrderedMap};
+pub use params::Params;
+pub use touchpoints::{TouchpointFacts, touchpoint_facts};
+
+use crate::checklist::Checklist;
+use crate::error::{Error, Result};
+use crate::model::{Dataset, Day};
+
+/// Where the audit date came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AsOfSource {
+    /// `--as-of`.
+    CommandLine,
+    /// audit.yaml.
+    Config,
+    /// The latest purchase or order in the data.
+    Data,
+}
+
+/// Everything computed from one client's data.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// The audit date.
+    pub as_of: Day,
+    /// Where it came from.
+    pub as_of_source: AsOfSource,
+    /// Parameters in force.
+    pub params: Params,
+    /// One entry per customer, same order as the dataset.
+    pub customers: Vec<CustomerFacts>,
+    /// One entry per touchpoint, same order as the dataset.
+    pub touchpoints: Vec<TouchpointFacts>,
+    /// Portfolio metrics.
+    pub metrics: Metrics,
+    /// Notes about figures that could not be computed.
+    pub warnings: Vec<String>,
+}
+
+/// The latest purchase or order date in the data.
+pub fn latest_date(ds: &Dataset) -> Option<Day> {
+    let from_customers = ds.customers.iter().filter_map(|c| c.last_purchase).max();
+    let from_orders = ds
+        .orders
+        .as_ref()
+        .and_then(|o| o.iter().map(|o| o.day).max());
+    from_customers.max(from_orders)
+}
+
+/// Runs every analysis. `as_of` is the explicit date, if the user gave one.
+pub fn analyse(
+    ds: &Dataset,
+    checklist: &Checklist,
+    params: &Params,
+    as_of: Option<(Day, AsOfSource)>,
+) -> Result<Analysis> {
+    let (as_of, as_of_source) = match as_of {
+        Some(a) => a,
+        None => match latest_date(ds) {
+            Some(d) => (d, AsOfSource::Data),
+            None => {
+                return Err(Error::Usage(
+                    "the audit date cannot be inferred: no customer has a purchase date; give --as-of YYYY-MM-DD or `as_of:` in audit.yaml".into(),
+                ));
+            }
+        },
+    };
+    let facts = customer_facts(ds, params, as_of, &checklist.defection_keywords);
+    let tps = touchpoint_facts(ds, &facts);
+    let mut warnings = Vec::new();
+    let metrics = Metrics::compute(
+        ds,
+        &facts,
+        &tps,
+        params,
+        as_of,
+        &checklist.defection_keywords,
+        &mut warnings,
+    );
+    Ok(Analysis {
+        as_of,
+        as_of_source,
+        params: params.clone(),
+        customers: facts,
+        touchpoints: tps,
+        metrics,
+        warnings,
+    })
+}

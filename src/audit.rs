@@ -1,0 +1,143 @@
+//! One client's audit from folder to result: load config and checklist, read
+//! the inputs, analyse, score. Reports are rendered from the returned [`Audit`].
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::analytics::{self, Analysis, AsOfSource, Params};
+use crate::checklist::Checklist;
+use crate::error::{Error, Result};
+use crate::input::{self, Config, InputPaths};
+use crate::model::{Dataset, Day};
+use crate::score::{self, Scores};
+
+/// What the user asked for (command line, already parsed).
+#[derive(Debug, Clone, Default)]
+pub struct AuditOptions {
+    /// Where the inputs are.
+    pub paths: InputPaths,
+    /// Checklist file (default: the built-in one).
+    pub checklist: Option<PathBuf>,
+    /// Client name override.
+    pub client: Option<String>,
+    /// Period label override.
+    pub period: Option<String>,
+    /// Audit date override.
+    pub as_of: Option<Day>,
+    /// `--param KEY=VALUE` overrides.
+    pub params: BTreeMap<String, f64>,
+    /// Previous audit.json to compare with.
+    pub previous: Option<PathBuf>,
+    /// Markdown template override.
+    pub template: Option<PathBuf>,
+}
+
+/// A finished audit: everything the reports show.
+#[derive(Debug)]
+pub struct Audit {
+    /// Client name.
+    pub client: String,
+    /// Period label.
+    pub period: String,
+    /// The inputs.
+    pub dataset: Dataset,
+    /// The checklist used.
+    pub checklist: Checklist,
+    /// The analytics.
+    pub analysis: Analysis,
+    /// The scores.
+    pub scores: Scores,
+    /// The previous audit.json, when given.
+    pub previous: Option<serde_json::Value>,
+    /// The config in force.
+    pub config: Config,
+    /// All warnings (inputs, analytics, scoring).
+    pub warnings: Vec<String>,
+}
+
+/// Loads the checklist the user chose (or the built-in default).
+pub fn load_checklist(opts: &AuditOptions, cfg: &Config) -> Result<Checklist> {
+    match (&opts.checklist, &cfg.checklist) {
+        (Some(p), _) => Checklist::load(p),
+        (None, Some(p)) => Checklist::load(&cfg.dir.join(p)),
+        (None, None) => Checklist::builtin(),
+    }
+}
+
+/// Reads, validates and prepares everything short of analysing (used by `check`).
+pub fn prepare(opts: &AuditOptions) -> Result<(Config, Checklist, Dataset, Params)> {
+    let cfg = input::load_config(&opts.paths)?;
+    let checklist = load_checklist(opts, &cfg)?;
+    let params = Params::resolve(
+        &checklist.params,
+        &[
+            ("audit.yaml params", cfg.params.clone()),
+            ("--param", opts.params.clone()),
+        ],
+    )?;
+    let dataset = input::load_dataset(&opts.paths, &cfg)?;
+    checklist.check_against(&dataset.spend_extras)?;
+    Ok((cfg, checklist, dataset, params))
+}
+
+/// Runs the audit.
+pub fn run(opts: &AuditOptions) -> Result<Audit> {
+    let (cfg, checklist, dataset, params) = prepare(opts)?;
+    let as_of = match (
+        opts.as_of,
+        cfg.as_of.as_deref().and_then(input::config::parse_iso),
+    ) {
+        (Some(d), _) => Some((d, AsOfSource::CommandLine)),
+        (None, Some(d)) => Some((d, AsOfSource::Config)),
+        _ => None,
+    };
+    let analysis = analytics::analyse(&dataset, &checklist, &params, as_of)?;
+    let scores = score::score(&dataset, &analysis, &checklist, &cfg.waivers)?;
+    let previous = match &opts.previous {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+            let v: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| Error::Usage(format!("{}: not an audit.json ({e})", p.display())))?;
+            if v.get("schema").and_then(|s| s.as_str()) != Some(crate::report::json::SCHEMA) {
+                return Err(Error::Usage(format!(
+                    "{}: not a mixaudit audit.json (schema {})",
+                    p.display(),
+                    crate::report::json::SCHEMA
+                )));
+            }
+            Some(v)
+        }
+        None => None,
+    };
+    let mut warnings = dataset.warnings.clone();
+    warnings.extend(analysis.warnings.iter().cloned());
+    warnings.extend(scores.warnings.iter().cloned());
+    let dir_name = opts
+        .paths
+        .dir
+        .as_ref()
+        .and_then(|d| d.canonicalize().ok().or_else(|| Some(d.clone())))
+        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().to_string()));
+    let client = opts
+        .client
+        .clone()
+        .or_else(|| cfg.client.clone())
+        .or(dir_name)
+        .unwrap_or_else(|| "Client".into());
+    let period = opts
+        .period
+        .clone()
+        .or_else(|| cfg.period.clone())
+        .unwrap_or_else(|| format!("to {}", analysis.as_of));
+    Ok(Audit {
+        client,
+        period,
+        dataset,
+        checklist,
+        analysis,
+        scores,
+        previous,
+        config: cfg,
+        warnings,
+    })
+}

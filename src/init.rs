@@ -1,0 +1,210 @@
+//! `mixaudit init`: fill-in input templates for a client, so a consultant can
+//! send them out and get back spreadsheets mixaudit reads without mapping.
+
+use std::path::{Path, PathBuf};
+
+use rust_xlsxwriter::{DataValidation, Workbook, Worksheet, XlsxError};
+
+use crate::checklist::DEFAULT_CHECKLIST;
+use crate::error::{Error, Location, Problem, Result};
+use crate::input::fields::{CUSTOMER_FIELDS, Field, Need, SPEND_FIELDS};
+use crate::model::{Objective, P, Stage};
+use crate::report::workbook::Styles;
+
+const AUDIT_YAML: &str = r#"# mixaudit settings for this client. Every key is optional; delete what you do not need.
+client: "Client name"
+period: "2026 Q2"
+# as_of: "2026-06-30"          # audit date; default: the latest purchase in the data
+# customers: customers.xlsx     # file names, when not customers.* / spend.*
+# spend: spend.xlsx
+# sheets: { customers: Customers, spend: Spend, orders: Orders }
+# decimal: ","                  # "," for 1.234,50 or "." for 1,234.50 (when the data cannot tell)
+# dates: day-first              # day-first (31/12/2026) or month-first (12/31/2026)
+# columns:                      # canonical field -> the header the client used
+#   customer_id: "Kundenr. (intern)"
+#   last_purchase: "Seneste handel"
+# params: { active_days: 180 }  # checklist parameter overrides
+# waivers:                      # items that do not apply, with the reason
+#   - item: PHY-02
+#     touchpoint: Store design   # omit to waive for the whole client
+#     reason: "Client sells online only"
+#     expires: "2026-12-31"
+"#;
+
+fn sample(field: &str) -> &'static str {
+    match field {
+        "customer_id" => "C0001",
+        "name" => "Example Customer",
+        "segment" => "B2C North",
+        "first_purchase" => "2025-02-14",
+        "last_purchase" => "2026-05-30",
+        "orders" => "4",
+        "revenue" => "1240.50",
+        "last_contact" => "2026-06-02",
+        "open_complaints" => "0",
+        "satisfaction" => "9",
+        "referrals" => "1",
+        "status" => "active",
+        "churn_reason" => "",
+        "touchpoints" => "Loyalty newsletter; Webshop",
+        "touchpoint" => "Loyalty newsletter",
+        "p" => "promotion",
+        "spend" => "12000",
+        "objective" => "retention",
+        "stage" => "customer; client",
+        "channel" => "email",
+        "owner" => "marketing",
+        "cadence_days" => "30",
+        "personalized" => "yes",
+        "feedback_loop" => "no",
+        "reach" => "5400",
+        "responses" => "610",
+        _ => "",
+    }
+}
+
+fn template(
+    path: &Path,
+    sheet: &str,
+    fields: &[Field],
+    validations: &[(&str, Vec<String>)],
+    st: &Styles,
+) -> std::result::Result<(), XlsxError> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet)?;
+    for (c, f) in fields.iter().enumerate() {
+        let c = c as u16;
+        ws.write_string_with_format(0, c, f.name, &st.header)?;
+        let s = sample(f.name);
+        match f.kind {
+            crate::input::fields::Kind::Date if !s.is_empty() => {
+                let d = crate::input::config::parse_iso(s)
+                    .map(|d| d.serial())
+                    .unwrap_or(0.0);
+                ws.write_number_with_format(1, c, d, &st.date)?;
+            }
+            crate::input::fields::Kind::Count
+            | crate::input::fields::Kind::Money
+            | crate::input::fields::Kind::Number
+                if !s.is_empty() =>
+            {
+                ws.write_number(1, c, s.parse().unwrap_or(0.0))?;
+            }
+            _ => {
+                ws.write_string(1, c, s)?;
+            }
+        }
+        ws.set_column_width(c, (f.name.len() as f64 + 4.0).max(14.0))?;
+        if let Some((_, list)) = validations.iter().find(|(n, _)| *n == f.name) {
+            let dv = DataValidation::new()
+                .allow_list_strings(&list.iter().map(String::as_str).collect::<Vec<_>>())?
+                .set_error_title(format!("{} value", f.name))?
+                .set_error_message(format!("Choose one of: {}", list.join(", ")))?;
+            ws.add_data_validation(1, c, 5000, c, &dv)?;
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    instructions(wb.add_worksheet(), fields, st)?;
+    wb.save(path)?;
+    Ok(())
+}
+
+fn instructions(
+    ws: &mut Worksheet,
+    fields: &[Field],
+    st: &Styles,
+) -> std::result::Result<(), XlsxError> {
+    ws.set_name("Instructions")?;
+    ws.write_string_with_format(0, 0, "How to fill in this sheet", &st.title)?;
+    ws.write_string(1, 0, "One row per record below the header. Keep the header names (or map your own in audit.yaml). Row 2 is an example: replace it.")?;
+    for (c, h) in ["Column", "Required", "What to enter"].iter().enumerate() {
+        ws.write_string_with_format(3, c as u16, *h, &st.header)?;
+    }
+    for (i, f) in fields.iter().enumerate() {
+        let r = 4 + i as u32;
+        ws.write_string_with_format(r, 0, f.name, &st.bold)?;
+        ws.write_string(
+            r,
+            1,
+            match f.need {
+                Need::Required => "yes",
+                Need::UnlessOrders => "yes, unless an Orders sheet is added",
+                Need::Optional => "no",
+            },
+        )?;
+        ws.write_string_with_format(r, 2, f.help, &st.wrap)?;
+    }
+    ws.set_column_width(0, 18)?;
+    ws.set_column_width(1, 22)?;
+    ws.set_column_width(2, 80)?;
+    Ok(())
+}
+
+/// Writes customers.xlsx, spend.xlsx, audit.yaml and a copy of the checklist into `dir`.
+pub fn write_templates(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let files = [
+        "customers.xlsx",
+        "spend.xlsx",
+        "audit.yaml",
+        "checklist.yaml",
+    ]
+    .map(|f| dir.join(f));
+    if !force {
+        for f in &files {
+            if f.exists() {
+                return Err(Error::problem(Problem::new(
+                    Location::file(f),
+                    "already exists",
+                    "an empty folder, or --force to overwrite",
+                )));
+            }
+        }
+    }
+    let st = Styles::new();
+    fn err(p: &Path) -> impl Fn(XlsxError) -> Error + '_ {
+        move |e| Error::Output {
+            path: p.display().to_string(),
+            message: e.to_string(),
+        }
+    }
+    template(
+        &files[0],
+        "Customers",
+        CUSTOMER_FIELDS,
+        &[(
+            "status",
+            vec![
+                "active".into(),
+                "churned".into(),
+                "lost".into(),
+                "inactive".into(),
+                "closed".into(),
+            ],
+        )],
+        &st,
+    )
+    .map_err(err(&files[0]))?;
+    let validations = vec![
+        ("p", P::ALL.iter().map(|p| p.key().to_string()).collect()),
+        (
+            "objective",
+            Objective::ALL.iter().map(|o| o.key().to_string()).collect(),
+        ),
+        (
+            "stage",
+            Stage::ALL.iter().map(|s| s.key().to_string()).collect(),
+        ),
+        ("personalized", vec!["yes".into(), "no".into()]),
+        ("feedback_loop", vec!["yes".into(), "no".into()]),
+    ];
+    template(&files[1], "Spend", SPEND_FIELDS, &validations, &st).map_err(err(&files[1]))?;
+    std::fs::write(
+        &files[2],
+        AUDIT_YAML.replace("# params:", "checklist: checklist.yaml\n# params:"),
+    )
+    .map_err(|e| Error::io(&files[2], e))?;
+    std::fs::write(&files[3], DEFAULT_CHECKLIST).map_err(|e| Error::io(&files[3], e))?;
+    Ok(files.to_vec())
+}

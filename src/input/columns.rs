@@ -1,0 +1,437 @@
+//! Reading one typed column of a table, with the column's conventions
+//! (decimal comma or point, day-first or month-first) settled from the whole
+//! column rather than guessed per cell.
+//!
+//! A value that is ambiguous on its own (`1,234`, `03/04/2026`) is read the
+//! likelier way and remembered; once the column has been read, [`Column::settle_numbers`]
+//! and [`Column::settle_dates`] re-read the remembered values with what the
+//! rest of the column proved, or the audit.yaml hint, or report the ambiguity.
+
+use super::fields::{Field, Kind};
+use super::table::{Cell, CellKind};
+use super::value::{
+    DateOrder, NumberStyle, date_from_serial, parse_bool, parse_date, parse_number,
+};
+use crate::error::{Location, Problem, Problems, column_letters};
+use crate::model::Day;
+
+/// Format hints from audit.yaml.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Hints {
+    /// Decimal separator for ambiguous numbers.
+    pub decimal: Option<NumberStyle>,
+    /// Day/month order for ambiguous dates.
+    pub dates: Option<DateOrder>,
+}
+
+/// A value remembered because it was ambiguous when read.
+#[derive(Debug, Clone)]
+struct Pending {
+    record: u32,
+    row: u32,
+    text: Box<str>,
+}
+
+/// One column being read.
+#[derive(Debug)]
+pub struct Column {
+    /// The canonical field.
+    pub field: Field,
+    /// Zero-based column in the sheet.
+    pub col: u32,
+    loc: Location,
+    style: Option<NumberStyle>,
+    style_proven_at: Option<u32>,
+    order: Option<DateOrder>,
+    order_proven_at: Option<u32>,
+    hint: Hints,
+    pending: Vec<Pending>,
+    /// Error values (#N/A…) seen in an optional column, read as empty.
+    pub error_values: usize,
+}
+
+/// A field's value as read from a cell.
+pub enum Read<T> {
+    /// The cell is empty.
+    Missing,
+    /// A value.
+    Value(T),
+    /// The cell is wrong (a problem was recorded).
+    Bad,
+}
+
+impl<T> Read<T> {
+    /// The value, if any.
+    pub fn ok(self) -> Option<T> {
+        match self {
+            Read::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl Column {
+    /// Starts reading `field` from column `col`; `loc` names the sheet.
+    pub fn new(field: Field, col: u32, loc: Location, hint: Hints) -> Column {
+        Column {
+            field,
+            col,
+            loc,
+            style: hint.decimal,
+            style_proven_at: None,
+            order: hint.dates,
+            order_proven_at: None,
+            hint,
+            pending: Vec::new(),
+            error_values: 0,
+        }
+    }
+
+    /// The location of this column's cell on `row`.
+    pub fn at(&self, row: u32) -> Location {
+        self.loc.clone().at(row, self.col)
+    }
+
+    fn bad(&self, problems: &mut Problems, row: u32, cell: &Cell, expected: &str) {
+        let what = match self.field.kind {
+            Kind::Date => "a date",
+            Kind::Count => "a whole number",
+            Kind::Money => "an amount of money",
+            Kind::Number => "a number",
+            Kind::Bool => "yes or no",
+            Kind::Text => "text",
+        };
+        problems.push(Problem::new(
+            self.loc.clone().at(row, self.col),
+            format!(
+                "{} is not {what} (column `{}`)",
+                cell.show(),
+                self.field.name
+            ),
+            expected,
+        ));
+    }
+
+    fn error_cell(
+        &mut self,
+        problems: &mut Problems,
+        row: u32,
+        cell: &Cell,
+        required: bool,
+    ) -> bool {
+        if cell.kind == CellKind::Error {
+            if required {
+                self.bad(problems, row, cell, "a value, not a formula error");
+            } else {
+                self.error_values += 1;
+            }
+            return true;
+        }
+        false
+    }
+
+    /// Reads text.
+    pub fn text<'c>(
+        &mut self,
+        cell: &'c Cell,
+        problems: &mut Problems,
+        row: u32,
+        required: bool,
+    ) -> Read<std::borrow::Cow<'c, str>> {
+        if cell.is_blank() || self.error_cell(problems, row, cell, required) {
+            return Read::Missing;
+        }
+        match cell.kind {
+            CellKind::Text => Read::Value(std::borrow::Cow::Borrowed(cell.text.trim())),
+            CellKind::Number => Read::Value(std::borrow::Cow::Owned(format_number(cell.num))),
+            CellKind::Date => Read::Value(std::borrow::Cow::Owned(
+                date_from_serial(cell.num)
+                    .map(|d| d.iso())
+                    .unwrap_or_default(),
+            )),
+            CellKind::Bool => Read::Value(std::borrow::Cow::Borrowed(if cell.num != 0.0 {
+                "TRUE"
+            } else {
+                "FALSE"
+            })),
+            _ => Read::Missing,
+        }
+    }
+
+    /// Reads a number (money, count or plain), remembering ambiguous text for later.
+    pub fn number(
+        &mut self,
+        cell: &Cell,
+        problems: &mut Problems,
+        row: u32,
+        record: u32,
+        required: bool,
+    ) -> Read<f64> {
+        if cell.is_blank() || self.error_cell(problems, row, cell, required) {
+            return Read::Missing;
+        }
+        let value = match cell.kind {
+            CellKind::Number | CellKind::Bool => cell.num,
+            CellKind::Text => match parse_number(&cell.text, self.style) {
+                None => {
+                    self.bad(
+                        problems,
+                        row,
+                        cell,
+                        "a number such as 1234.50, 1.234,50 kr. or $1,234.50",
+                    );
+                    return Read::Bad;
+                }
+                Some(p) => {
+                    if let Some(proved) = p.proves {
+                        match (self.style, self.style_proven_at) {
+                            (Some(s), Some(at)) if s != proved => {
+                                problems.push(Problem::new(
+                                    self.loc.clone().at(row, self.col),
+                                    format!(
+                                        "{} uses a decimal {} but row {} of column `{}` used a decimal {}",
+                                        cell.show(),
+                                        sep_name(proved),
+                                        at + 1,
+                                        self.field.name,
+                                        sep_name(s)
+                                    ),
+                                    "one decimal separator throughout a column",
+                                ));
+                                return Read::Bad;
+                            }
+                            (_, None) => {
+                                self.style = Some(proved);
+                                self.style_proven_at = Some(row);
+                            }
+                            _ => {}
+                        }
+                    }
+                    if p.ambiguous {
+                        self.pending.push(Pending {
+                            record,
+                            row,
+                            text: cell.text.as_str().into(),
+                        });
+                    }
+                    p.value
+                }
+            },
+            CellKind::Date => {
+                self.bad(problems, row, cell, "a number, not a date");
+                return Read::Bad;
+            }
+            _ => return Read::Missing,
+        };
+        self.check_range(value, cell, problems, row)
+    }
+
+    fn check_range(&self, value: f64, cell: &Cell, problems: &mut Problems, row: u32) -> Read<f64> {
+        let (ok, expected) = match self.field.kind {
+            Kind::Count => (value >= 0.0 && value.fract() == 0.0, "a whole number ≥ 0"),
+            Kind::Money => (value >= 0.0, "an amount ≥ 0"),
+            _ => (true, ""),
+        };
+        let ok = ok && (self.field.name != "satisfaction" || (0.0..=10.0).contains(&value));
+        if !ok {
+            let expected = if self.field.name == "satisfaction" {
+                "a score from 0 to 10"
+            } else {
+                expected
+            };
+            problems.push(Problem::new(
+                self.loc.clone().at(row, self.col),
+                format!("{} is out of range for `{}`", cell.show(), self.field.name),
+                expected,
+            ));
+            return Read::Bad;
+        }
+        Read::Value(value)
+    }
+
+    /// Reads a date, remembering ambiguous text for later.
+    pub fn date(
+        &mut self,
+        cell: &Cell,
+        problems: &mut Problems,
+        row: u32,
+        record: u32,
+        required: bool,
+    ) -> Read<Day> {
+        if cell.is_blank() || self.error_cell(problems, row, cell, required) {
+            return Read::Missing;
+        }
+        let expected = "a date such as 2026-03-31, 31.03.2026 or 31/03/2026";
+        match cell.kind {
+            CellKind::Date | CellKind::Number => {
+                match date_from_serial(cell.num).filter(|_| cell.num >= 1.0) {
+                    Some(d) => Read::Value(d),
+                    None => {
+                        self.bad(problems, row, cell, expected);
+                        Read::Bad
+                    }
+                }
+            }
+            CellKind::Text => {
+                let text = cell.text.trim();
+                if let Ok(serial) = text.parse::<f64>()
+                    && (10_000.0..=MAX_SERIAL_TEXT).contains(&serial)
+                {
+                    return Read::Value(Day(serial as i32));
+                }
+                match parse_date(text, self.order) {
+                    None => {
+                        self.bad(problems, row, cell, expected);
+                        Read::Bad
+                    }
+                    Some(p) => {
+                        if let Some(proved) = p.proves.filter(|_| !text.contains('.')) {
+                            match (self.order, self.order_proven_at) {
+                                (Some(o), Some(at)) if o != proved => {
+                                    problems.push(Problem::new(
+                                        self.loc.clone().at(row, self.col),
+                                        format!(
+                                            "{} is {} but row {} of column `{}` was {}",
+                                            cell.show(),
+                                            order_name(proved),
+                                            at + 1,
+                                            self.field.name,
+                                            order_name(o)
+                                        ),
+                                        "one date order throughout a column",
+                                    ));
+                                    return Read::Bad;
+                                }
+                                (_, None) => {
+                                    self.order = Some(proved);
+                                    self.order_proven_at = Some(row);
+                                }
+                                _ => {}
+                            }
+                        }
+                        if p.ambiguous {
+                            self.pending.push(Pending {
+                                record,
+                                row,
+                                text: text.into(),
+                            });
+                        }
+                        Read::Value(p.day)
+                    }
+                }
+            }
+            CellKind::Bool => {
+                self.bad(problems, row, cell, expected);
+                Read::Bad
+            }
+            _ => Read::Missing,
+        }
+    }
+
+    /// Reads yes/no.
+    pub fn boolean(&mut self, cell: &Cell, problems: &mut Problems, row: u32) -> Read<bool> {
+        if cell.is_blank() || self.error_cell(problems, row, cell, false) {
+            return Read::Missing;
+        }
+        let v = match cell.kind {
+            CellKind::Bool | CellKind::Number if cell.num == 0.0 || cell.num == 1.0 => {
+                Some(cell.num == 1.0)
+            }
+            CellKind::Text => parse_bool(&cell.text),
+            _ => None,
+        };
+        match v {
+            Some(b) => Read::Value(b),
+            None => {
+                self.bad(
+                    problems,
+                    row,
+                    cell,
+                    "yes/no (also y/n, true/false, 1/0, x, ✓, ja/nej)",
+                );
+                Read::Bad
+            }
+        }
+    }
+
+    /// Re-reads ambiguous numbers with what the column proved (or the hint);
+    /// with neither, keeps the thousands reading and returns a warning.
+    pub fn settle_numbers(&mut self, mut patch: impl FnMut(u32, f64)) -> Option<String> {
+        if self.pending.is_empty() {
+            return None;
+        }
+        let style = self.style.or(self.hint.decimal);
+        let pending = std::mem::take(&mut self.pending);
+        match style {
+            Some(s) => {
+                for p in &pending {
+                    if let Some(v) = parse_number(&p.text, Some(s)) {
+                        patch(p.record, v.value);
+                    }
+                }
+                None
+            }
+            None => Some(format!(
+                "{} › column {} (`{}`): {} value(s) such as \"{}\" could use a decimal comma or a thousands separator; read as thousands (set `decimal: \",\"` in audit.yaml if they are decimals)",
+                self.loc,
+                column_letters(self.col),
+                self.field.name,
+                pending.len(),
+                pending[0].text
+            )),
+        }
+    }
+
+    /// Re-reads ambiguous dates with what the column proved (or the hint);
+    /// with neither, reports the first ambiguous date as a problem.
+    pub fn settle_dates(&mut self, problems: &mut Problems, mut patch: impl FnMut(u32, Day)) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let pending = std::mem::take(&mut self.pending);
+        match self.order.or(self.hint.dates) {
+            Some(o) => {
+                for p in &pending {
+                    if let Some(d) = parse_date(&p.text, Some(o)) {
+                        patch(p.record, d.day);
+                    }
+                }
+            }
+            None => problems.push(Problem::new(
+                self.loc.clone().at(pending[0].row, self.col),
+                format!(
+                    "\"{}\" could be day-first or month-first, and no date in column `{}` settles it ({} such dates)",
+                    pending[0].text,
+                    self.field.name,
+                    pending.len()
+                ),
+                "`dates: day-first` or `dates: month-first` in audit.yaml, or ISO dates (2026-03-04)",
+            )),
+        }
+    }
+}
+
+const MAX_SERIAL_TEXT: f64 = 2_958_465.0;
+
+fn sep_name(s: NumberStyle) -> &'static str {
+    match s {
+        NumberStyle::PointDecimal => "point",
+        NumberStyle::CommaDecimal => "comma",
+    }
+}
+
+fn order_name(o: DateOrder) -> &'static str {
+    match o {
+        DateOrder::DayFirst => "day-first",
+        DateOrder::MonthFirst => "month-first",
+    }
+}
+
+/// A number as text without a spurious `.0` (ids typed as numbers).
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}

@@ -1,0 +1,239 @@
+//! `audit.yaml`: the per-client settings a consultant keeps next to the inputs.
+//!
+//! Strict on purpose: an unknown key is an error with its line, so a typo like
+//! `colums:` cannot silently leave a mapping out.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::columns::Hints;
+use super::value::{DateOrder, NumberStyle, parse_date};
+use crate::error::{Error, Location, Problem, Problems, Result};
+use crate::model::Day;
+
+/// Largest YAML file accepted (config or checklist); larger is refused before parsing.
+pub const MAX_YAML_BYTES: u64 = 2 * 1024 * 1024;
+
+/// Sheet names per table.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SheetNames {
+    /// Customers sheet.
+    pub customers: Option<String>,
+    /// Spend sheet.
+    pub spend: Option<String>,
+    /// Orders sheet.
+    pub orders: Option<String>,
+    /// Interactions sheet.
+    pub interactions: Option<String>,
+}
+
+/// A waiver: an item that does not apply to this client (or one touchpoint).
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    /// Checklist item id.
+    pub item: String,
+    /// Touchpoint name; absent means the whole client.
+    #[serde(default)]
+    pub touchpoint: Option<String>,
+    /// Why (mandatory: a waiver nobody can explain is a finding hidden).
+    #[serde(default)]
+    pub reason: String,
+    /// Last day the waiver holds (ISO date).
+    #[serde(default)]
+    pub expires: Option<String>,
+}
+
+/// The parsed audit.yaml.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Client name for the reports.
+    pub client: Option<String>,
+    /// Period label.
+    pub period: Option<String>,
+    /// Audit date (ISO).
+    pub as_of: Option<String>,
+    /// Customers file name.
+    pub customers: Option<String>,
+    /// Spend file name.
+    pub spend: Option<String>,
+    /// Orders file name (when not a sheet of the customers file).
+    pub orders: Option<String>,
+    /// Interactions file name.
+    pub interactions: Option<String>,
+    /// Checklist file.
+    pub checklist: Option<String>,
+    /// Sheet names.
+    #[serde(default)]
+    pub sheets: SheetNames,
+    /// Decimal separator hint: "," or ".".
+    pub decimal: Option<String>,
+    /// Date order hint: day-first or month-first.
+    pub dates: Option<String>,
+    /// Canonical field → header text.
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+    /// Checklist parameter overrides.
+    #[serde(default)]
+    pub params: BTreeMap<String, f64>,
+    /// Waived items.
+    #[serde(default)]
+    pub waivers: Vec<Waiver>,
+    /// Where the file was (inputs named in it are relative to this folder).
+    #[serde(skip)]
+    pub dir: PathBuf,
+    /// The file, for messages.
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
+}
+
+/// Reads a YAML file with a size cap (defence against huge or hostile files).
+pub fn read_yaml_text(path: &Path) -> Result<String> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.len() > MAX_YAML_BYTES {
+        return Err(Error::problem(Problem::new(
+            Location::file(path),
+            format!("is {} bytes", meta.len()),
+            format!("a YAML file under {MAX_YAML_BYTES} bytes"),
+        )));
+    }
+    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
+}
+
+/// Turns a serde_yaml error into a problem at its line.
+pub fn yaml_problem(path: &Path, e: &serde_yaml::Error) -> Problem {
+    let line = e.location().map(|l| l.line());
+    let msg = e.to_string();
+    // serde_yaml appends " at line X column Y"; the location already says it.
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    Problem::new(Location::file(path).at_line(line), msg, "")
+}
+
+impl Config {
+    /// Loads and validates audit.yaml.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = read_yaml_text(path)?;
+        let mut cfg: Config = if text.trim().is_empty() {
+            Config::default()
+        } else {
+            serde_yaml::from_str(&text).map_err(|e| Error::problem(yaml_problem(path, &e)))?
+        };
+        cfg.dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        cfg.path = Some(path.to_path_buf());
+        let mut problems = Problems::default();
+        let line_of = |needle: &str| {
+            text.lines()
+                .position(|l| l.trim_start().starts_with(needle))
+                .map(|i| i + 1)
+        };
+        let loc = |key: &str| Location::file(path).at_line(line_of(key));
+        if let Some(d) = &cfg.decimal
+            && !matches!(d.trim(), "," | ".")
+        {
+            problems.push(Problem::new(
+                loc("decimal:"),
+                format!("decimal is \"{d}\""),
+                "\",\" or \".\"",
+            ));
+        }
+        if let Some(d) = &cfg.dates
+            && parse_order(d).is_none()
+        {
+            problems.push(Problem::new(
+                loc("dates:"),
+                format!("dates is \"{d}\""),
+                "day-first or month-first",
+            ));
+        }
+        if let Some(a) = &cfg.as_of
+            && parse_iso(a).is_none()
+        {
+            problems.push(Problem::new(
+                loc("as_of:"),
+                format!("as_of \"{a}\" is not a date"),
+                "an ISO date such as 2026-06-30",
+            ));
+        }
+        let known: Vec<&str> = super::fields::CUSTOMER_FIELDS
+            .iter()
+            .chain(super::fields::SPEND_FIELDS)
+            .chain(super::fields::ORDER_FIELDS)
+            .chain(super::fields::INTERACTION_FIELDS)
+            .map(|f| f.name)
+            .collect();
+        for field in cfg.columns.keys() {
+            if !known.contains(&field.as_str()) {
+                let nearest = known
+                    .iter()
+                    .max_by(|a, b| {
+                        strsim::jaro_winkler(a, field).total_cmp(&strsim::jaro_winkler(b, field))
+                    })
+                    .copied()
+                    .unwrap_or_default();
+                problems.push(Problem::new(
+                    loc(&format!("{field}:")),
+                    format!("columns names an unknown field `{field}` (did you mean `{nearest}`?)"),
+                    format!("one of {}", known.join(", ")),
+                ));
+            }
+        }
+        for w in &cfg.waivers {
+            let l = Location::file(path)
+                .at_line(line_of(&format!("- item: {}", w.item)).or(line_of("waivers:")));
+            if w.reason.trim().is_empty() {
+                problems.push(Problem::new(
+                    l.clone().item(&w.item),
+                    "the waiver has no reason",
+                    "`reason:` saying why the item does not apply",
+                ));
+            }
+            if let Some(e) = &w.expires
+                && parse_iso(e).is_none()
+            {
+                problems.push(Problem::new(
+                    l.item(&w.item),
+                    format!("expires \"{e}\" is not a date"),
+                    "an ISO date such as 2026-06-30",
+                ));
+            }
+        }
+        problems.into_result()?;
+        Ok(cfg)
+    }
+
+    /// The format hints.
+    pub fn hints(&self) -> Hints {
+        Hints {
+            decimal: self.decimal.as_deref().map(|d| {
+                if d.trim() == "," {
+                    NumberStyle::CommaDecimal
+                } else {
+                    NumberStyle::PointDecimal
+                }
+            }),
+            dates: self.dates.as_deref().and_then(parse_order),
+        }
+    }
+
+    /// The user's header text for a canonical field.
+    pub fn column(&self, field: &str) -> Option<String> {
+        self.columns.get(field).cloned()
+    }
+}
+
+fn parse_order(s: &str) -> Option<DateOrder> {
+    match s.trim().to_lowercase().replace(['_', ' '], "-").as_str() {
+        "day-first" | "dmy" | "dd/mm/yyyy" => Some(DateOrder::DayFirst),
+        "month-first" | "mdy" | "mm/dd/yyyy" => Some(DateOrder::MonthFirst),
+        _ => None,
+    }
+}
+
+/// Parses an unambiguous date given on the command line or in YAML.
+pub fn parse_iso(s: &str) -> Option<Day> {
+    parse_date(s, None).filter(|p| !p.ambiguous).map(|p| p.day)
+}

@@ -1,0 +1,331 @@
+//! The Customers sheet → [`Customer`] records.
+
+use super::columns::{Column, Hints, Read};
+use super::fields::{CUSTOMER_FIELDS, Field, Mapping, Need};
+use super::table::{Cell, CellKind, Row, TableInfo, Workbook, read_table};
+use super::value::split_list;
+use crate::error::{Location, Problem, Problems};
+use crate::model::{Customer, Day, Extra, Present, StatusOverride};
+
+/// Customers read from a sheet, with touchpoint names still as names.
+pub struct CustomerTable {
+    /// The customers, in sheet order.
+    pub customers: Vec<Customer>,
+    /// Interned touchpoint names referenced by `Customer::reached_by`.
+    pub touch_names: Vec<String>,
+    /// Whether the sheet had a touchpoints column.
+    pub has_touchpoints: bool,
+    /// Optional canonical fields present.
+    pub present: Present,
+    /// Extra columns' snake_case names.
+    pub extras: Vec<String>,
+    /// What the reader saw.
+    pub info: TableInfo,
+    /// Non-fatal notes.
+    pub warnings: Vec<String>,
+}
+
+/// Reads customers; `with_orders` relaxes the fields an Orders sheet supplies.
+pub fn read_customers(
+    book: &mut Workbook,
+    sheet: &str,
+    hints: Hints,
+    mapped: &dyn Fn(&str) -> Option<String>,
+    with_orders: bool,
+    problems: &mut Problems,
+) -> Option<CustomerTable> {
+    let loc = book.location(sheet);
+    let mut customers: Vec<Customer> = Vec::new();
+    let mut state: Option<State> = None;
+    let mut local = Problems::default();
+    let result = read_table(book, sheet, CUSTOMER_FIELDS, mapped, &mut |mapping, row| {
+        let st = state.get_or_insert_with(|| State::new(mapping, &loc, hints));
+        if let Some(c) = st.read(row, customers.len() as u32, &mut local) {
+            customers.push(c);
+        }
+    });
+    let info = match result {
+        Ok(info) => info,
+        Err(p) => {
+            problems.push(p);
+            return None;
+        }
+    };
+    for (k, field) in CUSTOMER_FIELDS.iter().enumerate() {
+        let needed =
+            field.need == Need::Required || (field.need == Need::UnlessOrders && !with_orders);
+        if needed && info.mapping.columns[k].is_none() {
+            let why = if field.need == Need::UnlessOrders {
+                " (needed unless an Orders sheet is given)"
+            } else {
+                ""
+            };
+            local.push(super::fields::missing_column(
+                loc.clone().at_row(info.mapping.header_row),
+                field,
+                &info.headers,
+                why,
+            ));
+        }
+    }
+    let mut st = state.unwrap_or_else(|| State::new(&info.mapping, &loc, hints));
+    let mut warnings = st.settle(&mut customers, &mut local);
+    if customers.is_empty() && local.is_empty() {
+        local.push(Problem::new(
+            loc.clone(),
+            "has a header row but no customers",
+            "one row per customer below the header",
+        ));
+    }
+    check_duplicates(&customers, &loc, &mut local);
+    let missing_dates = customers
+        .iter()
+        .filter(|c| c.orders > 0 && c.last_purchase.is_none())
+        .count();
+    if missing_dates > 0 && !with_orders {
+        warnings.push(format!(
+            "{loc}: {missing_dates} customer(s) with orders have no last_purchase date and count as inactive"
+        ));
+    }
+    let failed = !local.is_empty();
+    problems.extend(local);
+    if failed {
+        return None;
+    }
+    let present = Present(
+        CUSTOMER_FIELDS
+            .iter()
+            .zip(&info.mapping.columns)
+            .filter(|(_, c)| c.is_some())
+            .map(|(f, _)| f.name)
+            .collect(),
+    );
+    Some(CustomerTable {
+        customers,
+        touch_names: st.touch_names,
+        has_touchpoints: present.has("touchpoints"),
+        present,
+        extras: info
+            .mapping
+            .extras
+            .iter()
+            .map(|(_, n, _)| n.clone())
+            .collect(),
+        info,
+        warnings,
+    })
+}
+
+fn check_duplicates(customers: &[Customer], loc: &Location, problems: &mut Problems) {
+    let mut order: Vec<u32> = (0..customers.len() as u32).collect();
+    order.sort_unstable_by(|a, b| customers[*a as usize].id.cmp(&customers[*b as usize].id));
+    for pair in order.windows(2) {
+        let (a, b) = (&customers[pair[0] as usize], &customers[pair[1] as usize]);
+        if a.id == b.id {
+            let (first, second) = if a.source_row < b.source_row {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            problems.push(Problem::new(
+                loc.clone().at_row(second.source_row),
+                format!(
+                    "customer id \"{}\" appears again (first on row {})",
+                    second.id,
+                    first.source_row + 1
+                ),
+                "each customer_id once",
+            ));
+        }
+    }
+}
+
+/// Column readers for one customers sheet.
+struct State {
+    cols: Vec<Option<Column>>,
+    extras: Vec<(u32, String)>,
+    touch_names: Vec<String>,
+    touch_index: std::collections::HashMap<String, u16>,
+}
+
+fn field(name: &str) -> usize {
+    CUSTOMER_FIELDS
+        .iter()
+        .position(|f| f.name == name)
+        .expect("known customer field")
+}
+
+impl State {
+    fn new(mapping: &Mapping, loc: &Location, hints: Hints) -> State {
+        State {
+            cols: CUSTOMER_FIELDS
+                .iter()
+                .zip(&mapping.columns)
+                .map(|(f, c)| c.map(|c| Column::new(*f, c, loc.clone(), hints)))
+                .collect(),
+            extras: mapping
+                .extras
+                .iter()
+                .map(|(c, n, _)| (*c, n.clone()))
+                .collect(),
+            touch_names: Vec::new(),
+            touch_index: Default::default(),
+        }
+    }
+
+    fn col(&mut self, name: &str) -> Option<&mut Column> {
+        self.cols[field(name)].as_mut()
+    }
+
+    fn read(&mut self, row: &Row, record: u32, problems: &mut Problems) -> Option<Customer> {
+        let r = row.index;
+        let id = {
+            let col = self.col("customer_id")?;
+            let c = row.get(col.col);
+            match col.text(c, problems, r, true) {
+                Read::Value(t) => t.into_owned(),
+                _ => {
+                    if c.is_blank() {
+                        problems.push(Problem::new(
+                            col.at(r),
+                            "customer_id is empty",
+                            "an id on every customer row",
+                        ));
+                    }
+                    return None;
+                }
+            }
+        };
+        let mut cust = Customer::with_id(&id, r);
+        macro_rules! text {
+            ($name:literal) => {
+                self.col($name).and_then(|col| {
+                    let c = row.get(col.col);
+                    col.text(c, problems, r, false)
+                        .ok()
+                        .map(|t| Box::<str>::from(t.as_ref()))
+                })
+            };
+        }
+        macro_rules! num {
+            ($name:literal) => {
+                self.col($name).and_then(|col| {
+                    let c = row.get(col.col);
+                    col.number(c, problems, r, record, false).ok()
+                })
+            };
+        }
+        macro_rules! date {
+            ($name:literal) => {
+                self.col($name).and_then(|col| {
+                    let c = row.get(col.col);
+                    col.date(c, problems, r, record, false).ok()
+                })
+            };
+        }
+        cust.name = text!("name");
+        cust.segment = text!("segment");
+        cust.first_purchase = date!("first_purchase");
+        cust.last_purchase = date!("last_purchase");
+        cust.orders = num!("orders").map(|v| v as u32).unwrap_or(0);
+        cust.revenue = num!("revenue").unwrap_or(0.0);
+        cust.last_contact = date!("last_contact");
+        cust.open_complaints = num!("open_complaints").map(|v| v as u32);
+        cust.satisfaction = num!("satisfaction");
+        cust.referrals = num!("referrals").map(|v| v as u32);
+        cust.status_text = text!("status");
+        cust.status = cust.status_text.as_deref().and_then(StatusOverride::parse);
+        cust.churn_reason = text!("churn_reason");
+        if let Some(list) = text!("touchpoints") {
+            let mut ids: Vec<u16> = Vec::new();
+            for name in split_list(&list) {
+                let key = super::fields::normalize(name);
+                let next = self.touch_names.len() as u16;
+                let id = *self.touch_index.entry(key).or_insert_with(|| {
+                    self.touch_names.push(name.to_string());
+                    next
+                });
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            cust.reached_by = ids.into_boxed_slice();
+        }
+        if !self.extras.is_empty() {
+            cust.extras = self
+                .extras
+                .iter()
+                .map(|(c, _)| extra(row.get(*c)))
+                .collect();
+        }
+        Some(cust)
+    }
+
+    fn settle(&mut self, customers: &mut [Customer], problems: &mut Problems) -> Vec<String> {
+        let mut warnings = Vec::new();
+        for (k, f) in CUSTOMER_FIELDS.iter().enumerate() {
+            let Some(col) = self.cols[k].as_mut() else {
+                continue;
+            };
+            if col.error_values > 0 {
+                warnings.push(format!(
+                    "column `{}`: {} formula error value(s) (#N/A…) read as empty",
+                    f.name, col.error_values
+                ));
+            }
+            match f.kind {
+                super::fields::Kind::Date => col.settle_dates(problems, |rec, day| {
+                    set_date(&mut customers[rec as usize], f, day)
+                }),
+                super::fields::Kind::Money
+                | super::fields::Kind::Count
+                | super::fields::Kind::Number => {
+                    if let Some(w) =
+                        col.settle_numbers(|rec, v| set_number(&mut customers[rec as usize], f, v))
+                    {
+                        warnings.push(w);
+                    }
+                }
+                _ => {}
+            }
+        }
+        warnings
+    }
+}
+
+fn set_date(c: &mut Customer, f: &Field, day: Day) {
+    match f.name {
+        "first_purchase" => c.first_purchase = Some(day),
+        "last_purchase" => c.last_purchase = Some(day),
+        "last_contact" => c.last_contact = Some(day),
+        _ => {}
+    }
+}
+
+fn set_number(c: &mut Customer, f: &Field, v: f64) {
+    match f.name {
+        "revenue" => c.revenue = v,
+        "satisfaction" => c.satisfaction = Some(v),
+        _ => {}
+    }
+}
+
+/// An extra column's cell, kept as it was.
+pub fn extra(cell: &Cell) -> Extra {
+    match cell.kind {
+        CellKind::Empty => Extra::Empty,
+        CellKind::Number => Extra::Number(cell.num),
+        CellKind::Bool => Extra::Bool(cell.num != 0.0),
+        CellKind::Date => super::value::date_from_serial(cell.num)
+            .map(Extra::Date)
+            .unwrap_or(Extra::Number(cell.num)),
+        CellKind::Text | CellKind::Error => {
+            let t = cell.text.trim();
+            if t.is_empty() {
+                Extra::Empty
+            } else {
+                Extra::Text(t.into())
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! mixaudit: audits a business's marketing mix (the 7 Ps) for customer retention.
+//!
+//! The data flow is the module layout: [`input`] reads the client's files into
+//! the typed [`model`]; [`analytics`] computes the retention figures;
+//! [`checklist`] loads and compiles the 7-P retention checklist; [`score`]
+//! evaluates it into one result model; [`report`] renders that result as an
+//! Excel workbook, Markdown and JSON; [`batch`] runs many clients; [`cli`]
+//! wires it to the command line.
+
+pub mod analytics;
+pub mod audit;
+pub mod batch;
+pub mod checklist;
+pub mod cli;
+pub mod error;
+pub mod init;
+pub mod input;
+pub mod model;
+pub mod report;
+pub mod score;

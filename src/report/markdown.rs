@@ -1,0 +1,156 @@
+//! summary.md, rendered from a minijinja template (built in, or `--template`).
+//!
+//! Templates are sandboxed: no loader (so no file-system access beyond the
+//! template given), and fuel bounds the work a template may do.
+
+use minijinja::{Environment, Value};
+use serde_json::json;
+
+use crate::audit::Audit;
+use crate::error::{Error, Result};
+
+/// The built-in template.
+pub const DEFAULT_TEMPLATE: &str = include_str!("../../templates/summary.md.j2");
+const TEMPLATE_FUEL: u64 = 5_000_000;
+const MAX_TEMPLATE_BYTES: usize = 1024 * 1024;
+
+fn as_f64(v: &Value) -> Option<f64> {
+    if v.is_none() || v.is_undefined() {
+        return None;
+    }
+    f64::try_from(v.clone()).ok()
+}
+
+fn group(n: f64, decimals: usize) -> String {
+    let s = format!("{:.*}", decimals, n.abs());
+    let (int, frac) = s
+        .split_once('.')
+        .map_or((s.as_str(), None), |(a, b)| (a, Some(b)));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    if n < 0.0 { format!("−{out}") } else { out }
+}
+
+/// Sets up the sandboxed template environment with mixaudit's filters.
+pub fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_fuel(Some(TEMPLATE_FUEL));
+    env.set_syntax(
+        minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .expect("default delimiters are valid"),
+    );
+    env.add_filter("pct", |v: Value| {
+        as_f64(&v).map_or("—".into(), |x| format!("{:.1}%", 100.0 * x))
+    });
+    env.add_filter("money", |v: Value| {
+        as_f64(&v).map_or("—".into(), |x| group(x, 0))
+    });
+    env.add_filter("num", |v: Value| {
+        as_f64(&v).map_or("—".into(), |x| {
+            if x.fract() == 0.0 {
+                group(x, 0)
+            } else {
+                group(x, 1)
+            }
+        })
+    });
+    env.add_filter("score", |v: Value| {
+        as_f64(&v).map_or("—".into(), |x| format!("{x:.0}"))
+    });
+    env.add_filter("delta", |v: Value| {
+        as_f64(&v).map_or("—".into(), |x| {
+            if x.abs() < 0.05 {
+                "±0".into()
+            } else if x > 0.0 {
+                format!("+{:.1}", x)
+            } else {
+                format!("−{:.1}", -x)
+            }
+        })
+    });
+    env.add_filter("bar", |v: Value| {
+        as_f64(&v).map_or("·".repeat(10), |x| {
+            let full = ((x / 10.0).round() as usize).min(10);
+            format!("{}{}", "█".repeat(full), "░".repeat(10 - full))
+        })
+    });
+    env
+}
+
+/// The template context: audit.json plus a few ready-made lists.
+pub fn context(audit: &Audit) -> serde_json::Value {
+    let mut ctx = crate::report::json::to_value(audit);
+    let total = audit.analysis.metrics.spend_total;
+    let p_rows: Vec<_> = audit
+        .scores
+        .ps
+        .iter()
+        .map(|p| json!({"p": p.p.key(), "title": p.title, "score": p.score, "rating": p.rating, "spend": p.spend, "share": if total > 0.0 { Some(p.spend / total) } else { None }}))
+        .collect();
+    let top: Vec<_> = audit.scores.findings.iter().take(10).collect();
+    ctx["p_rows"] = json!(p_rows);
+    ctx["top_findings"] = json!(top);
+    ctx["at_risk"] = json!(crate::report::at_risk(audit, 15));
+    ctx
+}
+
+/// Renders summary.md with the built-in or the given template.
+pub fn render(audit: &Audit, template: Option<&std::path::Path>) -> Result<String> {
+    let source = match template {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+            if text.len() > MAX_TEMPLATE_BYTES {
+                return Err(Error::Usage(format!(
+                    "{}: template larger than {MAX_TEMPLATE_BYTES} bytes",
+                    p.display()
+                )));
+            }
+            text
+        }
+        None => DEFAULT_TEMPLATE.to_string(),
+    };
+    let name = template
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "summary.md.j2".into());
+    let env = environment();
+    let tmpl = env
+        .template_from_str(&source)
+        .map_err(|e| Error::Usage(format!("{name}: template error: {e:#}")))?;
+    let ctx = Value::from(minijinja::value::Serde(context(audit)));
+    let out = tmpl
+        .render(ctx)
+        .map_err(|e| Error::Usage(format!("{name}: template error: {e:#}")))?;
+    Ok(tidy(&out))
+}
+
+/// Collapses runs of blank lines left by template tags.
+fn tidy(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut blank = 0;
+    for line in s.lines() {
+        if line.trim().is_empty() {
+            blank += 1;
+            if blank > 1 {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

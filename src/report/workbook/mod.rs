@@ -1,0 +1,135 @@
+//! audit.xlsx: the annotated, live workbook.
+//!
+//! Scores on Summary, Touchpoints and Matrix are Excel formulas over the Matrix
+//! marks (✓ ½ ✗) and the Checklist weights, written with cached results equal
+//! to the JSON values: the file opens with the right numbers, and a consultant
+//! who edits a weight sees every score recalculate. One file per sheet group.
+
+mod customers;
+mod findings;
+mod matrix;
+pub mod portfolio;
+mod segments;
+mod style;
+mod summary;
+
+use std::path::Path;
+
+use rust_xlsxwriter::{DocProperties, Workbook, Worksheet, XlsxError};
+
+use crate::audit::Audit;
+use crate::error::{Error, Result};
+pub use matrix::Layout;
+pub use style::Styles;
+
+/// Names of the sheets, in order.
+pub const SHEETS: &[&str] = &[
+    "Summary",
+    "Touchpoints",
+    "Matrix",
+    "Checklist",
+    "Customers",
+    "Segments",
+    "Spend",
+    "Findings",
+    "About",
+];
+
+/// Deflate level for the output: level 1 deflates several times faster than
+/// the default 6 for a somewhat larger file, which matters at a million rows.
+pub const ZIP_LEVEL: u8 = 1;
+
+fn xlsx_err(path: &Path) -> impl Fn(XlsxError) -> Error + '_ {
+    move |e| Error::Output {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// Writes the workbook to `path`.
+pub fn write(audit: &Audit, path: &Path) -> Result<()> {
+    build(audit, path).map_err(xlsx_err(path))
+}
+
+fn build(audit: &Audit, path: &Path) -> std::result::Result<(), XlsxError> {
+    let mut wb = Workbook::new();
+    wb.set_zip_compression_level(ZIP_LEVEL);
+    let styles = Styles::new();
+    let layout = Layout::new(audit);
+    let props = DocProperties::new()
+        .set_title(format!("Retention audit — {}", audit.client))
+        .set_subject(format!(
+            "7P marketing-mix retention audit, {}",
+            audit.period
+        ))
+        .set_author("mixaudit")
+        .set_company(audit.client.as_str())
+        .set_keywords("retention, marketing mix, 7P, audit")
+        .set_comment(format!(
+            "Checklist: {} {}",
+            audit.checklist.name, audit.checklist.version
+        ));
+    wb.set_properties(&props);
+
+    let mut sheets: Vec<Worksheet> = Vec::new();
+    let mut s = Worksheet::new();
+    summary::write(&mut s, audit, &layout, &styles)?;
+    sheets.push(s);
+    let mut s = Worksheet::new();
+    matrix::write_touchpoints(&mut s, audit, &layout, &styles)?;
+    sheets.push(s);
+    let mut s = Worksheet::new();
+    matrix::write_matrix(&mut s, audit, &layout, &styles)?;
+    sheets.push(s);
+    let mut s = Worksheet::new();
+    matrix::write_checklist(&mut s, audit, &layout, &styles)?;
+    sheets.push(s);
+    for s in sheets {
+        wb.push_worksheet(s);
+    }
+    customers::write(&mut wb, audit, &styles)?;
+    let mut tail: Vec<Worksheet> = Vec::new();
+    let mut s = Worksheet::new();
+    segments::write_segments(&mut s, audit, &styles)?;
+    tail.push(s);
+    let mut s = Worksheet::new();
+    segments::write_spend(&mut s, audit, &styles)?;
+    tail.push(s);
+    let mut s = Worksheet::new();
+    findings::write_findings(&mut s, audit, &styles)?;
+    tail.push(s);
+    let mut s = Worksheet::new();
+    findings::write_about(&mut s, audit, &styles)?;
+    tail.push(s);
+    for s in tail {
+        wb.push_worksheet(s);
+    }
+    layout.define_names(&mut wb)?;
+    wb.save(path)?;
+    Ok(())
+}
+
+/// Print set-up shared by every sheet: landscape, one page wide, header rows repeated.
+fn print_setup(
+    ws: &mut Worksheet,
+    repeat_header: Option<u32>,
+) -> std::result::Result<(), XlsxError> {
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
+    ws.set_footer("&L&A&RPage &P of &N");
+    if let Some(r) = repeat_header {
+        ws.set_repeat_rows(r, r)?;
+    }
+    Ok(())
+}
+
+/// A formula with its cached result.
+fn formula(text: String, cached: Option<f64>) -> rust_xlsxwriter::Formula {
+    let f = rust_xlsxwriter::Formula::new(text);
+    match cached {
+        Some(v) => f.set_result(format!("{v}")),
+        None => f.set_result(""),
+    }
+}

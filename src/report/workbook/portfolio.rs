@@ -1,0 +1,122 @@
+//! portfolio.xlsx: clients × 7 Ps heat-map, ranking, key metrics and a chart.
+
+use std::path::Path;
+
+use rust_xlsxwriter::{Chart, ChartType, ConditionalFormat3ColorScale, Workbook, XlsxError};
+use serde_json::Value;
+
+use super::Styles;
+use crate::error::{Error, Result};
+use crate::model::P;
+
+/// Writes the portfolio workbook from the portfolio JSON value.
+pub fn write(v: &Value, path: &Path) -> Result<()> {
+    build(v, path).map_err(|e| Error::Output {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })
+}
+
+fn build(v: &Value, path: &Path) -> std::result::Result<(), XlsxError> {
+    let st = Styles::new();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Portfolio")?;
+    ws.write_string_with_format(0, 0, "Portfolio retention audit", &st.title)?;
+    let mut headers: Vec<String> = vec![
+        "Rank".into(),
+        "Client".into(),
+        "Score".into(),
+        "Rating".into(),
+    ];
+    headers.extend(P::ALL.iter().map(|p| p.title().to_string()));
+    headers.extend(
+        [
+            "Customers",
+            "Active rate",
+            "Retention spend share",
+            "Valuable at risk",
+            "Spend",
+            "Findings",
+        ]
+        .map(String::from),
+    );
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(2, c as u16, h, &st.header)?;
+    }
+    let clients = v["clients"].as_array().cloned().unwrap_or_default();
+    for (i, c) in clients.iter().enumerate() {
+        let r = 3 + i as u32;
+        ws.write_number(r, 0, (i + 1) as f64)?;
+        ws.write_string(r, 1, c["client"].as_str().unwrap_or(""))?;
+        if let Some(s) = c["score"].as_f64() {
+            ws.write_number_with_format(r, 2, s, &st.score)?;
+        }
+        ws.write_string(r, 3, c["rating"].as_str().unwrap_or(""))?;
+        for (j, p) in P::ALL.iter().enumerate() {
+            if let Some(s) = c["ps"][p.key()].as_f64() {
+                ws.write_number_with_format(r, 4 + j as u16, s, &st.score)?;
+            }
+        }
+        let m = &c["metrics"];
+        let nums = [
+            (11u16, "customers", &st.int),
+            (12, "active_rate", &st.pct),
+            (13, "retention_spend_share", &st.pct),
+            (14, "high_value_at_risk", &st.int),
+            (15, "spend_total", &st.money),
+        ];
+        for (col, k, f) in nums {
+            if let Some(x) = m[k].as_f64() {
+                ws.write_number_with_format(r, col, x, f)?;
+            }
+        }
+        ws.write_number(r, 16, c["findings"].as_f64().unwrap_or(0.0))?;
+    }
+    let n = clients.len() as u32;
+    if n > 0 {
+        let cf = ConditionalFormat3ColorScale::new()
+            .set_minimum(rust_xlsxwriter::ConditionalFormatType::Number, 0)
+            .set_midpoint(rust_xlsxwriter::ConditionalFormatType::Number, 50)
+            .set_maximum(rust_xlsxwriter::ConditionalFormatType::Number, 100)
+            .set_minimum_color("F8696B")
+            .set_midpoint_color("FFEB84")
+            .set_maximum_color("63BE7B");
+        ws.add_conditional_format(3, 2, 2 + n, 10, &cf)?;
+        let mut chart = Chart::new(ChartType::Bar);
+        chart
+            .add_series()
+            .set_name("Score")
+            .set_categories(("Portfolio", 3, 1, 2 + n, 1))
+            .set_values(("Portfolio", 3, 2, 2 + n, 2));
+        chart.title().set_name("Overall score by client");
+        chart.legend().set_hidden();
+        chart.set_width(640).set_height(300 + 12 * n.min(60));
+        ws.insert_chart(4 + n, 1, &chart)?;
+    }
+    ws.set_column_width(1, 28)?;
+    ws.set_column_range_width(2, 16, 11)?;
+    ws.set_freeze_panes(3, 2)?;
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    let fails = v["failures"].as_array().cloned().unwrap_or_default();
+    if !fails.is_empty() {
+        let ws = wb.add_worksheet();
+        ws.set_name("Failures")?;
+        ws.write_string_with_format(0, 0, "Client", &st.header)?;
+        ws.write_string_with_format(0, 1, "Error", &st.header)?;
+        for (i, f) in fails.iter().enumerate() {
+            ws.write_string(1 + i as u32, 0, f["key"].as_str().unwrap_or(""))?;
+            ws.write_string_with_format(
+                1 + i as u32,
+                1,
+                f["error"].as_str().unwrap_or(""),
+                &st.wrap,
+            )?;
+        }
+        ws.set_column_width(0, 24)?;
+        ws.set_column_width(1, 100)?;
+    }
+    wb.save(path)?;
+    Ok(())
+}

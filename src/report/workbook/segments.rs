@@ -1,0 +1,224 @@
+//! The Segments sheet (value × risk, ladder, defection reasons) and the Spend
+//! sheet (by P, stage and objective), each table with its chart.
+
+use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
+
+use super::{Styles, print_setup};
+use crate::analytics::OrderedMap;
+use crate::audit::Audit;
+
+fn table(
+    ws: &mut Worksheet,
+    st: &Styles,
+    row: u32,
+    title: &str,
+    header: [&str; 2],
+    data: &[(String, f64)],
+    money: bool,
+) -> Result<u32, XlsxError> {
+    ws.write_string_with_format(row, 0, title, &st.subtitle)?;
+    ws.write_string_with_format(row + 1, 0, header[0], &st.header)?;
+    ws.write_string_with_format(row + 1, 1, header[1], &st.header)?;
+    for (i, (k, v)) in data.iter().enumerate() {
+        let r = row + 2 + i as u32;
+        ws.write_string(r, 0, k)?;
+        ws.write_number_with_format(r, 1, *v, if money { &st.money } else { &st.int })?;
+    }
+    Ok(row + 2)
+}
+
+fn chart(
+    ws: &mut Worksheet,
+    sheet: &str,
+    kind: ChartType,
+    title: &str,
+    first: u32,
+    n: usize,
+    at_row: u32,
+) -> Result<(), XlsxError> {
+    if n == 0 {
+        return Ok(());
+    }
+    let mut c = Chart::new(kind);
+    c.add_series()
+        .set_name(title)
+        .set_categories((sheet, first, 0, first + n as u32 - 1, 0))
+        .set_values((sheet, first, 1, first + n as u32 - 1, 1));
+    c.title().set_name(title);
+    if kind != ChartType::Pie {
+        c.legend().set_hidden();
+    }
+    c.set_width(480).set_height(260);
+    ws.insert_chart(at_row, 4, &c)?;
+    Ok(())
+}
+
+fn floats(m: &OrderedMap<u64>) -> Vec<(String, f64)> {
+    m.0.iter().map(|(k, v)| (k.clone(), *v as f64)).collect()
+}
+
+/// Writes the Segments sheet.
+pub fn write_segments(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Segments")?;
+    let m = &audit.analysis.metrics;
+    ws.write_string_with_format(0, 0, "Customer segments", &st.title)?;
+    ws.write_string_with_format(2, 0, "Value tier × risk (buyers)", &st.subtitle)?;
+    let risks = ["low", "medium", "high", "lost"];
+    ws.write_string_with_format(3, 0, "Value \\ risk", &st.header)?;
+    for (c, r) in risks.iter().enumerate() {
+        ws.write_string_with_format(3, 1 + c as u16, *r, &st.header)?;
+    }
+    for (i, (tier, row)) in m.value_risk.0.iter().enumerate() {
+        let r = 4 + i as u32;
+        ws.write_string_with_format(r, 0, tier, &st.bold)?;
+        for (c, k) in risks.iter().enumerate() {
+            let v = row.get(k).unwrap_or(0) as f64;
+            let fmt = if tier == "high" && *k == "high" {
+                &st.red
+            } else {
+                &st.int
+            };
+            ws.write_number_with_format(r, 1 + c as u16, v, fmt)?;
+        }
+    }
+    ws.write_string_with_format(
+        7,
+        0,
+        "High value × high risk = valuable customers at risk: protect them first.",
+        &st.helper,
+    )?;
+    let ladder = floats(&m.ladder);
+    let first = table(
+        ws,
+        st,
+        9,
+        "Loyalty ladder",
+        ["Stage", "Customers"],
+        &ladder,
+        false,
+    )?;
+    chart(
+        ws,
+        "Segments",
+        ChartType::Column,
+        "Customers per ladder stage",
+        first,
+        ladder.len(),
+        9,
+    )?;
+    let reasons = floats(&m.defection_reasons);
+    let row = first + ladder.len() as u32 + 8;
+    let first = table(
+        ws,
+        st,
+        row,
+        "Why lost customers left",
+        ["Reason", "Lost customers"],
+        &reasons,
+        false,
+    )?;
+    if m.lost_with_reason > 0 {
+        chart(
+            ws,
+            "Segments",
+            ChartType::Bar,
+            "Defection reasons",
+            first,
+            reasons.len(),
+            row,
+        )?;
+    } else {
+        ws.write_string_with_format(
+            first + reasons.len() as u32,
+            0,
+            "No churn reasons recorded.",
+            &st.helper,
+        )?;
+    }
+    ws.set_column_width(0, 26)?;
+    ws.set_column_range_width(1, 3, 12)?;
+    print_setup(ws, None)?;
+    Ok(())
+}
+
+/// Writes the Spend sheet.
+pub fn write_spend(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Spend")?;
+    let m = &audit.analysis.metrics;
+    ws.write_string_with_format(0, 0, "Marketing spend", &st.title)?;
+    ws.write_string(
+        1,
+        0,
+        format!(
+            "Total {:.0}; retention share {}",
+            m.spend_total,
+            m.retention_spend_share
+                .map_or("n/a".into(), |s| format!("{:.1}%", 100.0 * s))
+        ),
+    )?;
+    let by_p: Vec<(String, f64)> = m
+        .spend_by_p
+        .0
+        .iter()
+        .map(|(k, v)| {
+            (
+                crate::model::P::parse(k).map_or(k.clone(), |p| p.title().to_string()),
+                *v,
+            )
+        })
+        .collect();
+    let first = table(ws, st, 3, "Spend by P", ["P", "Spend"], &by_p, true)?;
+    chart(
+        ws,
+        "Spend",
+        ChartType::Column,
+        "Spend by P",
+        first,
+        by_p.len(),
+        3,
+    )?;
+    let row = first + by_p.len() as u32 + 8;
+    let by_stage: Vec<(String, f64)> = m.spend_by_stage.0.clone();
+    let first = table(
+        ws,
+        st,
+        row,
+        "Spend by loyalty-ladder stage",
+        ["Stage", "Spend"],
+        &by_stage,
+        true,
+    )?;
+    chart(
+        ws,
+        "Spend",
+        ChartType::Column,
+        "Spend by ladder stage",
+        first,
+        by_stage.len(),
+        row,
+    )?;
+    let row = first + by_stage.len().max(7) as u32 + 8;
+    let by_obj: Vec<(String, f64)> = m.spend_by_objective.0.clone();
+    let first = table(
+        ws,
+        st,
+        row,
+        "Spend by objective",
+        ["Objective", "Spend"],
+        &by_obj,
+        true,
+    )?;
+    chart(
+        ws,
+        "Spend",
+        ChartType::Pie,
+        "Spend by objective",
+        first,
+        by_obj.len(),
+        row,
+    )?;
+    ws.set_column_width(0, 24)?;
+    ws.set_column_width(1, 14)?;
+    print_setup(ws, None)?;
+    Ok(())
+}

@@ -1,0 +1,105 @@
+//! Cell formats used across the workbook, made once.
+
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder};
+
+/// The workbook's formats.
+pub struct Styles {
+    /// Column headers.
+    pub header: Format,
+    /// Sheet titles.
+    pub title: Format,
+    /// Subtitles.
+    pub subtitle: Format,
+    /// Bold labels.
+    pub bold: Format,
+    /// Money, no decimals.
+    pub money: Format,
+    /// Money with cents.
+    pub money2: Format,
+    /// Percentages.
+    pub pct: Format,
+    /// Dates.
+    pub date: Format,
+    /// Whole numbers.
+    pub int: Format,
+    /// One decimal.
+    pub dec1: Format,
+    /// Scores (0 decimals shown).
+    pub score: Format,
+    /// The big overall score.
+    pub big_score: Format,
+    /// Wrapped text.
+    pub wrap: Format,
+    /// Matrix marks.
+    pub mark: Format,
+    /// Calculation helper cells (grey).
+    pub helper: Format,
+    /// Green / amber / red fills for conditional formats.
+    pub green: Format,
+    /// Amber fill.
+    pub amber: Format,
+    /// Red fill.
+    pub red: Format,
+}
+
+impl Styles {
+    /// Makes the formats.
+    pub fn new() -> Styles {
+        let navy = Color::RGB(0x1F3864);
+        Styles {
+            header: Format::new()
+                .set_bold()
+                .set_font_color(Color::White)
+                .set_background_color(navy)
+                .set_text_wrap()
+                .set_align(FormatAlign::VerticalCenter)
+                .set_border_bottom(FormatBorder::Thin),
+            title: Format::new()
+                .set_bold()
+                .set_font_size(18)
+                .set_font_color(navy),
+            subtitle: Format::new()
+                .set_bold()
+                .set_font_size(12)
+                .set_font_color(navy),
+            bold: Format::new().set_bold(),
+            money: Format::new().set_num_format("#,##0"),
+            money2: Format::new().set_num_format("#,##0.00"),
+            pct: Format::new().set_num_format("0.0%"),
+            date: Format::new().set_num_format("yyyy-mm-dd"),
+            int: Format::new().set_num_format("#,##0"),
+            dec1: Format::new().set_num_format("0.0"),
+            score: Format::new()
+                .set_num_format("0")
+                .set_align(FormatAlign::Center),
+            big_score: Format::new()
+                .set_num_format("0")
+                .set_bold()
+                .set_font_size(28)
+                .set_font_color(navy)
+                .set_align(FormatAlign::Left),
+            wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+            mark: Format::new()
+                .set_align(FormatAlign::Center)
+                .set_font_size(12),
+            helper: Format::new()
+                .set_font_color(Color::Gray)
+                .set_num_format("0.##"),
+            green: Format::new()
+                .set_background_color(Color::RGB(0xC6EFCE))
+                .set_font_color(Color::RGB(0x006100)),
+            amber: Format::new()
+                .set_background_color(Color::RGB(0xFFEB9C))
+                .set_font_color(Color::RGB(0x9C5700)),
+            red: Format::new()
+                .set_background_color(Color::RGB(0xFFC7CE))
+                .set_font_color(Color::RGB(0x9C0006)),
+        }
+    }
+}
+
+impl Default for Styles {
+    fn default() -> Self {
+        Styles::new()
+    }
+}

@@ -1,0 +1,278 @@
+//! The Summary sheet: headline score, the live 7-P table with traffic lights,
+//! a radar chart, key metrics and the top findings.
+
+use rust_xlsxwriter::{
+    Chart, ChartType, ConditionalFormatCell, ConditionalFormatCellRule, Formula, Worksheet,
+    XlsxError,
+};
+
+use super::{Layout, Styles, formula, print_setup};
+use crate::audit::Audit;
+
+/// First row of the P table's data (zero-based).
+pub const P_ROW: u32 = 7;
+
+/// Writes the Summary sheet.
+pub fn write(
+    ws: &mut Worksheet,
+    audit: &Audit,
+    layout: &Layout,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name("Summary")?;
+    ws.write_string_with_format(
+        0,
+        0,
+        format!("Retention audit — {}", audit.client),
+        &st.title,
+    )?;
+    ws.write_string(
+        1,
+        0,
+        format!(
+            "Period: {} · As of: {} · Checklist: {} ({})",
+            audit.period, audit.analysis.as_of, audit.checklist.name, audit.checklist.version
+        ),
+    )?;
+    ws.write_string_with_format(3, 0, "Overall score", &st.subtitle)?;
+    let last = P_ROW + 7;
+    let overall = format!(
+        "=IF(SUM(H{a}:H{b})=0,\"\",SUM(G{a}:G{b})/SUM(H{a}:H{b}))",
+        a = P_ROW + 1,
+        b = last
+    );
+    ws.write_formula_with_format(3, 1, formula(overall, audit.scores.score), &st.big_score)?;
+    ws.write_formula_with_format(
+        3,
+        2,
+        Formula::new(layout.rating_formula("B4")).set_result(audit.scores.rating),
+        &st.subtitle,
+    )?;
+    ws.write_string_with_format(
+        4,
+        0,
+        "0–100: the weighted share of applicable checks met. Ratings: see Checklist.",
+        &st.helper,
+    )?;
+
+    let headers = [
+        "P",
+        "Weight",
+        "Score",
+        "Rating",
+        "Spend",
+        "Share of spend",
+        "Weighted score",
+        "Assessed weight",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(P_ROW - 1, c as u16, *h, &st.header)?;
+    }
+    let total = audit.analysis.metrics.spend_total;
+    for (i, p) in audit.scores.ps.iter().enumerate() {
+        let r = P_ROW + i as u32;
+        let x = r + 1;
+        ws.write_string_with_format(r, 0, &p.title, &st.bold)?;
+        ws.write_formula(
+            r,
+            1,
+            formula(format!("={}", layout.p_weight_cell(i)), Some(p.weight)),
+        )?;
+        ws.write_formula_with_format(r, 2, formula(layout.p_score_formula(i), p.score), &st.score)?;
+        ws.write_formula(
+            r,
+            3,
+            Formula::new(layout.rating_formula(&format!("C{x}"))).set_result(p.rating),
+        )?;
+        ws.write_number_with_format(r, 4, p.spend, &st.money)?;
+        if total > 0.0 {
+            ws.write_number_with_format(r, 5, p.spend / total, &st.pct)?;
+        }
+        let weighted = p.score.map(|s| s * p.weight).unwrap_or(0.0);
+        ws.write_formula_with_format(
+            r,
+            6,
+            formula(format!("=IF(ISNUMBER(C{x}),B{x}*C{x},0)"), Some(weighted)),
+            &st.helper,
+        )?;
+        ws.write_formula_with_format(
+            r,
+            7,
+            formula(
+                format!("=IF(ISNUMBER(C{x}),B{x},0)"),
+                Some(if p.score.is_some() { p.weight } else { 0.0 }),
+            ),
+            &st.helper,
+        )?;
+    }
+    let r = audit.checklist.ratings;
+    let rules = [
+        (
+            ConditionalFormatCellRule::GreaterThanOrEqualTo(r.green),
+            &st.green,
+        ),
+        (
+            ConditionalFormatCellRule::Between(r.amber, r.green - 1e-9),
+            &st.amber,
+        ),
+        (ConditionalFormatCellRule::LessThan(r.amber), &st.red),
+    ];
+    for (rule, fmt) in rules {
+        let cf = ConditionalFormatCell::new().set_rule(rule).set_format(fmt);
+        ws.add_conditional_format(P_ROW, 2, last - 1, 2, &cf)?;
+        ws.add_conditional_format(3, 1, 3, 1, &cf)?;
+    }
+    for (text, fmt) in [("green", &st.green), ("amber", &st.amber), ("red", &st.red)] {
+        let cf = ConditionalFormatCell::new()
+            .set_rule(ConditionalFormatCellRule::EqualTo(
+                format!("\"{text}\"").as_str(),
+            ))
+            .set_format(fmt);
+        ws.add_conditional_format(P_ROW, 3, last - 1, 3, &cf)?;
+    }
+
+    let mut chart = Chart::new(ChartType::RadarFilled);
+    chart
+        .add_series()
+        .set_name("Score")
+        .set_categories(("Summary", P_ROW, 0, last - 1, 0))
+        .set_values(("Summary", P_ROW, 2, last - 1, 2));
+    chart.title().set_name("7-P scores (0–100)");
+    chart.legend().set_hidden();
+    chart.y_axis().set_min(0).set_max(100).set_major_unit(25);
+    chart.set_width(420).set_height(320);
+    ws.insert_chart(3, 9, &chart)?;
+
+    // Key metrics.
+    let m = &audit.analysis.metrics;
+    let mut row = last + 2;
+    ws.write_string_with_format(row, 0, "Key metrics", &st.subtitle)?;
+    row += 1;
+    let int = |v: u64| Some(v as f64);
+    let lines: Vec<(&str, Option<f64>, &rust_xlsxwriter::Format)> = vec![
+        ("Customers", int(m.customers), &st.int),
+        ("Buyers", int(m.buyers), &st.int),
+        ("Active customers", int(m.active_customers), &st.int),
+        ("Active rate", m.active_rate, &st.pct),
+        ("Churn rate", m.churn_rate, &st.pct),
+        ("Repeat rate", m.repeat_rate, &st.pct),
+        (
+            "Retention rate (period over period)",
+            m.retention_rate,
+            &st.pct,
+        ),
+        (
+            "New customers in the period",
+            m.new_customers.map(|v| v as f64),
+            &st.int,
+        ),
+        ("Net promoter score", m.nps, &st.dec1),
+        (
+            "Valuable customers at risk",
+            int(m.high_value_at_risk),
+            &st.int,
+        ),
+        (
+            "Active customers overdue for contact",
+            m.overdue_contact.map(|v| v as f64),
+            &st.int,
+        ),
+        ("Marketing spend", Some(m.spend_total), &st.money),
+        (
+            "Share of spend on retention",
+            m.retention_spend_share,
+            &st.pct,
+        ),
+        (
+            "Acquisition cost per new customer",
+            m.acquisition_cost_per_new_customer,
+            &st.money2,
+        ),
+        (
+            "Retention spend per active customer",
+            m.retention_spend_per_active_customer,
+            &st.money2,
+        ),
+    ];
+    for (label, value, fmt) in lines {
+        ws.write_string(row, 0, label)?;
+        match value {
+            Some(v) => ws.write_number_with_format(row, 2, v, fmt)?,
+            None => ws.write_string_with_format(row, 2, "n/a", &st.helper)?,
+        };
+        row += 1;
+    }
+    if let Some(ch) = audit
+        .previous
+        .as_ref()
+        .map(|p| crate::report::json::changes(audit, p))
+    {
+        row += 1;
+        ws.write_string_with_format(
+            row,
+            0,
+            format!(
+                "Change since {}",
+                ch["previous_as_of"]
+                    .as_str()
+                    .unwrap_or("the previous audit")
+            ),
+            &st.subtitle,
+        )?;
+        row += 1;
+        for (c, h) in ["", "Before", "Now", "Change"].iter().enumerate() {
+            ws.write_string_with_format(row, c as u16, *h, &st.header)?;
+        }
+        row += 1;
+        let put = |ws: &mut Worksheet,
+                   label: &str,
+                   d: &serde_json::Value,
+                   row: &mut u32|
+         -> Result<(), XlsxError> {
+            ws.write_string(*row, 0, label)?;
+            for (c, k) in [(1u16, "before"), (2, "now"), (3, "change")] {
+                if let Some(v) = d[k].as_f64() {
+                    ws.write_number_with_format(*row, c, v, &st.dec1)?;
+                }
+            }
+            *row += 1;
+            Ok(())
+        };
+        put(ws, "Overall score", &ch["score"], &mut row)?;
+        for p in ch["ps"].as_array().into_iter().flatten() {
+            put(ws, p["p"].as_str().unwrap_or(""), p, &mut row)?;
+        }
+        for (k, d) in ch["metrics"].as_object().into_iter().flatten() {
+            put(ws, k, d, &mut row)?;
+        }
+    }
+    row += 1;
+    ws.write_string_with_format(row, 0, "Top findings", &st.subtitle)?;
+    row += 1;
+    for (c, h) in ["#", "Finding", "P", "Spend affected", "Fix"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(row, c as u16, *h, &st.header)?;
+    }
+    row += 1;
+    for (i, f) in audit.scores.findings.iter().take(10).enumerate() {
+        ws.write_number(row, 0, (i + 1) as f64)?;
+        let label = match &f.item {
+            Some(id) => format!("{id}: {}", f.title),
+            None => f.title.clone(),
+        };
+        ws.write_string_with_format(row, 1, label, &st.wrap)?;
+        ws.write_string(row, 2, f.p.title())?;
+        ws.write_number_with_format(row, 3, f.spend_affected, &st.money)?;
+        ws.write_string_with_format(row, 4, &f.fix, &st.wrap)?;
+        row += 1;
+    }
+    ws.set_column_width(0, 34)?;
+    ws.set_column_width(1, 44)?;
+    ws.set_column_range_width(2, 3, 14)?;
+    ws.set_column_width(4, 50)?;
+    ws.set_column_range_width(5, 7, 12)?;
+    print_setup(ws, None)?;
+    Ok(())
+}
