@@ -221,7 +221,7 @@ pub fn run_batch(args: &BatchArgs) -> u8 {
     bar.finish_and_clear();
     let mut ok: Vec<Value> = Vec::new();
     let mut failed = 0;
-    eprintln!("\n{:<30} {:>7}  {}", "client", "score", "result");
+    eprintln!("\n{:<30} {:>7}  result", "client", "score");
     for o in &outcomes {
         match &o.result {
             Ok(v) => {

@@ -692,8 +692,12 @@ pub fn read_table(
             }
         }
     })?;
-    if found.is_none() && !failed && !buffered.is_empty() {
-        if let Some(mut info) = header_of(&buffered) {
+    if found.is_none()
+        && !failed
+        && !buffered.is_empty()
+        && let Some(mut info) = header_of(&buffered)
+    {
+        {
             for r in buffered
                 .iter()
                 .filter(|r| r.index > info.mapping.header_row)

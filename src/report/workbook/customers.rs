@@ -11,6 +11,12 @@ use crate::model::{Customer, Extra};
 /// Data rows per sheet: Excel's 1,048,576 rows less the header.
 pub const ROWS_PER_SHEET: usize = 1_048_575;
 
+/// Up to this many rows the customers are an Excel table; beyond it, a plain
+/// autofilter range with a styled header. (rust_xlsxwriter tracks every cell
+/// of a table in memory — about a kilobyte per row — which would break the
+/// bounded-memory promise for large CRM exports.)
+pub const MAX_TABLE_ROWS: usize = 100_000;
+
 /// Writes an extra column's value.
 pub fn write_extra(
     ws: &mut Worksheet,
@@ -92,20 +98,27 @@ pub fn write(wb: &mut Workbook, audit: &Audit, st: &Styles) -> Result<(), XlsxEr
             format!("Customers ({})", n + 1)
         })?;
         let rows = (end - start) as u32;
-        let columns: Vec<TableColumn> = cols
-            .iter()
-            .map(|(h, _)| TableColumn::new().set_header(h))
-            .collect();
-        let table = Table::new()
-            .set_columns(&columns)
-            .set_style(TableStyle::Medium2)
-            .set_name(if n == 0 {
-                "CustomersTable".to_string()
-            } else {
-                format!("CustomersTable{}", n + 1)
-            });
-        ws.add_table(0, 0, rows.max(1), cols.len() as u16 - 1, &table)?;
-        ws.set_freeze_panes(0 + 1, 1)?;
+        if ds.customers.len() <= MAX_TABLE_ROWS {
+            let columns: Vec<TableColumn> = cols
+                .iter()
+                .map(|(h, _)| TableColumn::new().set_header(h))
+                .collect();
+            let table = Table::new()
+                .set_columns(&columns)
+                .set_style(TableStyle::Medium2)
+                .set_name(if n == 0 {
+                    "CustomersTable".to_string()
+                } else {
+                    format!("CustomersTable{}", n + 1)
+                });
+            ws.add_table(0, 0, rows.max(1), cols.len() as u16 - 1, &table)?;
+        } else {
+            for (c, (h, _)) in cols.iter().enumerate() {
+                ws.write_string_with_format(0, c as u16, h, &st.header)?;
+            }
+            ws.autofilter(0, 0, rows.max(1), cols.len() as u16 - 1)?;
+        }
+        ws.set_freeze_panes(1, 1)?;
         for (c, (h, _)) in cols.iter().enumerate() {
             let w = match h.as_str() {
                 "name" | "churn_reason" | "touchpoints" => 24.0,
@@ -236,16 +249,14 @@ fn write_field(
         }
         "status" => text(ws, cust.status_text.as_deref())?,
         "churn_reason" => text(ws, cust.churn_reason.as_deref())?,
-        "touchpoints" => {
-            if !cust.reached_by.is_empty() {
-                let joined = cust
-                    .reached_by
-                    .iter()
-                    .map(|t| ds.touchpoints[*t as usize].name.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                ws.write_string(r, c, joined)?;
-            }
+        "touchpoints" if !cust.reached_by.is_empty() => {
+            let joined = cust
+                .reached_by
+                .iter()
+                .map(|t| ds.touchpoints[*t as usize].name.as_str())
+                .collect::<Vec<_>>()
+                .join("; ");
+            ws.write_string(r, c, joined)?;
         }
         _ => {}
     }
