@@ -475,7 +475,7 @@ fn danish_money(cents: i64, buf: &mut String) {
     let whole = (cents / 100).to_string();
     let n = whole.len();
     for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
+        if i > 0 && (n - i).is_multiple_of(3) {
             buf.push('.');
         }
         buf.push(c);
