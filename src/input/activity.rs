@@ -17,10 +17,8 @@ pub struct CustomerIndex {
 }
 
 impl CustomerIndex {
-    /// Indexes `customers` by id.
-    pub fn new(customers: &[Customer]) -> Self {
-        let mut sorted: Vec<u32> = (0..customers.len() as u32).collect();
-        sorted.sort_unstable_by(|a, b| customers[*a as usize].id.cmp(&customers[*b as usize].id));
+    /// Indexes customers from their indices already sorted by id.
+    pub fn from_sorted(sorted: Vec<u32>) -> Self {
         CustomerIndex {
             sorted,
             added: HashMap::new(),

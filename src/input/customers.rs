@@ -13,6 +13,8 @@ pub struct CustomerTable {
     pub customers: Vec<Customer>,
     /// Interned touchpoint names referenced by `Customer::reached_by`.
     pub touch_names: Vec<String>,
+    /// Customer indices sorted by id.
+    pub by_id: Vec<u32>,
     /// Whether the sheet had a touchpoints column.
     pub has_touchpoints: bool,
     /// Optional canonical fields present.
@@ -77,7 +79,7 @@ pub fn read_customers(
             "one row per customer below the header",
         ));
     }
-    check_duplicates(&customers, &loc, &mut local);
+    let by_id = check_duplicates(&customers, &loc, &mut local);
     let missing_dates = customers
         .iter()
         .filter(|c| c.orders > 0 && c.last_purchase.is_none())
@@ -103,6 +105,7 @@ pub fn read_customers(
     Some(CustomerTable {
         customers,
         touch_names: st.touch_names,
+        by_id,
         has_touchpoints: present.has("touchpoints"),
         present,
         extras: info
@@ -116,7 +119,9 @@ pub fn read_customers(
     })
 }
 
-fn check_duplicates(customers: &[Customer], loc: &Location, problems: &mut Problems) {
+/// Reports repeated ids; returns the customer indices sorted by id (the
+/// customer index for Orders and Interactions reuses it).
+fn check_duplicates(customers: &[Customer], loc: &Location, problems: &mut Problems) -> Vec<u32> {
     let mut order: Vec<u32> = (0..customers.len() as u32).collect();
     order.sort_unstable_by(|a, b| customers[*a as usize].id.cmp(&customers[*b as usize].id));
     for pair in order.windows(2) {
@@ -138,6 +143,7 @@ fn check_duplicates(customers: &[Customer], loc: &Location, problems: &mut Probl
             ));
         }
     }
+    order
 }
 
 /// Column readers for one customers sheet.
@@ -146,6 +152,8 @@ struct State {
     extras: Vec<(u32, String)>,
     touch_names: Vec<String>,
     touch_index: std::collections::HashMap<String, u16>,
+    /// The same ids by name exactly as written, so repeated names cost one lookup.
+    touch_raw: std::collections::HashMap<Box<str>, u16>,
 }
 
 fn field(name: &str) -> usize {
@@ -170,6 +178,7 @@ impl State {
                 .collect(),
             touch_names: Vec::new(),
             touch_index: Default::default(),
+            touch_raw: Default::default(),
         }
     }
 
@@ -236,15 +245,26 @@ impl State {
         cust.status_text = text!("status");
         cust.status = cust.status_text.as_deref().and_then(StatusOverride::parse);
         cust.churn_reason = text!("churn_reason");
-        if let Some(list) = text!("touchpoints") {
+        if let Some(col) = self.cols[field("touchpoints")].as_mut()
+            && let Read::Value(list) = col.text(row.get(col.col), problems, r, false)
+        {
             let mut ids: Vec<u16> = Vec::new();
             for name in split_list(&list) {
-                let key = super::fields::normalize(name);
-                let next = self.touch_names.len() as u16;
-                let id = *self.touch_index.entry(key).or_insert_with(|| {
-                    self.touch_names.push(name.to_string());
-                    next
-                });
+                let id = match self.touch_raw.get(name) {
+                    Some(id) => *id,
+                    None => {
+                        let next = self.touch_names.len() as u16;
+                        let id = *self
+                            .touch_index
+                            .entry(super::fields::normalize(name))
+                            .or_insert_with(|| {
+                                self.touch_names.push(name.to_string());
+                                next
+                            });
+                        self.touch_raw.insert(name.into(), id);
+                        id
+                    }
+                };
                 if !ids.contains(&id) {
                     ids.push(id);
                 }

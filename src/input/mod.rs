@@ -308,7 +308,7 @@ pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
             });
             let mut ctable = ctable?;
             let (stable, ssheet) = stable?;
-            let mut index = activity::CustomerIndex::new(&ctable.customers);
+            let mut index = activity::CustomerIndex::from_sorted(std::mem::take(&mut ctable.by_id));
 
             let mut orders = None;
             let mut obook_sheet: Option<(Workbook, String, PathBuf)> =

@@ -464,31 +464,10 @@ fn read_calamine(
             "a workbook that opens in Excel or LibreOffice",
         )
     };
-    let mut row = Row::default();
     if let Sheets::Xlsx(x) = book {
-        let mut cells = x
-            .worksheet_cells_reader(sheet)
-            .map_err(|e| fail(e.to_string()))?;
-        let mut current: Option<u32> = None;
-        while let Some(cell) = cells.next_cell().map_err(|e| fail(e.to_string()))? {
-            let (r, c) = cell.get_position();
-            if c >= MAX_COLUMNS {
-                return Err(column_limit(loc, r, c));
-            }
-            if current != Some(r) {
-                if current.is_some() && !row.is_blank() && f(&row).is_break() {
-                    return Ok(());
-                }
-                row.reset(r);
-                current = Some(r);
-            }
-            row.set_data(c as usize, cell.get_value());
-        }
-        if current.is_some() && !row.is_blank() {
-            let _ = f(&row);
-        }
-        return Ok(());
+        return stream_xlsx(x, sheet, loc, f);
     }
+    let mut row = Row::default();
     let range = book
         .worksheet_range(sheet)
         .map_err(|e| fail(e.to_string()))?;
@@ -506,6 +485,94 @@ fn read_calamine(
         }
     }
     Ok(())
+}
+
+/// Rows handed from the reading thread to the consuming one at a time.
+const BATCH_ROWS: usize = 512;
+
+/// A batch of rows; its row buffers travel back to the reader for reuse.
+struct Batch {
+    rows: Vec<Row>,
+    len: usize,
+}
+
+/// Streams an xlsx sheet on two cores: a scoped thread runs calamine's XML
+/// cell reader and fills batches of rows, while the calling thread turns rows
+/// into records. Batches are recycled, so steady state allocates nothing.
+fn stream_xlsx(
+    x: &mut calamine::Xlsx<BufReader<File>>,
+    sheet: &str,
+    loc: &Location,
+    f: &mut dyn FnMut(&Row) -> ControlFlow<()>,
+) -> Result<(), Problem> {
+    use std::sync::mpsc;
+    let fail = |e: String| {
+        Problem::new(
+            loc.clone(),
+            format!("cannot be read: {e}"),
+            "a workbook that opens in Excel or LibreOffice",
+        )
+    };
+    let (full_tx, full_rx) = mpsc::sync_channel::<Result<Batch, Problem>>(4);
+    let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut produce = || -> Result<(), Problem> {
+                let mut cells = x
+                    .worksheet_cells_reader(sheet)
+                    .map_err(|e| fail(e.to_string()))?;
+                let fresh = || Batch {
+                    rows: vec![Row::default(); BATCH_ROWS],
+                    len: 0,
+                };
+                let mut batch = fresh();
+                let mut current: Option<u32> = None;
+                while let Some(cell) = cells.next_cell().map_err(|e| fail(e.to_string()))? {
+                    let (r, c) = cell.get_position();
+                    if c >= MAX_COLUMNS {
+                        return Err(column_limit(loc, r, c));
+                    }
+                    if current != Some(r) {
+                        if current.is_some() && !batch.rows[batch.len].is_blank() {
+                            batch.len += 1;
+                            if batch.len == BATCH_ROWS {
+                                let next = empty_rx.try_recv().unwrap_or_else(|_| fresh());
+                                let full = std::mem::replace(&mut batch, next);
+                                if full_tx.send(Ok(full)).is_err() {
+                                    return Ok(()); // the consumer stopped early
+                                }
+                                batch.len = 0;
+                            }
+                        }
+                        batch.rows[batch.len].reset(r);
+                        current = Some(r);
+                    }
+                    batch.rows[batch.len].set_data(c as usize, cell.get_value());
+                }
+                if current.is_some() && !batch.rows[batch.len].is_blank() {
+                    batch.len += 1;
+                }
+                if batch.len > 0 {
+                    let _ = full_tx.send(Ok(batch));
+                }
+                Ok(())
+            };
+            if let Err(p) = produce() {
+                let _ = full_tx.send(Err(p));
+            }
+        });
+        let full_rx = full_rx; // owned here, so an early return drops it and frees the reader
+        for batch in full_rx.iter() {
+            let batch = batch?;
+            for row in &batch.rows[..batch.len] {
+                if f(row).is_break() {
+                    return Ok(()); // dropping the receiver stops the reader
+                }
+            }
+            let _ = empty_tx.send(batch);
+        }
+        Ok(())
+    })
 }
 
 /// Picks the separator from the first line: the most frequent of `;`, tab and

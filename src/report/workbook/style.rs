@@ -30,6 +30,10 @@ pub struct Styles {
     pub big_score: Format,
     /// Wrapped text.
     pub wrap: Format,
+    /// Wrapped bold text.
+    pub wrap_bold: Format,
+    /// Grey note text.
+    pub helper_text: Format,
     /// Matrix marks.
     pub mark: Format,
     /// Calculation helper cells (grey).
@@ -79,6 +83,13 @@ impl Styles {
                 .set_font_color(navy)
                 .set_align(FormatAlign::Left),
             wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+            wrap_bold: Format::new()
+                .set_text_wrap()
+                .set_bold()
+                .set_align(FormatAlign::Top),
+            helper_text: Format::new()
+                .set_font_color(Color::Gray)
+                .set_align(FormatAlign::Top),
             mark: Format::new()
                 .set_align(FormatAlign::Center)
                 .set_font_size(12),

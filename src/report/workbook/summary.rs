@@ -140,8 +140,8 @@ pub fn write(
     chart.title().set_name("7-P scores (0–100)");
     chart.legend().set_hidden();
     chart.y_axis().set_min(0).set_max(100).set_major_unit(25);
-    chart.set_width(420).set_height(320);
-    ws.insert_chart(3, 9, &chart)?;
+    chart.set_width(470).set_height(330);
+    ws.insert_chart(last + 2, 3, &chart)?;
 
     // Key metrics.
     let m = &audit.analysis.metrics;
@@ -197,8 +197,8 @@ pub fn write(
     for (label, value, fmt) in lines {
         ws.write_string(row, 0, label)?;
         match value {
-            Some(v) => ws.write_number_with_format(row, 2, v, fmt)?,
-            None => ws.write_string_with_format(row, 2, "n/a", &st.helper)?,
+            Some(v) => ws.write_number_with_format(row, 1, v, fmt)?,
+            None => ws.write_string_with_format(row, 1, "n/a", &st.helper)?,
         };
         row += 1;
     }
@@ -249,30 +249,49 @@ pub fn write(
     row += 1;
     ws.write_string_with_format(row, 0, "Top findings", &st.subtitle)?;
     row += 1;
-    for (c, h) in ["#", "Finding", "P", "Spend affected", "Fix"]
-        .iter()
-        .enumerate()
-    {
-        ws.write_string_with_format(row, c as u16, *h, &st.header)?;
-    }
-    row += 1;
+    // Two rows per finding: what falls short, then the fix, across B:H.
     for (i, f) in audit.scores.findings.iter().take(10).enumerate() {
-        ws.write_number(row, 0, (i + 1) as f64)?;
         let label = match &f.item {
-            Some(id) => format!("{id}: {}", f.title),
-            None => f.title.clone(),
+            Some(id) => format!("{}. {id} · {}", i + 1, f.p.title()),
+            None => format!("{}. {}", i + 1, f.p.title()),
         };
-        ws.write_string_with_format(row, 1, label, &st.wrap)?;
-        ws.write_string(row, 2, f.p.title())?;
-        ws.write_number_with_format(row, 3, f.spend_affected, &st.money)?;
-        ws.write_string_with_format(row, 4, &f.fix, &st.wrap)?;
+        ws.write_string_with_format(row, 0, label, &st.bold)?;
+        ws.merge_range(row, 1, row, 7, &f.title, &st.wrap_bold)?;
+        ws.set_row_height(row, row_height(&f.title))?;
+        row += 1;
+        ws.write_string_with_format(
+            row,
+            0,
+            format!("spend affected {}", thousands(f.spend_affected)),
+            &st.helper_text,
+        )?;
+        let fix = format!("Fix: {}", f.fix);
+        ws.merge_range(row, 1, row, 7, &fix, &st.wrap)?;
+        ws.set_row_height(row, row_height(&fix))?;
         row += 1;
     }
-    ws.set_column_width(0, 34)?;
-    ws.set_column_width(1, 44)?;
-    ws.set_column_range_width(2, 3, 14)?;
-    ws.set_column_width(4, 50)?;
-    ws.set_column_range_width(5, 7, 12)?;
+    ws.set_column_width(0, 36)?;
+    ws.set_column_range_width(1, 7, 11)?;
+    ws.set_row_height(P_ROW - 1, 30)?;
+    ws.set_row_height(3, 36)?;
     print_setup(ws, None)?;
     Ok(())
+}
+
+/// Height for wrapped text across the merged B:H block (about 80 characters a line).
+fn row_height(text: &str) -> f64 {
+    let lines = text.chars().count().div_ceil(80).max(1);
+    15.0 * lines as f64 + 2.0
+}
+
+fn thousands(v: f64) -> String {
+    let s = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
