@@ -81,6 +81,18 @@ pub fn environment() -> Environment<'static> {
             }
         })
     });
+    env.add_filter("pp", |v: Value| {
+        as_f64(&v).map_or("—".into(), |x| {
+            let pp = 100.0 * x;
+            if pp.abs() < 0.05 {
+                "±0 pp".into()
+            } else if pp > 0.0 {
+                format!("+{pp:.1} pp")
+            } else {
+                format!("−{:.1} pp", -pp)
+            }
+        })
+    });
     env.add_filter("bar", |v: Value| {
         as_f64(&v).map_or("·".repeat(10), |x| {
             let full = ((x / 10.0).round() as usize).min(10);
@@ -104,6 +116,40 @@ pub fn context(audit: &Audit) -> serde_json::Value {
     ctx["p_rows"] = json!(p_rows);
     ctx["top_findings"] = json!(top);
     ctx["at_risk"] = json!(crate::report::at_risk(audit, 15));
+    if let Some(changes) = ctx.get("changes").filter(|c| !c.is_null()).cloned() {
+        let tps = changes["touchpoints"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let mut moved: Vec<&serde_json::Value> = tps
+            .iter()
+            .filter(|t| t["change"].as_f64().is_some_and(|c| c.abs() >= 0.05))
+            .collect();
+        moved.sort_by(|a, b| {
+            let (x, y) = (
+                a["change"].as_f64().unwrap_or(0.0).abs(),
+                b["change"].as_f64().unwrap_or(0.0).abs(),
+            );
+            y.total_cmp(&x)
+                .then_with(|| a["name"].as_str().cmp(&b["name"].as_str()))
+        });
+        moved.truncate(10);
+        let new: Vec<&serde_json::Value> = tps
+            .iter()
+            .filter(|t| t["new"] == true)
+            .map(|t| &t["name"])
+            .collect();
+        ctx["moved_touchpoints"] = json!(moved);
+        let metric_changes: Vec<serde_json::Value> = crate::report::json::KEY_METRICS
+            .iter()
+            .map(|k| {
+                let d = &changes["metrics"][*k];
+                json!({"name": k, "rate": k.ends_with("_rate") || k.ends_with("_share"), "before": d["before"], "now": d["now"], "change": d["change"]})
+            })
+            .collect();
+        ctx["metric_changes"] = json!(metric_changes);
+        ctx["new_touchpoints"] = json!(new);
+    }
     ctx
 }
 

@@ -521,6 +521,14 @@ pub fn write_touchpoints(
     .iter()
     .map(|s| s.to_string())
     .collect();
+    let changes = audit
+        .previous
+        .as_ref()
+        .map(|p| crate::report::json::changes(audit, p));
+    if changes.is_some() {
+        headers.extend(["Score before".to_string(), "Change".to_string()]);
+    }
+    let extras_col = headers.len() as u16;
     headers.extend(ds.spend_extras.iter().cloned());
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, h, &st.header)?;
@@ -624,8 +632,22 @@ pub fn write_touchpoints(
                     .set_height(220),
             )?;
         }
+        if let Some(d) = changes.as_ref().and_then(|c| c["touchpoints"].get(i)) {
+            match d["before"].as_f64() {
+                Some(b) => ws.write_number_with_format(r, 23, b, &st.score)?,
+                None => ws.write_string_with_format(
+                    r,
+                    23,
+                    if d["new"] == true { "new" } else { "" },
+                    &st.helper,
+                )?,
+            };
+            if let Some(c) = d["change"].as_f64() {
+                ws.write_number_with_format(r, 24, c, &st.dec1)?;
+            }
+        }
         for (k, v) in t.extras.iter().enumerate() {
-            super::customers::write_extra(ws, r, 23 + k as u16, v, st)?;
+            super::customers::write_extra(ws, r, extras_col + k as u16, v, st)?;
         }
     }
     let n = ds.touchpoints.len() as u32;
