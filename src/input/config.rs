@@ -109,7 +109,12 @@ pub fn yaml_problem(path: &Path, e: &serde_yaml::Error) -> Problem {
     let line = e.location().map(|l| l.line());
     let msg = e.to_string();
     // serde_yaml appends " at line X column Y"; the location already says it.
-    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    let mut msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    if msg.contains("repetition limit") || msg.contains("recursion limit") {
+        msg = format!(
+            "{msg}: its aliases (&anchor / *alias) expand to far more data than any real file holds, so it was refused"
+        );
+    }
     Problem::new(Location::file(path).at_line(line), msg, "")
 }
 

@@ -22,6 +22,8 @@ use crate::error::{Location, Problem, display_name};
 pub const HEADER_SCAN_ROWS: usize = 30;
 /// Excel's column limit; a cell further right is refused as hostile or corrupt.
 pub const MAX_COLUMNS: u32 = 16_384;
+/// Excel's row limit; an xlsx cell below it is refused as corrupt or hostile.
+pub const EXCEL_ROWS: u32 = 1_048_576;
 /// Rows accepted from one table (Excel's sheet limit is 1,048,576; CSV may hold more).
 pub const MAX_ROWS: u32 = 10_000_000;
 
@@ -531,6 +533,13 @@ fn stream_xlsx(
                     let (r, c) = cell.get_position();
                     if c >= MAX_COLUMNS {
                         return Err(column_limit(loc, r, c));
+                    }
+                    if r >= EXCEL_ROWS {
+                        return Err(Problem::new(
+                            loc.clone(),
+                            format!("has a cell on row {}, beyond Excel's {EXCEL_ROWS}-row limit", u64::from(r) + 1),
+                            "a sheet within Excel's size limits (the file may be corrupt or hostile)",
+                        ));
                     }
                     if current != Some(r) {
                         if current.is_some() && !batch.rows[batch.len].is_blank() {
