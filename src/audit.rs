@@ -110,6 +110,19 @@ pub fn run(opts: &AuditOptions) -> Result<Audit> {
         None => None,
     };
     let mut warnings = dataset.warnings.clone();
+    let per_sheet = crate::report::workbook::CUSTOMER_ROWS_PER_SHEET;
+    if dataset.customers.len() > per_sheet {
+        warnings.push(format!(
+            "{} customers exceed Excel's {per_sheet} data rows per sheet; the Customers sheet continues on \"Customers (2)\"…",
+            dataset.customers.len()
+        ));
+    }
+    if dataset.customers.len() > crate::report::workbook::CUSTOMER_TABLE_ROWS {
+        warnings.push(format!(
+            "the Customers sheet has an autofilter but is not an Excel table above {} customers (tables cost memory per cell)",
+            crate::report::workbook::CUSTOMER_TABLE_ROWS
+        ));
+    }
     warnings.extend(analysis.warnings.iter().cloned());
     warnings.extend(scores.warnings.iter().cloned());
     let dir_name = opts
