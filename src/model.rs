@@ -6,6 +6,11 @@
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
+use compact_str::CompactString;
+
+/// Touchpoints that reached a customer (indices); up to eight live inline, so
+/// a million customers do not mean a million small allocations.
+pub type TouchList = smallvec::SmallVec<[u16; 8]>;
 use serde::Serialize;
 
 /// A calendar day as Excel's serial number (days since 1899-12-30).
@@ -316,11 +321,11 @@ pub enum Extra {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Customer {
     /// Unique id.
-    pub id: Box<str>,
+    pub id: CompactString,
     /// Display name.
-    pub name: Option<Box<str>>,
+    pub name: Option<CompactString>,
     /// Grouping (region, B2B/B2C…).
-    pub segment: Option<Box<str>>,
+    pub segment: Option<CompactString>,
     /// First purchase.
     pub first_purchase: Option<Day>,
     /// Last purchase.
@@ -340,11 +345,11 @@ pub struct Customer {
     /// A status that overrides the derived active flag.
     pub status: Option<StatusOverride>,
     /// The status text as written, for the Customers sheet.
-    pub status_text: Option<Box<str>>,
+    pub status_text: Option<CompactString>,
     /// Why a lost customer left.
-    pub churn_reason: Option<Box<str>>,
+    pub churn_reason: Option<CompactString>,
     /// Indices into [`Dataset::touchpoints`] of touchpoints that reached this customer.
-    pub reached_by: Box<[u16]>,
+    pub reached_by: TouchList,
     /// Values of extra columns, in [`Dataset::customer_extras`] order.
     pub extras: Box<[Extra]>,
     /// Zero-based row in the input sheet, for messages.
@@ -369,7 +374,7 @@ impl Customer {
             status: None,
             status_text: None,
             churn_reason: None,
-            reached_by: Box::new([]),
+            reached_by: TouchList::new(),
             extras: Box::new([]),
             source_row,
         }

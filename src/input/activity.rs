@@ -28,7 +28,7 @@ impl CustomerIndex {
     /// The customer with `id`, if known.
     pub fn find(&self, customers: &[Customer], id: &str) -> Option<u32> {
         self.sorted
-            .binary_search_by(|i| customers[*i as usize].id.as_ref().cmp(id))
+            .binary_search_by(|i| customers[*i as usize].id.as_str().cmp(id))
             .ok()
             .map(|k| self.sorted[k])
             .or_else(|| self.added.get(id).copied())

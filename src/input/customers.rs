@@ -212,7 +212,7 @@ impl State {
                     let c = row.get(col.col);
                     col.text(c, problems, r, false)
                         .ok()
-                        .map(|t| Box::<str>::from(t.as_ref()))
+                        .map(|t| compact_str::CompactString::from(t.as_ref()))
                 })
             };
         }
@@ -248,7 +248,7 @@ impl State {
         if let Some(col) = self.cols[field("touchpoints")].as_mut()
             && let Read::Value(list) = col.text(row.get(col.col), problems, r, false)
         {
-            let mut ids: Vec<u16> = Vec::new();
+            let mut ids = crate::model::TouchList::new();
             for name in split_list(&list) {
                 let id = match self.touch_raw.get(name) {
                     Some(id) => *id,
@@ -269,7 +269,7 @@ impl State {
                     ids.push(id);
                 }
             }
-            cust.reached_by = ids.into_boxed_slice();
+            cust.reached_by = ids;
         }
         if !self.extras.is_empty() {
             cust.extras = self

@@ -483,14 +483,14 @@ fn link_reach(ds: &mut Dataset, names: &[String], interactions: Option<Vec<(u32,
     }
     for c in ds.customers.iter_mut() {
         if !c.reached_by.is_empty() {
-            let mut v: Vec<u16> = c
+            let mut v: crate::model::TouchList = c
                 .reached_by
                 .iter()
                 .filter_map(|i| remap[*i as usize])
                 .collect();
             v.sort_unstable();
             v.dedup();
-            c.reached_by = v.into_boxed_slice();
+            c.reached_by = v;
         }
     }
     if let Some(pairs) = interactions {
@@ -508,10 +508,10 @@ fn link_reach(ds: &mut Dataset, names: &[String], interactions: Option<Vec<(u32,
         }
         for (cust, list) in per_customer {
             let c = &mut ds.customers[cust as usize];
-            let mut v: Vec<u16> = c.reached_by.iter().copied().chain(list).collect();
+            let mut v: crate::model::TouchList = c.reached_by.iter().copied().chain(list).collect();
             v.sort_unstable();
             v.dedup();
-            c.reached_by = v.into_boxed_slice();
+            c.reached_by = v;
         }
         if !unknown_tp.is_empty() {
             ds.warnings.push(format!(
