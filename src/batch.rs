@@ -233,7 +233,7 @@ pub fn run_batch(args: &BatchArgs) -> u8 {
                         .map_or("n/a".into(), |s| format!("{s:.1}")),
                     v["rating"].as_str().unwrap_or("")
                 );
-                ok.push(json!({"key": o.key, "audit": v}));
+                ok.push(portfolio_entry(&o.key, v));
             }
             Err(e) => {
                 failed += 1;
@@ -336,6 +336,21 @@ pub fn run_portfolio(args: &PortfolioArgs) -> u8 {
     }
 }
 
+/// What the roll-up keeps of one client's audit.json (not the whole of it,
+/// so a batch of thousands of clients stays small in memory).
+pub fn portfolio_entry(key: &str, a: &Value) -> Value {
+    json!({"key": key, "audit": {
+        "client": a["client"], "period": a["period"], "as_of": a["as_of"], "score": a["score"],
+        "rating": a["rating"], "ps": a["ps"], "findings": a["findings"].as_array().map_or(0, Vec::len),
+        "metrics": {
+            "customers": a["metrics"]["customers"], "active_rate": a["metrics"]["active_rate"],
+            "repeat_rate": a["metrics"]["repeat_rate"], "retention_rate": a["metrics"]["retention_rate"],
+            "high_value_at_risk": a["metrics"]["high_value_at_risk"], "spend_total": a["metrics"]["spend_total"],
+            "retention_spend_share": a["metrics"]["retention_spend_share"],
+        },
+    }})
+}
+
 /// The portfolio roll-up as JSON: clients ranked by score (ties by key).
 pub fn portfolio_value(clients: &[Value], failures: &[Value]) -> Value {
     let mut rows: Vec<Value> = clients
@@ -352,7 +367,7 @@ pub fn portfolio_value(clients: &[Value], failures: &[Value]) -> Value {
                     "retention_rate": m["retention_rate"], "high_value_at_risk": m["high_value_at_risk"],
                     "spend_total": m["spend_total"], "retention_spend_share": m["retention_spend_share"],
                 },
-                "findings": a["findings"].as_array().map_or(0, |f| f.len()),
+                "findings": a["findings"],
             })
         })
         .collect();

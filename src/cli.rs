@@ -166,7 +166,7 @@ impl AuditArgs {
 pub fn report_error(e: &Error) {
     match e {
         Error::Problems(p) => {
-            let n = p.list().len();
+            let n = p.total();
             eprintln!("mixaudit: {n} problem(s) found:\n{p}");
         }
         other => eprintln!("mixaudit: {other}"),

@@ -167,6 +167,11 @@ impl Problems {
         &self.list
     }
 
+    /// All problems found, listed or only counted.
+    pub fn total(&self) -> usize {
+        self.list.len() + self.omitted.iter().map(|(_, n)| n).sum::<usize>()
+    }
+
     /// Moves every problem of `other` into `self`.
     pub fn extend(&mut self, other: Problems) {
         for p in other.list {

@@ -360,7 +360,7 @@ impl Customer {
     /// An empty customer with only an id, as created for an unknown id in Orders.
     pub fn with_id(id: &str, source_row: u32) -> Customer {
         Customer {
-            id: id.into(),
+            id: CompactString::from(id),
             name: None,
             segment: None,
             first_purchase: None,

@@ -177,25 +177,58 @@ pub fn weighted_score<'a>(results: impl IntoIterator<Item = &'a ItemResult>) -> 
     (den > 0.0).then(|| 100.0 * num / den)
 }
 
+fn fmt_number(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e12 {
+        return format!("{}", f as i64);
+    }
+    let s = format!("{f:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// A rule input as a note shows it: numbers rounded, lists and maps shortened.
 fn fmt_value(v: &Value) -> String {
-    if v.kind() == minijinja::value::ValueKind::Bool {
-        return if v.is_true() {
-            "yes".into()
-        } else {
-            "no".into()
-        };
-    }
-    if let Ok(f) = f64::try_from(v.clone()) {
-        if f.fract() == 0.0 && f.abs() < 1e12 {
-            return format!("{}", f as i64);
+    use minijinja::value::ValueKind;
+    match v.kind() {
+        ValueKind::Bool => {
+            if v.is_true() {
+                "yes".into()
+            } else {
+                "no".into()
+            }
         }
-        return format!("{f:.3}").trim_end_matches('0').to_string();
-    }
-    let s = v.to_string();
-    if s.chars().count() > 40 {
-        format!("{}…", s.chars().take(40).collect::<String>())
-    } else {
-        s
+        ValueKind::Number => f64::try_from(v.clone())
+            .map(fmt_number)
+            .unwrap_or_else(|_| v.to_string()),
+        ValueKind::Seq => {
+            let items: Vec<String> = v
+                .try_iter()
+                .map(|it| it.map(|x| fmt_value(&x)).collect())
+                .unwrap_or_default();
+            format!("[{}]", items.join(", "))
+        }
+        ValueKind::Map => {
+            let items: Vec<String> = v
+                .try_iter()
+                .map(|it| {
+                    it.map(|k| {
+                        format!(
+                            "{k}: {}",
+                            v.get_item(&k).map(|x| fmt_value(&x)).unwrap_or_default()
+                        )
+                    })
+                    .collect()
+                })
+                .unwrap_or_default();
+            format!("{{{}}}", items.join(", "))
+        }
+        _ => {
+            let s = v.to_string();
+            if s.chars().count() > 60 {
+                format!("{}…", s.chars().take(60).collect::<String>())
+            } else {
+                s
+            }
+        }
     }
 }
 

@@ -423,7 +423,6 @@ proptest! {
 /// Known bug: a currency symbol before a leading-point amount drops the point
 /// (`$.50` reads as 50, `€.5` as 5); a bare `.50` reads as 0.5.
 #[test]
-#[ignore = "known bug: \"$.50\" parses as 50"]
 fn currency_before_a_leading_point() {
     assert_eq!(parse_number(".50", None).map(|p| p.value), Some(0.5));
     for text in ["$.50", "€.50", "$ .50", "kr .50"] {

@@ -220,7 +220,7 @@ fn print_setup_for_pdf_handover() {
         "Findings",
     ] {
         assert!(
-            wb.contains(&format!("_xlnm.Print_Titles\" localSheetId=\""))
+            wb.contains("_xlnm.Print_Titles\" localSheetId=\"")
                 && wb.contains(&format!("{s}!$1:$1")),
             "{s} repeats its header row"
         );
@@ -253,7 +253,7 @@ fn money_percent_and_date_formats() {
     }
     let c = sheet(&x, "Customers");
     let lp = (0..c.width() as u32)
-        .find(|col| c.get_value((0, *col)).unwrap().to_string() == "last_purchase")
+        .find(|col| *c.get_value((0, *col)).unwrap() == "last_purchase")
         .unwrap();
     assert!(
         matches!(c.get_value((1, lp)), Some(calamine::Data::DateTime(_))),

@@ -15,9 +15,9 @@ pub struct TouchpointFacts {
     pub reached: Option<u64>,
     /// reached / customers.
     pub reached_share: Option<f64>,
-    /// Active rate among customers reached.
+    /// Active rate among buyers reached.
     pub active_rate_reached: Option<f64>,
-    /// Active rate among customers not reached.
+    /// Active rate among buyers not reached.
     pub active_rate_not_reached: Option<f64>,
     /// active_rate_reached / active_rate_not_reached.
     pub lift: Option<f64>,
@@ -37,19 +37,25 @@ fn ratio(a: f64, b: f64) -> Option<f64> {
 pub fn touchpoint_facts(ds: &Dataset, facts: &[CustomerFacts]) -> Vec<TouchpointFacts> {
     let total: f64 = ds.touchpoints.iter().map(|t| t.spend).sum();
     let n = ds.touchpoints.len();
-    let (mut reached, mut reached_active, mut revenue) =
-        (vec![0u64; n], vec![0u64; n], vec![0f64; n]);
+    // Reach counts every customer reached; the active rates, like the
+    // portfolio active_rate, are shares of buyers.
+    let mut reached = vec![0u64; n];
+    let mut reached_buyers = vec![0u64; n];
+    let mut reached_active = vec![0u64; n];
+    let mut revenue = vec![0f64; n];
     if ds.reach_known {
         for (c, f) in ds.customers.iter().zip(facts) {
             for &t in c.reached_by.iter() {
                 let t = t as usize;
                 reached[t] += 1;
+                reached_buyers[t] += u64::from(f.buyer);
                 reached_active[t] += u64::from(f.active);
                 revenue[t] += c.revenue;
             }
         }
     }
     let customers = ds.customers.len() as f64;
+    let buyers = facts.iter().filter(|f| f.buyer).count() as f64;
     let active_total = facts.iter().filter(|f| f.active).count() as f64;
     ds.touchpoints
         .iter()
@@ -65,12 +71,12 @@ pub fn touchpoint_facts(ds: &Dataset, facts: &[CustomerFacts]) -> Vec<Touchpoint
             };
             if ds.reach_known {
                 let r = reached[i] as f64;
-                let not_reached = customers - r;
+                let rb = reached_buyers[i] as f64;
                 tf.reached = Some(reached[i]);
                 tf.reached_share = ratio(r, customers);
-                tf.active_rate_reached = ratio(reached_active[i] as f64, r);
+                tf.active_rate_reached = ratio(reached_active[i] as f64, rb);
                 tf.active_rate_not_reached =
-                    ratio(active_total - reached_active[i] as f64, not_reached);
+                    ratio(active_total - reached_active[i] as f64, buyers - rb);
                 tf.lift = match (tf.active_rate_reached, tf.active_rate_not_reached) {
                     (Some(a), Some(b)) => ratio(a, b),
                     _ => None,

@@ -158,10 +158,8 @@ pub fn read_orders(
         if let Some(c) = cols[1].as_mut() {
             c.settle_dates(&mut local, |rec, d| orders[rec as usize].day = d);
         }
-        if let Some(c) = cols[2].as_mut()
-            && let Some(w) = c.settle_numbers(|rec, v| orders[rec as usize].amount = v)
-        {
-            local.push(Problem::new(loc.clone(), w, "unambiguous amounts"));
+        if let Some(c) = cols[2].as_mut() {
+            c.settle_numbers(&mut local, true, |rec, v| orders[rec as usize].amount = v);
         }
     }
     let failed = !local.is_empty();

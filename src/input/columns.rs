@@ -48,6 +48,8 @@ pub struct Column {
     pending: Vec<Pending>,
     /// Error values (#N/A…) seen in an optional column, read as empty.
     pub error_values: usize,
+    /// The first of them: row and text.
+    first_error: Option<(u32, String)>,
 }
 
 /// A field's value as read from a cell.
@@ -84,7 +86,19 @@ impl Column {
             hint,
             pending: Vec::new(),
             error_values: 0,
+            first_error: None,
         }
+    }
+
+    /// A warning about formula errors read as empty, if there were any.
+    pub fn error_warning(&self) -> Option<String> {
+        let (row, text) = self.first_error.as_ref()?;
+        Some(format!(
+            "{}: {} formula error value(s) in column `{}` read as empty (first: {text})",
+            self.at(*row),
+            self.error_values,
+            self.field.name
+        ))
     }
 
     /// The location of this column's cell on `row`.
@@ -124,6 +138,9 @@ impl Column {
                 self.bad(problems, row, cell, "a value, not a formula error");
             } else {
                 self.error_values += 1;
+                if self.first_error.is_none() {
+                    self.first_error = Some((row, cell.text.clone()));
+                }
             }
             return true;
         }
@@ -174,12 +191,12 @@ impl Column {
             CellKind::Number | CellKind::Bool => cell.num,
             CellKind::Text => match parse_number(&cell.text, self.style) {
                 None => {
-                    self.bad(
-                        problems,
-                        row,
-                        cell,
-                        "a number such as 1234.50, 1.234,50 kr. or $1,234.50",
-                    );
+                    let expected = match self.field.kind {
+                        Kind::Count => "a whole number such as 3",
+                        Kind::Money => "an amount such as 1234.50, 1.234,50 kr. or $1,234.50",
+                        _ => "a number such as 7 or 7.5",
+                    };
+                    self.bad(problems, row, cell, expected);
                     return Read::Bad;
                 }
                 Some(p) => {
@@ -208,11 +225,13 @@ impl Column {
                         }
                     }
                     if p.ambiguous {
+                        // Range-checked once the column settles which reading is right.
                         self.pending.push(Pending {
                             record,
                             row,
                             text: cell.text.as_str().into(),
                         });
+                        return Read::Value(p.value);
                     }
                     p.value
                 }
@@ -226,19 +245,20 @@ impl Column {
         self.check_range(value, cell, problems, row)
     }
 
+    /// What the value should have been, when it is out of the field's range.
+    fn out_of_range(&self, value: f64) -> Option<&'static str> {
+        if self.field.name == "satisfaction" && !(0.0..=10.0).contains(&value) {
+            return Some("a score from 0 to 10");
+        }
+        match self.field.kind {
+            Kind::Count if !(value >= 0.0 && value.fract() == 0.0) => Some("a whole number ≥ 0"),
+            Kind::Money if value < 0.0 => Some("an amount ≥ 0"),
+            _ => None,
+        }
+    }
+
     fn check_range(&self, value: f64, cell: &Cell, problems: &mut Problems, row: u32) -> Read<f64> {
-        let (ok, expected) = match self.field.kind {
-            Kind::Count => (value >= 0.0 && value.fract() == 0.0, "a whole number ≥ 0"),
-            Kind::Money => (value >= 0.0, "an amount ≥ 0"),
-            _ => (true, ""),
-        };
-        let ok = ok && (self.field.name != "satisfaction" || (0.0..=10.0).contains(&value));
-        if !ok {
-            let expected = if self.field.name == "satisfaction" {
-                "a score from 0 to 10"
-            } else {
-                expected
-            };
+        if let Some(expected) = self.out_of_range(value) {
             problems.push(Problem::new(
                 self.loc.clone().at(row, self.col),
                 format!("{} is out of range for `{}`", cell.show(), self.field.name),
@@ -309,6 +329,15 @@ impl Column {
                                 _ => {}
                             }
                         }
+                        if p.day.0 < 1 {
+                            self.bad(
+                                problems,
+                                row,
+                                cell,
+                                "a date from 1900 on (the earliest Excel can hold)",
+                            );
+                            return Read::Bad;
+                        }
                         if p.ambiguous {
                             self.pending.push(Pending {
                                 record,
@@ -354,32 +383,86 @@ impl Column {
         }
     }
 
-    /// Re-reads ambiguous numbers with what the column proved (or the hint);
-    /// with neither, keeps the thousands reading and returns a warning.
-    pub fn settle_numbers(&mut self, mut patch: impl FnMut(u32, f64)) -> Option<String> {
+    /// Re-reads ambiguous numbers (`1,234`) with what the column proved or the
+    /// hint. With neither: a value whose thousands reading is out of range but
+    /// whose decimal reading fits (a 0–10 score of `8,125`) is read as a decimal;
+    /// the rest are read as thousands with a warning, or — when `strict`, for
+    /// amounts that drive the scores — reported as a problem.
+    pub fn settle_numbers(
+        &mut self,
+        problems: &mut Problems,
+        strict: bool,
+        mut patch: impl FnMut(u32, f64),
+    ) -> Option<String> {
         if self.pending.is_empty() {
             return None;
         }
         let style = self.style.or(self.hint.decimal);
         let pending = std::mem::take(&mut self.pending);
-        match style {
-            Some(s) => {
-                for p in &pending {
-                    if let Some(v) = parse_number(&p.text, Some(s)) {
-                        patch(p.record, v.value);
+        let read = |p: &Pending, s: NumberStyle| parse_number(&p.text, Some(s)).map(|v| v.value);
+        let mut guessed: Vec<&Pending> = Vec::new();
+        for p in &pending {
+            let value = match style {
+                Some(s) => read(p, s),
+                None => {
+                    let thousands = read(p, NumberStyle::PointDecimal);
+                    let decimal = read(p, NumberStyle::CommaDecimal);
+                    let comma = p.text.contains(',');
+                    // "1,234" → PointDecimal reads 1234; "1.234" → CommaDecimal reads 1234.
+                    let (grouped, fractional) = if comma {
+                        (thousands, decimal)
+                    } else {
+                        (decimal, thousands)
+                    };
+                    match (grouped, fractional) {
+                        (Some(g), Some(f))
+                            if self.out_of_range(g).is_some() && self.out_of_range(f).is_none() =>
+                        {
+                            Some(f)
+                        }
+                        (g, _) => {
+                            guessed.push(p);
+                            g
+                        }
                     }
                 }
-                None
+            };
+            let Some(value) = value else { continue };
+            if let Some(expected) = self.out_of_range(value) {
+                problems.push(Problem::new(
+                    self.loc.clone().at(p.row, self.col),
+                    format!("\"{}\" is out of range for `{}`", p.text, self.field.name),
+                    expected,
+                ));
+                continue;
             }
-            None => Some(format!(
-                "{} › column {} (`{}`): {} value(s) such as \"{}\" could use a decimal comma or a thousands separator; read as thousands (set `decimal: \",\"` in audit.yaml if they are decimals)",
-                self.loc,
-                column_letters(self.col),
-                self.field.name,
-                pending.len(),
-                pending[0].text
-            )),
+            patch(p.record, value);
         }
+        if guessed.is_empty() {
+            return None;
+        }
+        let first = guessed[0];
+        if strict {
+            problems.push(Problem::new(
+                self.loc.clone().at(first.row, self.col),
+                format!(
+                    "\"{}\" could be a whole amount with a thousands separator or a decimal, and nothing in column `{}` settles it ({} such value(s))",
+                    first.text,
+                    self.field.name,
+                    guessed.len()
+                ),
+                "`decimal: \",\"` or `decimal: \".\"` in audit.yaml, or amounts written unambiguously (1200 or 1,200.00)",
+            ));
+            return None;
+        }
+        Some(format!(
+            "{} › column {} (`{}`): {} value(s) such as \"{}\" were read with a thousands separator; set `decimal: \",\"` in audit.yaml if they are decimals",
+            self.loc,
+            column_letters(self.col),
+            self.field.name,
+            guessed.len(),
+            first.text
+        ))
     }
 
     /// Re-reads ambiguous dates with what the column proved (or the hint);

@@ -72,6 +72,13 @@ pub fn read_customers(
     }
     let mut st = state.unwrap_or_else(|| State::new(&info.mapping, &loc, hints));
     let mut warnings = st.settle(&mut customers, &mut local);
+    if let Some(first) = st.totals_rows.first() {
+        warnings.push(format!(
+            "{}: {} totals row(s) (\"Total\", \"I alt\", \"Summe\"…) skipped, not read as customers",
+            loc.clone().at_row(*first),
+            st.totals_rows.len()
+        ));
+    }
     if customers.is_empty() && local.is_empty() {
         local.push(Problem::new(
             loc.clone(),
@@ -154,6 +161,41 @@ struct State {
     touch_index: std::collections::HashMap<String, u16>,
     /// The same ids by name exactly as written, so repeated names cost one lookup.
     touch_raw: std::collections::HashMap<Box<str>, u16>,
+    /// Rows skipped as totals ("Total", "I alt", "Summe"…).
+    totals_rows: Vec<u32>,
+}
+
+/// Words that mark a totals row under a table.
+const TOTALS: &[&str] = &[
+    "total",
+    "totals",
+    "grandtotal",
+    "subtotal",
+    "sum",
+    "ialt",
+    "total:",
+    "summe",
+    "gesamt",
+    "gesamtsumme",
+    "samlet",
+    "totalt",
+];
+
+/// A row that sums the table rather than being a customer: its id cell (or,
+/// with an empty id, its first text cell) says "Total".
+fn is_totals_row(row: &Row, id_cell: &Cell) -> bool {
+    let is_total = |c: &Cell| {
+        c.kind == CellKind::Text && TOTALS.contains(&super::fields::normalize(&c.text).as_str())
+    };
+    if id_cell.kind == CellKind::Text {
+        return is_total(id_cell);
+    }
+    id_cell.is_blank()
+        && row
+            .cells()
+            .iter()
+            .find(|c| c.kind == CellKind::Text)
+            .is_some_and(is_total)
 }
 
 fn field(name: &str) -> usize {
@@ -179,6 +221,7 @@ impl State {
             touch_names: Vec::new(),
             touch_index: Default::default(),
             touch_raw: Default::default(),
+            totals_rows: Vec::new(),
         }
     }
 
@@ -191,8 +234,12 @@ impl State {
         let id = {
             let col = self.col("customer_id")?;
             let c = row.get(col.col);
+            if is_totals_row(row, c) {
+                self.totals_rows.push(r);
+                return None;
+            }
             match col.text(c, problems, r, true) {
-                Read::Value(t) => t.into_owned(),
+                Read::Value(t) => compact_str::CompactString::from(t.as_ref()),
                 _ => {
                     if c.is_blank() {
                         problems.push(Problem::new(
@@ -287,12 +334,7 @@ impl State {
             let Some(col) = self.cols[k].as_mut() else {
                 continue;
             };
-            if col.error_values > 0 {
-                warnings.push(format!(
-                    "column `{}`: {} formula error value(s) (#N/A…) read as empty",
-                    f.name, col.error_values
-                ));
-            }
+            warnings.extend(col.error_warning());
             match f.kind {
                 super::fields::Kind::Date => col.settle_dates(problems, |rec, day| {
                     set_date(&mut customers[rec as usize], f, day)
@@ -300,9 +342,9 @@ impl State {
                 super::fields::Kind::Money
                 | super::fields::Kind::Count
                 | super::fields::Kind::Number => {
-                    if let Some(w) =
-                        col.settle_numbers(|rec, v| set_number(&mut customers[rec as usize], f, v))
-                    {
+                    if let Some(w) = col.settle_numbers(problems, false, |rec, v| {
+                        set_number(&mut customers[rec as usize], f, v)
+                    }) {
                         warnings.push(w);
                     }
                 }
@@ -326,6 +368,9 @@ fn set_number(c: &mut Customer, f: &Field, v: f64) {
     match f.name {
         "revenue" => c.revenue = v,
         "satisfaction" => c.satisfaction = Some(v),
+        "orders" => c.orders = v as u32,
+        "open_complaints" => c.open_complaints = Some(v as u32),
+        "referrals" => c.referrals = Some(v as u32),
         _ => {}
     }
 }

@@ -693,8 +693,8 @@ pub const INTERACTION_SHEETS: &[&str] = &[
 /// Lower-case letters and digits only: how header and sheet names are compared.
 pub fn normalize(text: &str) -> String {
     text.chars()
-        .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
         .collect()
 }
 

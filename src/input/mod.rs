@@ -256,35 +256,41 @@ pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
                 .collect::<Result<Vec<_>>>()
         },
         || -> Option<_> {
-            let mut cbook = open(&customers_path, &mut problems)?;
-            let csheet = sheet_or_problem(
-                &cbook,
-                "customers",
-                CUSTOMER_SHEETS,
-                cfg.sheets.customers.as_deref(),
-                &mut problems,
-            )?;
-            // Orders/Interactions: a sheet of the customers workbook, or their own file.
-            let orders_sheet = cbook
-                .find_sheet(ORDER_SHEETS, cfg.sheets.orders.as_deref(), false)
-                .filter(|s| !cbook.is_csv() && *s != csheet);
-            let has_orders = orders_sheet.is_some() || orders_file.is_some();
-            let ctable = customers::read_customers(
-                &mut cbook,
-                &csheet,
-                hints,
-                &mapped,
-                has_orders,
-                &mut problems,
-            );
+            // Customers and spend are read independently, so a broken customers
+            // file does not hide the spend file's problems.
+            let customers_read = (|| {
+                let mut cbook = open(&customers_path, &mut problems)?;
+                let csheet = sheet_or_problem(
+                    &cbook,
+                    "customers",
+                    CUSTOMER_SHEETS,
+                    cfg.sheets.customers.as_deref(),
+                    &mut problems,
+                )?;
+                // Orders/Interactions: a sheet of the customers workbook, or their own file.
+                let orders_sheet = cbook
+                    .find_sheet(ORDER_SHEETS, cfg.sheets.orders.as_deref(), false)
+                    .filter(|s| !cbook.is_csv() && *s != csheet);
+                let has_orders = orders_sheet.is_some() || orders_file.is_some();
+                let ctable = customers::read_customers(
+                    &mut cbook,
+                    &csheet,
+                    hints,
+                    &mapped,
+                    has_orders,
+                    &mut problems,
+                );
+                Some((cbook, csheet, orders_sheet, ctable))
+            })();
+            let spend_in_customers = customers_read.as_ref().is_some_and(|(b, ..)| {
+                b.find_sheet(SPEND_SHEETS, cfg.sheets.spend.as_deref(), false)
+                    .is_some()
+            });
 
             // Spend: its own file, or a sheet of the customers workbook.
             let (mut sbook, spath) = match &spend_named {
                 Some(p) => (open(p, &mut problems), p.clone()),
-                None if cbook
-                    .find_sheet(SPEND_SHEETS, cfg.sheets.spend.as_deref(), false)
-                    .is_some() =>
-                {
+                None if spend_in_customers => {
                     (open(&customers_path, &mut problems), customers_path.clone())
                 }
                 None => {
@@ -306,6 +312,7 @@ pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
                 )?;
                 spend::read_spend(b, &sheet, hints, &mapped, &mut problems).map(|t| (t, sheet))
             });
+            let (cbook, csheet, orders_sheet, ctable) = customers_read?;
             let mut ctable = ctable?;
             let (stable, ssheet) = stable?;
             let mut index = activity::CustomerIndex::from_sorted(std::mem::take(&mut ctable.by_id));
@@ -339,16 +346,14 @@ pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
                 )?;
                 if t.created > 0 {
                     ds.warnings.push(format!(
-                        "{} › {s}: {} customer id(s) appear only in orders; they were added as customers",
-                        crate::error::display_name(p),
+                        "{}: {} customer id(s) appear only in orders; they were added as customers",
+                        b.location(s),
                         t.created
                     ));
                 }
                 if t.orders.is_empty() {
-                    ds.warnings.push(format!(
-                        "{} › {s}: the Orders sheet has no orders",
-                        crate::error::display_name(p)
-                    ));
+                    ds.warnings
+                        .push(format!("{}: the Orders sheet has no orders", b.location(s)));
                 }
                 activity::apply_orders(&mut ctable.customers, &t.orders);
                 ds.inputs.push(InputFile {
@@ -395,7 +400,11 @@ pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
                     &mut problems,
                 )?;
                 if t.unknown_ids > 0 {
-                    ds.warnings.push(format!("{} › {s}: {} interaction(s) name customer ids not in the customer list; skipped", crate::error::display_name(p), t.unknown_ids));
+                    ds.warnings.push(format!(
+                        "{}: {} interaction(s) name customer ids not in the customer list; skipped",
+                        b.location(s),
+                        t.unknown_ids
+                    ));
                 }
                 ds.inputs.push(InputFile {
                     role: "interactions".into(),

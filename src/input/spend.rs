@@ -76,11 +76,20 @@ pub fn read_spend(
             ));
         }
     }
-    if let Some(cols) = cols.as_mut()
-        && let Some(col) = cols[idx("spend")].as_mut()
-        && let Some(w) = col.settle_numbers(|rec, v| rows[rec as usize].spend = v)
-    {
-        local.push(Problem::new(loc.clone(), w, "an unambiguous amount"));
+    if let Some(cols) = cols.as_mut() {
+        for name in ["spend", "cadence_days", "reach", "responses"] {
+            if let Some(col) = cols[idx(name)].as_mut() {
+                col.settle_numbers(&mut local, true, |rec, v| {
+                    let t = &mut rows[rec as usize];
+                    match name {
+                        "spend" => t.spend = v,
+                        "cadence_days" => t.cadence_days = Some(v),
+                        "reach" => t.reach = Some(v),
+                        _ => t.responses = Some(v),
+                    }
+                });
+            }
+        }
     }
     if rows.is_empty() && local.is_empty() {
         local.push(Problem::new(
@@ -306,17 +315,17 @@ fn read_row(
 
 fn unknown_p(loc: Location, text: &str) -> Problem {
     let keys: Vec<&str> = P::ALL.iter().map(|p| p.key()).collect();
-    let nearest = keys
+    let lower = text.to_lowercase();
+    let hint = keys
         .iter()
-        .max_by(|a, b| {
-            strsim::jaro_winkler(a, &text.to_lowercase())
-                .total_cmp(&strsim::jaro_winkler(b, &text.to_lowercase()))
-        })
-        .copied()
-        .unwrap_or("product");
+        .map(|k| (strsim::jaro_winkler(k, &lower), *k))
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| format!(" (did you mean `{k}`?)"))
+        .unwrap_or_default();
     Problem::new(
         loc,
-        format!("\"{text}\" is not one of the 7 Ps (did you mean `{nearest}`?)"),
+        format!("\"{text}\" is not one of the 7 Ps{hint}"),
         format!("one of {} (\"physical proof\" also works)", keys.join(", ")),
     )
 }

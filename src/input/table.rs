@@ -209,7 +209,8 @@ fn data_ref(d: &Data) -> DataRef<'_> {
 
 enum Book {
     Calamine(Box<Sheets<BufReader<File>>>),
-    Csv,
+    /// Delimited text; UTF-16 text (Excel's "Unicode Text") carries its encoding.
+    Csv(Option<&'static encoding_rs::Encoding>),
 }
 
 /// An open input file: a workbook with sheets, or a CSV file (one unnamed sheet).
@@ -218,6 +219,8 @@ pub struct Workbook {
     name: String,
     book: Book,
     sheets: Vec<String>,
+    /// Sheets not hidden, for the "only sheet" rule.
+    visible: Vec<String>,
 }
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
@@ -250,12 +253,20 @@ impl Workbook {
             .unwrap_or_default();
         let is_zip = head.starts_with(ZIP_MAGIC);
         let is_cfb = head.starts_with(CFB_MAGIC);
-        let text_like = !head.contains(&0);
+        let utf16 = if head.starts_with(&[0xFF, 0xFE]) {
+            Some(encoding_rs::UTF_16LE)
+        } else if head.starts_with(&[0xFE, 0xFF]) {
+            Some(encoding_rs::UTF_16BE)
+        } else {
+            None
+        };
+        let text_like = !head.contains(&0) || utf16.is_some();
         let csv = |path: &Path| Workbook {
             path: path.to_path_buf(),
             name: name.clone(),
-            book: Book::Csv,
+            book: Book::Csv(utf16),
             sheets: vec![],
+            visible: vec![],
         };
         match ext.as_str() {
             "csv" | "tsv" | "txt" => {
@@ -321,11 +332,18 @@ impl Workbook {
             }
         };
         let names = sheets.sheet_names();
+        let visible = sheets
+            .sheets_metadata()
+            .iter()
+            .filter(|m| m.visible == calamine::SheetVisible::Visible)
+            .map(|m| m.name.clone())
+            .collect();
         Ok(Workbook {
             path: path.to_path_buf(),
             name,
             book: Book::Calamine(Box::new(sheets)),
             sheets: names,
+            visible,
         })
     }
 
@@ -341,7 +359,7 @@ impl Workbook {
 
     /// Whether this is a CSV file.
     pub fn is_csv(&self) -> bool {
-        matches!(self.book, Book::Csv)
+        matches!(self.book, Book::Csv(_))
     }
 
     /// Finds the sheet to read: the user's name, else a synonym, else the only
@@ -366,7 +384,15 @@ impl Workbook {
         if by_name.is_some() {
             return by_name.cloned();
         }
-        (single_ok && self.sheets.len() == 1).then(|| self.sheets[0].clone())
+        if !single_ok {
+            return None;
+        }
+        match (self.sheets.len(), self.visible.len()) {
+            (1, _) => Some(self.sheets[0].clone()),
+            // one visible sheet beside hidden helper sheets (lists, lookups)
+            (_, 1) => Some(self.visible[0].clone()),
+            _ => None,
+        }
     }
 
     /// Location of a sheet for messages (no sheet part for CSV).
@@ -387,7 +413,7 @@ impl Workbook {
         let loc = self.location(sheet);
         let path = self.path.clone();
         match &mut self.book {
-            Book::Csv => read_csv(&path, loc, f),
+            Book::Csv(utf16) => read_csv(&path, *utf16, loc, f),
             Book::Calamine(book) => {
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     read_calamine(book, sheet, &loc, f)
@@ -610,11 +636,20 @@ fn sniff_delimiter(first_line: &[u8]) -> u8 {
 
 fn read_csv(
     path: &Path,
+    utf16: Option<&'static encoding_rs::Encoding>,
     loc: Location,
     f: &mut dyn FnMut(&Row) -> ControlFlow<()>,
 ) -> Result<(), Problem> {
     let io = |e: std::io::Error| Problem::new(loc.clone(), format!("cannot be read: {e}"), "");
-    let mut file = BufReader::new(File::open(path).map_err(io)?);
+    let mut file: Box<dyn Read> = match utf16 {
+        // UTF-16 exports (Excel's "Unicode Text") are small; decode them whole.
+        Some(enc) => {
+            let bytes = std::fs::read(path).map_err(io)?;
+            let (text, _, _) = enc.decode(&bytes);
+            Box::new(std::io::Cursor::new(text.into_owned().into_bytes()))
+        }
+        None => Box::new(BufReader::new(File::open(path).map_err(io)?)),
+    };
     let mut head = Vec::new();
     (&mut file)
         .take(64 * 1024)

@@ -80,7 +80,13 @@ pub fn parse_number(text: &str, style: Option<NumberStyle>) -> Option<ParsedNumb
             }
         }
     }
-    let leading_point = head.trim_end().ends_with('.') && head.trim().len() == 1;
+    // ".50" or "$.50": a point right before the digits, not ending an
+    // abbreviation such as "kr.50".
+    let leading_point = head.ends_with('.')
+        && !head[..head.len() - 1]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphabetic);
     let mut digits = String::with_capacity(body.len() + 1);
     if leading_point {
         digits.push_str("0.");

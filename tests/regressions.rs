@@ -1,0 +1,139 @@
+//! Regressions named after what broke: real-world input quirks found while
+//! building the fixture corpus.
+
+mod common;
+
+use common::*;
+
+fn audit_dir(dir: &std::path::Path) -> (std::process::Output, std::path::PathBuf) {
+    let out = dir.join("out");
+    let o = mixaudit(&[
+        "audit",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--as-of",
+        "2026-06-30",
+    ]);
+    (o, out)
+}
+
+#[test]
+fn a_totals_row_under_the_table_is_not_a_customer() {
+    let dir = temp();
+    let customers = format!("{CUSTOMERS_CSV}Total,,,6,1300\n");
+    write_files(
+        dir.path(),
+        &[
+            ("customers.csv", customers.as_str()),
+            ("spend.csv", SPEND_CSV),
+        ],
+    );
+    let (o, out) = audit_dir(dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = read_json(&out);
+    assert_eq!(v["metrics"]["customers"], 4);
+    assert_eq!(v["metrics"]["revenue_total"], 1300.0);
+    assert!(
+        stderr(&o).contains("customers.csv › row 6: 1 totals row(s)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn one_visible_sheet_beside_hidden_helper_sheets_is_the_table() {
+    let dir = temp();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Ark1").unwrap();
+    for (r, line) in CUSTOMERS_CSV.lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            ws.write_string(r as u32, c as u16, cell).unwrap();
+        }
+    }
+    let lists = wb.add_worksheet();
+    lists.set_name("Lists").unwrap();
+    lists.write_string(0, 0, "active").unwrap();
+    lists.set_hidden(true);
+    wb.save(dir.path().join("customers.xlsx")).unwrap();
+    write_files(dir.path(), &[("spend.csv", SPEND_CSV)]);
+    let (o, out) = audit_dir(dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(read_json(&out)["inputs"][0]["sheet"], "Ark1");
+}
+
+#[test]
+fn utf16_unicode_text_exports_are_read() {
+    let dir = temp();
+    let tsv = CUSTOMERS_CSV.replace(',', "\t").replace("Anna", "Åse Ærø");
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in tsv.encode_utf16() {
+        bytes.extend(u.to_le_bytes());
+    }
+    std::fs::write(dir.path().join("customers.txt"), bytes).unwrap();
+    write_files(dir.path(), &[("spend.csv", SPEND_CSV)]);
+    let (o, out) = audit_dir(dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let c = sheet(&out.join("audit.xlsx"), "Customers");
+    assert_eq!(c.get_value((1, 1)).unwrap().to_string(), "Åse Ærø");
+}
+
+#[test]
+fn dates_before_1900_are_refused() {
+    let dir = temp();
+    let customers = CUSTOMERS_CSV.replace("2026-06-01,3,900", "1850-01-01,3,900");
+    write_files(
+        dir.path(),
+        &[
+            ("customers.csv", customers.as_str()),
+            ("spend.csv", SPEND_CSV),
+        ],
+    );
+    let (o, _) = audit_dir(dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("customers.csv › C2: \"1850-01-01\" is not a date (column `last_purchase`); expected a date from 1900 on"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_broken_customers_file_does_not_hide_the_spend_problems() {
+    let dir = temp();
+    write_files(
+        dir.path(),
+        &[
+            ("customers.csv", ""),
+            ("spend.csv", "touchpoint,p,spend\nNewsletter,marketing,-5\n"),
+        ],
+    );
+    let (o, _) = audit_dir(dir.path());
+    let e = stderr(&o);
+    assert!(e.contains("customers.csv: is an empty file"), "{e}");
+    assert!(
+        e.contains("spend.csv › B2: \"marketing\" is not one of the 7 Ps"),
+        "{e}"
+    );
+    assert!(
+        e.contains("spend.csv › C2: spend \"-5\" is negative"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_score_of_eight_point_one_two_five_is_a_decimal_not_thousands() {
+    let dir = temp();
+    let customers = CUSTOMERS_CSV.replace(",9,1\n", ",8.125,1\n");
+    write_files(
+        dir.path(),
+        &[
+            ("customers.csv", customers.as_str()),
+            ("spend.csv", SPEND_CSV),
+        ],
+    );
+    let (o, out) = audit_dir(dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let c = sheet(&out.join("audit.xlsx"), "Customers");
+    let col = (0..c.width() as u32)
+        .find(|k| *c.get_value((0, *k)).unwrap() == "satisfaction")
+        .unwrap();
+    assert_eq!(c.get_value((1, col)).unwrap().to_string(), "8.125");
+}
