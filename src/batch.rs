@@ -308,7 +308,7 @@ pub fn run_portfolio(args: &PortfolioArgs) -> u8 {
             };
             match serde_json::from_str::<Value>(&text) {
                 Ok(v) if v["schema"] == crate::report::json::SCHEMA => {
-                    clients.push(json!({"key": client_key(&d), "audit": v}))
+                    clients.push(portfolio_entry(&client_key(&d), &v))
                 }
                 _ => {
                     eprintln!(

@@ -13,6 +13,12 @@ use compact_str::CompactString;
 pub type TouchList = smallvec::SmallVec<[u16; 8]>;
 use serde::Serialize;
 
+/// Sum of amounts: +0.0 for nothing (std's float sum of an empty iterator is
+/// −0.0, which would show as "-0.0" in JSON and reports).
+pub fn total(values: impl IntoIterator<Item = f64>) -> f64 {
+    values.into_iter().fold(0.0, |a, b| a + b)
+}
+
 /// A calendar day as Excel's serial number (days since 1899-12-30).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Day(pub i32);

@@ -539,12 +539,9 @@ pub fn score(
                 rating: score
                     .map(|s| checklist.ratings.rate(s))
                     .unwrap_or("not assessed"),
-                spend: ds
-                    .touchpoints
-                    .iter()
-                    .filter(|t| t.p == p)
-                    .map(|t| t.spend)
-                    .sum(),
+                spend: crate::model::total(
+                    ds.touchpoints.iter().filter(|t| t.p == p).map(|t| t.spend),
+                ),
                 evaluated: results
                     .iter()
                     .filter(|r| r.status.points().is_some())
@@ -653,11 +650,12 @@ fn findings(
                     continue;
                 }
                 let all_partial = short.iter().all(|(_, s)| *s == Status::Partial);
-                let spend: f64 = short.iter().map(|(t, _)| t.spend).sum();
-                let missed: f64 = short
-                    .iter()
-                    .map(|(t, s)| t.spend * (1.0 - s.points().unwrap_or(0.0)))
-                    .sum();
+                let spend: f64 = crate::model::total(short.iter().map(|(t, _)| t.spend));
+                let missed: f64 = crate::model::total(
+                    short
+                        .iter()
+                        .map(|(t, s)| t.spend * (1.0 - s.points().unwrap_or(0.0))),
+                );
                 let kind = if all_partial { "partial" } else { "fail" };
                 (
                     kind,
@@ -670,12 +668,12 @@ fn findings(
                 let Some(r) = portfolio.iter().find(|r| r.item == item.id) else {
                     continue;
                 };
-                let spend = ds
-                    .touchpoints
-                    .iter()
-                    .filter(|t| t.p == item.p)
-                    .map(|t| t.spend)
-                    .sum::<f64>();
+                let spend = crate::model::total(
+                    ds.touchpoints
+                        .iter()
+                        .filter(|t| t.p == item.p)
+                        .map(|t| t.spend),
+                );
                 match r.status {
                     Status::Fail => ("fail", vec![], spend, spend),
                     Status::Partial => ("partial", vec![], spend, spend * 0.5),

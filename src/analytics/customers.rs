@@ -195,7 +195,7 @@ fn assign_value_tiers(customers: &[Customer], facts: &mut [CustomerFacts], high:
             .total_cmp(&ca.revenue)
             .then_with(|| ca.id.cmp(&cb.id))
     });
-    let total: f64 = buyers.iter().map(|i| customers[*i as usize].revenue).sum();
+    let total: f64 = crate::model::total(buyers.iter().map(|i| customers[*i as usize].revenue));
     let mut before = 0.0;
     for i in buyers {
         let share = if total > 0.0 { before / total } else { 1.0 };

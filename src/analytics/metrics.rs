@@ -288,7 +288,7 @@ impl Metrics {
         let has_first = ds.customer_fields.has("first_purchase") || ds.orders.is_some();
         let (retention_rate, retention_base) = retention(ds, as_of, period, warnings);
 
-        let spend_total: f64 = ds.touchpoints.iter().map(|t| t.spend).sum();
+        let spend_total: f64 = crate::model::total(ds.touchpoints.iter().map(|t| t.spend));
         let mut by_p = OrderedMap::with_keys(P::ALL.iter().map(|p| p.key()));
         let mut by_stage = OrderedMap::with_keys(Stage::ALL.iter().map(|s| s.key()));
         let mut by_objective = OrderedMap::with_keys(Objective::ALL.iter().map(|o| o.key()));

@@ -35,7 +35,7 @@ fn ratio(a: f64, b: f64) -> Option<f64> {
 
 /// Computes every touchpoint's facts in one pass over the customers.
 pub fn touchpoint_facts(ds: &Dataset, facts: &[CustomerFacts]) -> Vec<TouchpointFacts> {
-    let total: f64 = ds.touchpoints.iter().map(|t| t.spend).sum();
+    let total: f64 = crate::model::total(ds.touchpoints.iter().map(|t| t.spend));
     let n = ds.touchpoints.len();
     // Reach counts every customer reached; the active rates, like the
     // portfolio active_rate, are shares of buyers.
