@@ -479,19 +479,22 @@ fn column_limit(loc: &Location, row: u32, col: u32) -> Problem {
     )
 }
 
+/// A sheet the spreadsheet reader failed on part-way.
+fn unreadable(loc: &Location, e: String) -> Problem {
+    Problem::new(
+        loc.clone(),
+        format!("cannot be read: {e}"),
+        "a workbook that opens in Excel or LibreOffice",
+    )
+}
+
 fn read_calamine(
     book: &mut Sheets<BufReader<File>>,
     sheet: &str,
     loc: &Location,
     f: &mut dyn FnMut(&Row) -> ControlFlow<()>,
 ) -> Result<(), Problem> {
-    let fail = |e: String| {
-        Problem::new(
-            loc.clone(),
-            format!("cannot be read: {e}"),
-            "a workbook that opens in Excel or LibreOffice",
-        )
-    };
+    let fail = |e: String| unreadable(loc, e);
     if let Sheets::Xlsx(x) = book {
         return stream_xlsx(x, sheet, loc, f);
     }
@@ -534,13 +537,7 @@ fn stream_xlsx(
     f: &mut dyn FnMut(&Row) -> ControlFlow<()>,
 ) -> Result<(), Problem> {
     use std::sync::mpsc;
-    let fail = |e: String| {
-        Problem::new(
-            loc.clone(),
-            format!("cannot be read: {e}"),
-            "a workbook that opens in Excel or LibreOffice",
-        )
-    };
+    let fail = |e: String| unreadable(loc, e);
     let (full_tx, full_rx) = mpsc::sync_channel::<Result<Batch, Problem>>(4);
     let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
     std::thread::scope(|scope| {
