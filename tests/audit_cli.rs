@@ -97,6 +97,22 @@ fn audits_the_bundled_example_and_prints_json() {
     let md = std::fs::read_to_string(out.path().join("summary.md")).unwrap();
     assert!(md.contains("# Retention audit — Nordlys ApS"));
     assert!(md.contains(&format!("## Overall: {:.0} / 100", score)));
+    // The example's waiver shows everywhere: JSON result, Markdown, workbook note.
+    let store = tps.iter().find(|t| t["name"] == "Store design").unwrap();
+    let waived = store["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["item"] == "PHY-03")
+        .unwrap();
+    assert_eq!(waived["status"], "waived");
+    assert!(
+        waived["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("waived: Store refit")
+    );
+    assert!(md.contains("## Waived checks") && md.contains("| PHY-03 | Store design |"));
 }
 
 #[test]
