@@ -10,6 +10,7 @@
 // Problems carry their full location (file, sheet, cell, line, item) by value;
 // they are built only on the error path, so their size costs nothing that matters.
 #![allow(clippy::result_large_err)]
+#![warn(missing_docs)]
 
 pub mod analytics;
 pub mod audit;

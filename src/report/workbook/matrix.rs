@@ -614,10 +614,12 @@ pub fn write_touchpoints(
                 .map(|x| {
                     let item = audit.checklist.items().find(|i| i.id == x.item);
                     format!(
-                        "{} ({}): {}\nFix: {}",
+                        "{} ({}): {}\nSeen: {}\nWhy: {}\nFix: {}",
                         x.item,
                         x.status.label(),
                         item.map_or("", |i| i.title.as_str()),
+                        x.note,
+                        item.map_or("", |i| i.why.as_str()),
                         item.map_or("", |i| i.fix.as_str())
                     )
                 })
@@ -628,8 +630,8 @@ pub fn write_touchpoints(
                 20,
                 &Note::new(text)
                     .set_author("mixaudit")
-                    .set_width(420)
-                    .set_height(220),
+                    .set_width(460)
+                    .set_height((110 * short.len() as u32).clamp(160, 900)),
             )?;
         }
         if let Some(d) = changes.as_ref().and_then(|c| c["touchpoints"].get(i)) {
