@@ -137,3 +137,39 @@ fn a_score_of_eight_point_one_two_five_is_a_decimal_not_thousands() {
         .unwrap();
     assert_eq!(c.get_value((1, col)).unwrap().to_string(), "8.125");
 }
+
+#[test]
+fn formulas_saved_without_results_are_reported_not_read_as_empty() {
+    let dir = temp();
+    let header = ["A1", "B1", "C1", "D1"]
+        .iter()
+        .zip(["customer_id", "last_purchase", "orders", "revenue"])
+        .map(|(r, t)| raw_text(r, t))
+        .collect::<String>();
+    let row = |n: u32, revenue: &str| {
+        format!(
+            r#"<row r="{n}">{}<c r="B{n}"><v>46150</v></c><c r="C{n}"><v>2</v></c>{revenue}</row>"#,
+            raw_text(&format!("A{n}"), &format!("C{n}"))
+        )
+    };
+    let data = format!(
+        r#"<row r="1">{header}</row>{}{}"#,
+        row(2, r#"<c r="D2"><v>120</v></c>"#),
+        row(3, r#"<c r="D3"><f>D2*2</f></c>"#)
+    );
+    raw_xlsx(
+        &dir.path().join("customers.xlsx"),
+        "Customers",
+        "A1:D3",
+        &data,
+    );
+    write_files(dir.path(), &[("spend.csv", SPEND_CSV)]);
+    let (o, out) = audit_dir(dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("customers.xlsx › Customers › D3: 1 cell(s) of column `revenue` hold a formula error or a formula with no saved result and were read as empty (first: a formula with no saved result)"),
+        "{e}"
+    );
+    assert_eq!(read_json(&out)["metrics"]["revenue_total"], 120.0);
+}

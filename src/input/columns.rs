@@ -94,7 +94,7 @@ impl Column {
     pub fn error_warning(&self) -> Option<String> {
         let (row, text) = self.first_error.as_ref()?;
         Some(format!(
-            "{}: {} formula error value(s) in column `{}` read as empty (first: {text})",
+            "{}: {} cell(s) of column `{}` hold a formula error or a formula with no saved result and were read as empty (first: {text})",
             self.at(*row),
             self.error_values,
             self.field.name

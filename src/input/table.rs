@@ -73,6 +73,9 @@ impl Cell {
                 .map(|d| d.iso())
                 .unwrap_or_else(|| format!("{}", self.num)),
             CellKind::Text => format!("\"{}\"", truncate(&self.text, 60)),
+            CellKind::Error if self.text == UNCOMPUTED => {
+                "a formula with no saved result (the file was saved by a program that does not calculate; open and save it in Excel or LibreOffice)".into()
+            }
             CellKind::Error => format!("the error value {}", self.text),
         }
     }
@@ -518,6 +521,9 @@ fn read_calamine(
     Ok(())
 }
 
+/// Error text of a formula cell that has no saved result.
+pub const UNCOMPUTED: &str = "a formula with no saved result";
+
 /// Rows handed from the reading thread to the consuming one at a time.
 const BATCH_ROWS: usize = 512;
 
@@ -552,8 +558,11 @@ fn stream_xlsx(
                 };
                 let mut batch = fresh();
                 let mut current: Option<u32> = None;
-                while let Some(cell) = cells.next_cell().map_err(|e| fail(e.to_string()))? {
-                    let (r, c) = cell.get_position();
+                while let Some(cell) = cells
+                    .next_cell_with_formula_metadata()
+                    .map_err(|e| fail(e.to_string()))?
+                {
+                    let (r, c) = cell.pos;
                     if c >= MAX_COLUMNS {
                         return Err(column_limit(loc, r, c));
                     }
@@ -579,7 +588,12 @@ fn stream_xlsx(
                         batch.rows[batch.len].reset(r);
                         current = Some(r);
                     }
-                    batch.rows[batch.len].set_data(c as usize, cell.get_value());
+                    if cell.formula.is_some() && matches!(cell.value, DataRef::Empty) {
+                        // Saved by a program that does not calculate (openpyxl, pandas…).
+                        batch.rows[batch.len].set_text(c as usize, CellKind::Error, UNCOMPUTED);
+                    } else {
+                        batch.rows[batch.len].set_data(c as usize, &cell.value);
+                    }
                 }
                 if current.is_some() && !batch.rows[batch.len].is_blank() {
                     batch.len += 1;
