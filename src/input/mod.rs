@@ -6,11 +6,14 @@
 pub mod activity;
 pub mod columns;
 pub mod config;
+pub mod csv;
 pub mod customers;
 pub mod fields;
+pub mod row;
 pub mod spend;
 pub mod table;
 pub mod value;
+pub mod xlsx;
 
 use std::collections::HashMap;
 use std::io::Read;

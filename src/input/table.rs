@@ -13,9 +13,13 @@ use std::io::{BufReader, Read};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
-use calamine::{Data, DataRef, Reader, Sheets, open_workbook_auto};
+use calamine::{Reader, Sheets, open_workbook_auto};
 
+use super::csv::read_csv;
 use super::fields::{Field, Mapping, locate_header, normalize};
+use super::row::data_ref;
+pub use super::row::{Cell, CellKind, Row};
+use super::xlsx::stream_xlsx;
 use crate::error::{Location, Problem, display_name};
 
 /// How many rows at the top of a sheet may hold titles before the header.
@@ -26,189 +30,6 @@ pub const MAX_COLUMNS: u32 = 16_384;
 pub const EXCEL_ROWS: u32 = 1_048_576;
 /// Rows accepted from one table (Excel's sheet limit is 1,048,576; CSV may hold more).
 pub const MAX_ROWS: u32 = 10_000_000;
-
-/// What a cell holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CellKind {
-    /// Nothing.
-    Empty,
-    /// A number in `num`.
-    Number,
-    /// Text in `text`.
-    Text,
-    /// A boolean in `num` (1 or 0).
-    Bool,
-    /// A date cell: Excel serial in `num`.
-    Date,
-    /// An Excel error value (`#N/A`…) in `text`.
-    Error,
-}
-
-/// One cell; its text buffer is reused from row to row, so streaming a sheet
-/// does not allocate per cell.
-#[derive(Debug, Clone)]
-pub struct Cell {
-    /// What it holds.
-    pub kind: CellKind,
-    /// Number, boolean or date serial.
-    pub num: f64,
-    /// Text or error text.
-    pub text: String,
-}
-
-impl Cell {
-    const EMPTY: Cell = Cell {
-        kind: CellKind::Empty,
-        num: 0.0,
-        text: String::new(),
-    };
-
-    /// The cell as a user would recognise it in a message.
-    pub fn show(&self) -> String {
-        match self.kind {
-            CellKind::Empty => "an empty cell".into(),
-            CellKind::Number => format!("{}", self.num),
-            CellKind::Bool => (if self.num != 0.0 { "TRUE" } else { "FALSE" }).into(),
-            CellKind::Date => crate::input::value::date_from_serial(self.num)
-                .map(|d| d.iso())
-                .unwrap_or_else(|| format!("{}", self.num)),
-            CellKind::Text => format!("\"{}\"", truncate(&self.text, 60)),
-            CellKind::Error if self.text == UNCOMPUTED => {
-                "a formula with no saved result (the file was saved by a program that does not calculate; open and save it in Excel or LibreOffice)".into()
-            }
-            CellKind::Error => format!("the error value {}", self.text),
-        }
-    }
-
-    /// Whether the cell holds nothing (or only blanks).
-    pub fn is_blank(&self) -> bool {
-        match self.kind {
-            CellKind::Empty => true,
-            CellKind::Text => self.text.trim().is_empty(),
-            _ => false,
-        }
-    }
-
-    /// The cell as header text.
-    pub fn header_text(&self) -> Option<String> {
-        match self.kind {
-            CellKind::Text => Some(self.text.trim().to_string()),
-            CellKind::Number => Some(format!("{}", self.num)),
-            _ => None,
-        }
-    }
-}
-
-static EMPTY_CELL: Cell = Cell::EMPTY;
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(n).collect::<String>())
-    }
-}
-
-/// A row of cells, reused while streaming.
-#[derive(Debug, Clone, Default)]
-pub struct Row {
-    /// Zero-based row number in the sheet (or record number in a CSV file).
-    pub index: u32,
-    cells: Vec<Cell>,
-    width: usize,
-}
-
-impl Row {
-    /// The cell at a zero-based column (empty beyond the row's end).
-    pub fn get(&self, col: u32) -> &Cell {
-        let c = col as usize;
-        if c < self.width {
-            &self.cells[c]
-        } else {
-            &EMPTY_CELL
-        }
-    }
-
-    /// Cells of the row, left to right.
-    pub fn cells(&self) -> &[Cell] {
-        &self.cells[..self.width]
-    }
-
-    fn reset(&mut self, index: u32) {
-        self.index = index;
-        for c in &mut self.cells[..self.width] {
-            c.kind = CellKind::Empty;
-        }
-        self.width = 0;
-    }
-
-    fn slot(&mut self, col: usize) -> &mut Cell {
-        if col >= self.cells.len() {
-            self.cells.resize(col + 1, Cell::EMPTY);
-        }
-        if col >= self.width {
-            for c in &mut self.cells[self.width..col] {
-                c.kind = CellKind::Empty;
-            }
-            self.width = col + 1;
-        }
-        &mut self.cells[col]
-    }
-
-    /// Sets a cell to a number (or date/bool, by `kind`).
-    pub fn set_num(&mut self, col: usize, kind: CellKind, num: f64) {
-        let c = self.slot(col);
-        c.kind = kind;
-        c.num = num;
-    }
-
-    /// Sets a cell to text (or an error value).
-    pub fn set_text(&mut self, col: usize, kind: CellKind, text: &str) {
-        let c = self.slot(col);
-        c.kind = kind;
-        c.text.clear();
-        c.text.push_str(text);
-    }
-
-    fn is_blank(&self) -> bool {
-        self.cells().iter().all(Cell::is_blank)
-    }
-
-    fn set_data(&mut self, col: usize, v: &DataRef<'_>) {
-        match v {
-            DataRef::Int(i) => self.set_num(col, CellKind::Number, *i as f64),
-            DataRef::Float(f) => self.set_num(col, CellKind::Number, *f),
-            DataRef::Bool(b) => self.set_num(col, CellKind::Bool, f64::from(u8::from(*b))),
-            DataRef::DateTime(d) => {
-                let kind = if d.is_duration() {
-                    CellKind::Number
-                } else {
-                    CellKind::Date
-                };
-                self.set_num(col, kind, d.as_f64())
-            }
-            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
-                self.set_text(col, CellKind::Text, s)
-            }
-            DataRef::SharedString(s) => self.set_text(col, CellKind::Text, s),
-            DataRef::Error(e) => self.set_text(col, CellKind::Error, &e.to_string()),
-            DataRef::Empty => {}
-        }
-    }
-}
-
-fn data_ref(d: &Data) -> DataRef<'_> {
-    match d {
-        Data::Int(i) => DataRef::Int(*i),
-        Data::Float(f) => DataRef::Float(*f),
-        Data::String(s) => DataRef::SharedString(s),
-        Data::Bool(b) => DataRef::Bool(*b),
-        Data::DateTime(d) => DataRef::DateTime(*d),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => DataRef::SharedString(s),
-        Data::Error(e) => DataRef::Error(e.clone()),
-        Data::Empty => DataRef::Empty,
-    }
-}
 
 enum Book {
     Calamine(Box<Sheets<BufReader<File>>>),
@@ -471,7 +292,7 @@ fn describe_calamine(e: &calamine::Error) -> String {
     }
 }
 
-fn column_limit(loc: &Location, row: u32, col: u32) -> Problem {
+pub(super) fn column_limit(loc: &Location, row: u32, col: u32) -> Problem {
     Problem::new(
         loc.clone().at(row, col.min(MAX_COLUMNS)),
         format!(
@@ -483,7 +304,7 @@ fn column_limit(loc: &Location, row: u32, col: u32) -> Problem {
 }
 
 /// A sheet the spreadsheet reader failed on part-way.
-fn unreadable(loc: &Location, e: String) -> Problem {
+pub(super) fn unreadable(loc: &Location, e: String) -> Problem {
     Problem::new(
         loc.clone(),
         format!("cannot be read: {e}"),
@@ -517,224 +338,6 @@ fn read_calamine(
         if !row.is_blank() && f(&row).is_break() {
             break;
         }
-    }
-    Ok(())
-}
-
-/// Error text of a formula cell that has no saved result.
-pub const UNCOMPUTED: &str = "a formula with no saved result";
-
-/// Rows handed from the reading thread to the consuming one at a time.
-const BATCH_ROWS: usize = 512;
-
-/// A batch of rows; its row buffers travel back to the reader for reuse.
-struct Batch {
-    rows: Vec<Row>,
-    len: usize,
-}
-
-/// Streams an xlsx sheet on two cores: a scoped thread runs calamine's XML
-/// cell reader and fills batches of rows, while the calling thread turns rows
-/// into records. Batches are recycled, so steady state allocates nothing.
-fn stream_xlsx(
-    x: &mut calamine::Xlsx<BufReader<File>>,
-    sheet: &str,
-    loc: &Location,
-    f: &mut dyn FnMut(&Row) -> ControlFlow<()>,
-) -> Result<(), Problem> {
-    use std::sync::mpsc;
-    let fail = |e: String| unreadable(loc, e);
-    let (full_tx, full_rx) = mpsc::sync_channel::<Result<Batch, Problem>>(4);
-    let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
-    std::thread::scope(|scope| {
-        scope.spawn(move || {
-            let mut produce = || -> Result<(), Problem> {
-                let mut cells = x
-                    .worksheet_cells_reader(sheet)
-                    .map_err(|e| fail(e.to_string()))?;
-                let fresh = || Batch {
-                    rows: vec![Row::default(); BATCH_ROWS],
-                    len: 0,
-                };
-                let mut batch = fresh();
-                let mut current: Option<u32> = None;
-                while let Some(cell) = cells
-                    .next_cell_with_formula_metadata()
-                    .map_err(|e| fail(e.to_string()))?
-                {
-                    let (r, c) = cell.pos;
-                    if c >= MAX_COLUMNS {
-                        return Err(column_limit(loc, r, c));
-                    }
-                    if r >= EXCEL_ROWS {
-                        return Err(Problem::new(
-                            loc.clone(),
-                            format!("has a cell on row {}, beyond Excel's {EXCEL_ROWS}-row limit", u64::from(r) + 1),
-                            "a sheet within Excel's size limits (the file may be corrupt or hostile)",
-                        ));
-                    }
-                    if current != Some(r) {
-                        if current.is_some() && !batch.rows[batch.len].is_blank() {
-                            batch.len += 1;
-                            if batch.len == BATCH_ROWS {
-                                let next = empty_rx.try_recv().unwrap_or_else(|_| fresh());
-                                let full = std::mem::replace(&mut batch, next);
-                                if full_tx.send(Ok(full)).is_err() {
-                                    return Ok(()); // the consumer stopped early
-                                }
-                                batch.len = 0;
-                            }
-                        }
-                        batch.rows[batch.len].reset(r);
-                        current = Some(r);
-                    }
-                    if cell.formula.is_some() && matches!(cell.value, DataRef::Empty) {
-                        // Saved by a program that does not calculate (openpyxl, pandas…).
-                        batch.rows[batch.len].set_text(c as usize, CellKind::Error, UNCOMPUTED);
-                    } else {
-                        batch.rows[batch.len].set_data(c as usize, &cell.value);
-                    }
-                }
-                if current.is_some() && !batch.rows[batch.len].is_blank() {
-                    batch.len += 1;
-                }
-                if batch.len > 0 {
-                    let _ = full_tx.send(Ok(batch));
-                }
-                Ok(())
-            };
-            if let Err(p) = produce() {
-                let _ = full_tx.send(Err(p));
-            }
-        });
-        let full_rx = full_rx; // owned here, so an early return drops it and frees the reader
-        for batch in full_rx.iter() {
-            let batch = batch?;
-            for row in &batch.rows[..batch.len] {
-                if f(row).is_break() {
-                    return Ok(()); // dropping the receiver stops the reader
-                }
-            }
-            let _ = empty_tx.send(batch);
-        }
-        Ok(())
-    })
-}
-
-/// Picks the separator from the first line: the most frequent of `;`, tab and
-/// `,` outside quotes (Excel's `sep=;` line wins when present).
-fn sniff_delimiter(first_line: &[u8]) -> u8 {
-    let mut counts = [0usize; 3];
-    let mut quoted = false;
-    for &b in first_line {
-        match b {
-            b'"' => quoted = !quoted,
-            b';' if !quoted => counts[0] += 1,
-            b'\t' if !quoted => counts[1] += 1,
-            b',' if !quoted => counts[2] += 1,
-            _ => {}
-        }
-    }
-    let candidates = [b';', b'\t', b','];
-    let (best, n) = counts
-        .iter()
-        .enumerate()
-        .max_by_key(|(i, n)| (**n, usize::from(*i == 2)))
-        .map(|(i, n)| (candidates[i], *n))
-        .unwrap_or((b',', 0));
-    if n == 0 { b',' } else { best }
-}
-
-fn read_csv(
-    path: &Path,
-    utf16: Option<&'static encoding_rs::Encoding>,
-    loc: Location,
-    f: &mut dyn FnMut(&Row) -> ControlFlow<()>,
-) -> Result<(), Problem> {
-    let io = |e: std::io::Error| Problem::new(loc.clone(), format!("cannot be read: {e}"), "");
-    let mut file: Box<dyn Read> = match utf16 {
-        // UTF-16 exports (Excel's "Unicode Text") are small; decode them whole.
-        Some(enc) => {
-            let bytes = std::fs::read(path).map_err(io)?;
-            let (text, _, _) = enc.decode(&bytes);
-            Box::new(std::io::Cursor::new(text.into_owned().into_bytes()))
-        }
-        None => Box::new(BufReader::new(File::open(path).map_err(io)?)),
-    };
-    let mut head = Vec::new();
-    (&mut file)
-        .take(64 * 1024)
-        .read_to_end(&mut head)
-        .map_err(io)?;
-    let mut start = 0;
-    if head.starts_with(b"\xEF\xBB\xBF") {
-        start = 3;
-    }
-    let first_line_end = head[start..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map(|p| start + p)
-        .unwrap_or(head.len());
-    let first_line = &head[start..first_line_end];
-    let (delimiter, skip_first) = match first_line.strip_prefix(b"sep=") {
-        Some(rest) if !rest.is_empty() => (rest[0], true),
-        _ => (sniff_delimiter(first_line), false),
-    };
-    if skip_first {
-        start = (first_line_end + 1).min(head.len());
-    }
-    let rest = std::io::Cursor::new(head[start..].to_vec()).chain(file);
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(rest);
-    let mut record = csv::ByteRecord::new();
-    let mut row = Row::default();
-    let mut index: u32 = 0;
-    let mut decoded = String::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                return Err(Problem::new(
-                    loc.at_row(index),
-                    format!("is not valid CSV here: {e}"),
-                    "well-formed comma, semicolon or tab separated text",
-                ));
-            }
-        }
-        if index >= MAX_ROWS {
-            return Err(Problem::new(
-                loc.at_row(index),
-                format!("has more than {MAX_ROWS} rows"),
-                "a file within mixaudit's documented row limit",
-            ));
-        }
-        if record.len() as u32 > MAX_COLUMNS {
-            return Err(column_limit(&loc, index, record.len() as u32));
-        }
-        row.reset(index);
-        for (j, field) in record.iter().enumerate() {
-            if field.is_empty() {
-                continue;
-            }
-            let text = match std::str::from_utf8(field) {
-                Ok(t) => t,
-                Err(_) => {
-                    let (cow, _, _) = encoding_rs::WINDOWS_1252.decode(field);
-                    decoded.clear();
-                    decoded.push_str(&cow);
-                    &decoded
-                }
-            };
-            row.set_text(j, CellKind::Text, text);
-        }
-        if !row.is_blank() && f(&row).is_break() {
-            break;
-        }
-        index += 1;
     }
     Ok(())
 }
@@ -845,18 +448,4 @@ pub fn read_table(
             format!("a header row with columns such as {}", names.join(", ")),
         )
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn delimiter_sniffing() {
-        assert_eq!(sniff_delimiter(b"a;b;c"), b';');
-        assert_eq!(sniff_delimiter(b"a,b,c"), b',');
-        assert_eq!(sniff_delimiter(b"a\tb\tc"), b'\t');
-        assert_eq!(sniff_delimiter(b"\"x;y\",b,c"), b',');
-        assert_eq!(sniff_delimiter(b"abc"), b',');
-    }
 }

@@ -12,6 +12,7 @@ pub mod portfolio;
 mod segments;
 mod style;
 mod summary;
+mod touchpoints;
 
 use std::path::Path;
 
@@ -79,7 +80,7 @@ fn build(audit: &Audit, path: &Path) -> std::result::Result<(), XlsxError> {
     summary::write(&mut s, audit, &layout, &styles)?;
     sheets.push(s);
     let mut s = Worksheet::new();
-    matrix::write_touchpoints(&mut s, audit, &layout, &styles)?;
+    touchpoints::write(&mut s, audit, &layout, &styles)?;
     sheets.push(s);
     let mut s = Worksheet::new();
     matrix::write_matrix(&mut s, audit, &layout, &styles)?;

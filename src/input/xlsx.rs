@@ -1,0 +1,109 @@
+//! Streaming an xlsx sheet on two cores: calamine's XML cell reader on a
+//! scoped thread, the record builder on the calling one.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::ops::ControlFlow;
+
+use calamine::DataRef;
+
+use super::row::{CellKind, Row, UNCOMPUTED};
+use super::table::{EXCEL_ROWS, MAX_COLUMNS, column_limit, unreadable};
+use crate::error::{Location, Problem};
+
+/// Rows handed from the reading thread to the consuming one at a time.
+const BATCH_ROWS: usize = 512;
+
+/// A batch of rows; its row buffers travel back to the reader for reuse.
+struct Batch {
+    rows: Vec<Row>,
+    len: usize,
+}
+
+/// Streams an xlsx sheet on two cores: a scoped thread runs calamine's XML
+/// cell reader and fills batches of rows, while the calling thread turns rows
+/// into records. Batches are recycled, so steady state allocates nothing.
+pub(super) fn stream_xlsx(
+    x: &mut calamine::Xlsx<BufReader<File>>,
+    sheet: &str,
+    loc: &Location,
+    f: &mut dyn FnMut(&Row) -> ControlFlow<()>,
+) -> Result<(), Problem> {
+    use std::sync::mpsc;
+    let fail = |e: String| unreadable(loc, e);
+    let (full_tx, full_rx) = mpsc::sync_channel::<Result<Batch, Problem>>(4);
+    let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut produce = || -> Result<(), Problem> {
+                let mut cells = x
+                    .worksheet_cells_reader(sheet)
+                    .map_err(|e| fail(e.to_string()))?;
+                let fresh = || Batch {
+                    rows: vec![Row::default(); BATCH_ROWS],
+                    len: 0,
+                };
+                let mut batch = fresh();
+                let mut current: Option<u32> = None;
+                while let Some(cell) = cells
+                    .next_cell_with_formula_metadata()
+                    .map_err(|e| fail(e.to_string()))?
+                {
+                    let (r, c) = cell.pos;
+                    if c >= MAX_COLUMNS {
+                        return Err(column_limit(loc, r, c));
+                    }
+                    if r >= EXCEL_ROWS {
+                        return Err(Problem::new(
+                            loc.clone(),
+                            format!("has a cell on row {}, beyond Excel's {EXCEL_ROWS}-row limit", u64::from(r) + 1),
+                            "a sheet within Excel's size limits (the file may be corrupt or hostile)",
+                        ));
+                    }
+                    if current != Some(r) {
+                        if current.is_some() && !batch.rows[batch.len].is_blank() {
+                            batch.len += 1;
+                            if batch.len == BATCH_ROWS {
+                                let next = empty_rx.try_recv().unwrap_or_else(|_| fresh());
+                                let full = std::mem::replace(&mut batch, next);
+                                if full_tx.send(Ok(full)).is_err() {
+                                    return Ok(()); // the consumer stopped early
+                                }
+                                batch.len = 0;
+                            }
+                        }
+                        batch.rows[batch.len].reset(r);
+                        current = Some(r);
+                    }
+                    if cell.formula.is_some() && matches!(cell.value, DataRef::Empty) {
+                        // Saved by a program that does not calculate (openpyxl, pandas…).
+                        batch.rows[batch.len].set_text(c as usize, CellKind::Error, UNCOMPUTED);
+                    } else {
+                        batch.rows[batch.len].set_data(c as usize, &cell.value);
+                    }
+                }
+                if current.is_some() && !batch.rows[batch.len].is_blank() {
+                    batch.len += 1;
+                }
+                if batch.len > 0 {
+                    let _ = full_tx.send(Ok(batch));
+                }
+                Ok(())
+            };
+            if let Err(p) = produce() {
+                let _ = full_tx.send(Err(p));
+            }
+        });
+        let full_rx = full_rx; // owned here, so an early return drops it and frees the reader
+        for batch in full_rx.iter() {
+            let batch = batch?;
+            for row in &batch.rows[..batch.len] {
+                if f(row).is_break() {
+                    return Ok(()); // dropping the receiver stops the reader
+                }
+            }
+            let _ = empty_tx.send(batch);
+        }
+        Ok(())
+    })
+}

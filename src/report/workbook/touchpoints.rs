@@ -1,0 +1,201 @@
+//! The Touchpoints sheet: every spend row with its reach figures and a live
+//! score (the Matrix row's formula), with notes on what falls short.
+
+use rust_xlsxwriter::{ConditionalFormat3ColorScale, Note, Worksheet, XlsxError};
+
+use super::{Layout, Styles, formula, print_setup};
+use crate::audit::Audit;
+use crate::score::Status;
+
+/// The Touchpoints sheet: spend rows, their reach figures and live scores.
+pub fn write(
+    ws: &mut Worksheet,
+    audit: &Audit,
+    layout: &Layout,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name("Touchpoints")?;
+    let ds = &audit.dataset;
+    let mut headers: Vec<String> = [
+        "Touchpoint",
+        "P",
+        "Spend",
+        "Share of spend",
+        "Objective",
+        "Stages",
+        "Channel",
+        "Owner",
+        "Cadence (days)",
+        "Personalised",
+        "Feedback loop",
+        "Reach",
+        "Responses",
+        "Customers reached",
+        "Reached share",
+        "Active rate reached",
+        "Active rate not reached",
+        "Lift",
+        "Revenue reached",
+        "Spend per reached",
+        "Score",
+        "Rating",
+        "Shortfalls",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let changes = audit
+        .previous
+        .as_ref()
+        .map(|p| crate::report::json::changes(audit, p));
+    if changes.is_some() {
+        headers.extend(["Score before".to_string(), "Change".to_string()]);
+    }
+    let extras_col = headers.len() as u16;
+    headers.extend(ds.spend_extras.iter().cloned());
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &st.header)?;
+    }
+    let yes_no = |b: Option<bool>| b.map(|b| if b { "yes" } else { "no" }).unwrap_or("");
+    for (i, (t, f)) in ds
+        .touchpoints
+        .iter()
+        .zip(&audit.analysis.touchpoints)
+        .enumerate()
+    {
+        let r = 1 + i as u32;
+        let res = &audit.scores.touchpoints[i];
+        ws.write_string(r, 0, &t.name)?;
+        ws.write_string(r, 1, t.p.title())?;
+        ws.write_number_with_format(r, 2, t.spend, &st.money)?;
+        if let Some(v) = f.spend_share {
+            ws.write_number_with_format(r, 3, v, &st.pct)?;
+        }
+        ws.write_string(r, 4, t.objective.key())?;
+        ws.write_string(
+            r,
+            5,
+            t.stages
+                .iter()
+                .map(|s| s.key())
+                .collect::<Vec<_>>()
+                .join(", "),
+        )?;
+        ws.write_string(r, 6, t.channel.as_deref().unwrap_or(""))?;
+        ws.write_string(r, 7, t.owner.as_deref().unwrap_or(""))?;
+        let nums: [(u16, Option<f64>, &rust_xlsxwriter::Format); 11] = [
+            (8, t.cadence_days, &st.int),
+            (11, t.reach, &st.int),
+            (12, t.responses, &st.int),
+            (13, f.reached.map(|v| v as f64), &st.int),
+            (14, f.reached_share, &st.pct),
+            (15, f.active_rate_reached, &st.pct),
+            (16, f.active_rate_not_reached, &st.pct),
+            (17, f.lift, &st.dec1),
+            (18, f.revenue_reached, &st.money),
+            (19, f.spend_per_reached, &st.money2),
+            (2, Some(t.spend), &st.money),
+        ];
+        for (c, v, fmt) in nums {
+            if let Some(v) = v {
+                ws.write_number_with_format(r, c, v, fmt)?;
+            }
+        }
+        ws.write_string(r, 9, yes_no(t.personalized))?;
+        ws.write_string(r, 10, yes_no(t.feedback_loop))?;
+        let matrix_row = layout.first_row + 1 + i as u32;
+        ws.write_formula_with_format(
+            r,
+            20,
+            formula(format!("=Matrix!D{matrix_row}"), res.score),
+            &st.score,
+        )?;
+        let rating = res.rating.unwrap_or("not assessed");
+        ws.write_formula(
+            r,
+            21,
+            rust_xlsxwriter::Formula::new(layout.rating_formula(&format!("U{}", r + 1)))
+                .set_result(rating),
+        )?;
+        let short: Vec<&crate::score::ItemResult> = res
+            .results
+            .iter()
+            .filter(|x| matches!(x.status, Status::Fail | Status::Partial))
+            .collect();
+        ws.write_string(
+            r,
+            22,
+            short
+                .iter()
+                .map(|x| x.item.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        )?;
+        if !short.is_empty() {
+            let text = short
+                .iter()
+                .map(|x| {
+                    let item = audit.checklist.items().find(|i| i.id == x.item);
+                    format!(
+                        "{} ({}): {}\nSeen: {}\nWhy: {}\nFix: {}",
+                        x.item,
+                        x.status.label(),
+                        item.map_or("", |i| i.title.as_str()),
+                        x.note,
+                        item.map_or("", |i| i.why.as_str()),
+                        item.map_or("", |i| i.fix.as_str())
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            ws.insert_note(
+                r,
+                20,
+                &Note::new(text)
+                    .set_author("mixaudit")
+                    .set_width(460)
+                    .set_height((110 * short.len() as u32).clamp(160, 900)),
+            )?;
+        }
+        if let Some(d) = changes.as_ref().and_then(|c| c["touchpoints"].get(i)) {
+            match d["before"].as_f64() {
+                Some(b) => ws.write_number_with_format(r, 23, b, &st.score)?,
+                None => ws.write_string_with_format(
+                    r,
+                    23,
+                    if d["new"] == true { "new" } else { "" },
+                    &st.helper,
+                )?,
+            };
+            if let Some(c) = d["change"].as_f64() {
+                ws.write_number_with_format(r, 24, c, &st.dec1)?;
+            }
+        }
+        for (k, v) in t.extras.iter().enumerate() {
+            super::customers::write_extra(ws, r, extras_col + k as u16, v, st)?;
+        }
+    }
+    let n = ds.touchpoints.len() as u32;
+    if n > 0 {
+        let cf = ConditionalFormat3ColorScale::new()
+            .set_minimum(rust_xlsxwriter::ConditionalFormatType::Number, 0)
+            .set_midpoint(
+                rust_xlsxwriter::ConditionalFormatType::Number,
+                audit.checklist.ratings.amber,
+            )
+            .set_maximum(rust_xlsxwriter::ConditionalFormatType::Number, 100)
+            .set_minimum_color("F8696B")
+            .set_midpoint_color("FFEB84")
+            .set_maximum_color("63BE7B");
+        ws.add_conditional_format(1, 20, n, 20, &cf)?;
+        ws.autofilter(0, 0, n, headers.len() as u16 - 1)?;
+    }
+    ws.set_column_width(0, 30)?;
+    ws.set_column_range_width(1, 19, 12.0)?;
+    ws.set_column_width(5, 24)?;
+    ws.set_column_width(22, 30)?;
+    ws.set_row_height(0, 32)?;
+    ws.set_freeze_panes(1, 1)?;
+    print_setup(ws, Some(0))?;
+    Ok(())
+}

@@ -1,0 +1,167 @@
+//! Waivers in force and the ranked findings.
+
+use super::{Finding, ItemResult, PScore, Status, TouchpointResult};
+use crate::analytics::Analysis;
+use crate::checklist::{Checklist, Scope};
+use crate::input::config::{Waiver, parse_iso};
+use crate::model::Dataset;
+
+pub(super) fn waiver_for<'a>(
+    waivers: &'a [Waiver],
+    item: &str,
+    touchpoint: Option<&str>,
+) -> Option<&'a Waiver> {
+    let norm = crate::input::fields::normalize;
+    waivers.iter().find(|w| {
+        w.item == item
+            && match (&w.touchpoint, touchpoint) {
+                (None, _) => true,
+                (Some(wt), Some(t)) => norm(wt) == norm(t),
+                (Some(_), None) => false,
+            }
+    })
+}
+
+/// Validates waivers against the checklist and touchpoints; drops expired ones with a warning.
+pub(super) fn active_waivers(
+    ds: &Dataset,
+    analysis: &Analysis,
+    checklist: &Checklist,
+    waivers: &[Waiver],
+    warnings: &mut Vec<String>,
+) -> crate::error::Result<Vec<Waiver>> {
+    let mut kept = Vec::new();
+    for w in waivers {
+        let Some(item) = checklist.items().find(|i| i.id == w.item) else {
+            let ids: Vec<&str> = checklist.items().map(|i| i.id.as_str()).collect();
+            let near = ids
+                .iter()
+                .max_by(|a, b| {
+                    strsim::jaro_winkler(a, &w.item).total_cmp(&strsim::jaro_winkler(b, &w.item))
+                })
+                .copied()
+                .unwrap_or_default();
+            return Err(crate::error::Error::Usage(format!(
+                "audit.yaml: waiver for unknown item `{}` (did you mean `{near}`?)",
+                w.item
+            )));
+        };
+        if let Some(t) = &w.touchpoint {
+            let norm = crate::input::fields::normalize;
+            if item.scope == Scope::Portfolio {
+                return Err(crate::error::Error::Usage(format!(
+                    "audit.yaml: waiver for `{}` names touchpoint \"{t}\", but {} is a portfolio item (omit `touchpoint:`)",
+                    w.item, w.item
+                )));
+            }
+            if !ds.touchpoints.iter().any(|x| norm(&x.name) == norm(t)) {
+                return Err(crate::error::Error::Usage(format!(
+                    "audit.yaml: waiver for `{}` names touchpoint \"{t}\", which the spend sheet does not list",
+                    w.item
+                )));
+            }
+        }
+        if let Some(exp) = w.expires.as_deref().and_then(parse_iso)
+            && exp < analysis.as_of
+        {
+            warnings.push(format!(
+                "waiver for {} expired on {exp} (before the audit date {}); ignored",
+                w.item, analysis.as_of
+            ));
+            continue;
+        }
+        kept.push(w.clone());
+    }
+    Ok(kept)
+}
+
+pub(super) fn findings(
+    ds: &Dataset,
+    checklist: &Checklist,
+    tps: &[TouchpointResult],
+    portfolio: &[ItemResult],
+    ps: &[PScore],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for item in checklist.items() {
+        let (kind, touchpoints, spend, missed) = match item.scope {
+            Scope::Touchpoint => {
+                let short: Vec<(&TouchpointResult, Status)> = tps
+                    .iter()
+                    .filter_map(|t| {
+                        t.results
+                            .iter()
+                            .find(|r| r.item == item.id)
+                            .map(|r| (t, r.status))
+                    })
+                    .filter(|(_, s)| matches!(s, Status::Fail | Status::Partial))
+                    .collect();
+                if short.is_empty() {
+                    continue;
+                }
+                let all_partial = short.iter().all(|(_, s)| *s == Status::Partial);
+                let spend: f64 = crate::model::total(short.iter().map(|(t, _)| t.spend));
+                let missed: f64 = crate::model::total(
+                    short
+                        .iter()
+                        .map(|(t, s)| t.spend * (1.0 - s.points().unwrap_or(0.0))),
+                );
+                let kind = if all_partial { "partial" } else { "fail" };
+                (
+                    kind,
+                    short.iter().map(|(t, _)| t.name.clone()).collect(),
+                    spend,
+                    missed,
+                )
+            }
+            Scope::Portfolio => {
+                let Some(r) = portfolio.iter().find(|r| r.item == item.id) else {
+                    continue;
+                };
+                let spend = crate::model::total(
+                    ds.touchpoints
+                        .iter()
+                        .filter(|t| t.p == item.p)
+                        .map(|t| t.spend),
+                );
+                match r.status {
+                    Status::Fail => ("fail", vec![], spend, spend),
+                    Status::Partial => ("partial", vec![], spend, spend * 0.5),
+                    _ => continue,
+                }
+            }
+        };
+        out.push(Finding {
+            item: Some(item.id.clone()),
+            kind,
+            p: item.p,
+            title: item.title.clone(),
+            touchpoints,
+            spend_affected: spend,
+            weight: item.weight,
+            impact: item.weight * missed,
+            why: item.why.clone(),
+            fix: item.fix.clone(),
+        });
+    }
+    for p in ps.iter().filter(|p| p.score.is_none()) {
+        out.push(Finding {
+            item: None,
+            kind: "not_assessed",
+            p: p.p,
+            title: format!("{} could not be assessed: no checklist item applies with these inputs", p.title),
+            touchpoints: vec![],
+            spend_affected: p.spend,
+            weight: p.weight,
+            impact: p.weight * p.spend,
+            why: "A P nobody measures is a P nobody manages; every part of the mix should work toward customer satisfaction.".into(),
+            fix: format!("Record {} touchpoints in the spend sheet with the columns the checklist reads, or add checklist items for it.", p.title.to_lowercase()),
+        });
+    }
+    out.sort_by(|a, b| {
+        b.impact
+            .total_cmp(&a.impact)
+            .then_with(|| a.item.cmp(&b.item))
+    });
+    out
+}
