@@ -169,6 +169,12 @@ fn audit_one(dir: &Path, args: &BatchArgs) -> std::result::Result<Value, String>
 
 /// Runs `mixaudit batch`.
 pub fn run_batch(args: &BatchArgs) -> u8 {
+    if args.run.client.is_some() {
+        eprintln!(
+            "mixaudit: --client names one client; in a batch each client's name comes from its audit.yaml or folder"
+        );
+        return exit::USAGE;
+    }
     let mut clients = client_dirs(&args.dirs);
     if let Some((k, n)) = args.shard {
         clients.retain(|d| in_shard(&client_key(d), k, n));

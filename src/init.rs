@@ -97,10 +97,20 @@ fn template(
         }
         ws.set_column_width(c, (f.name.len() as f64 + 4.0).max(14.0))?;
         if let Some((_, list)) = validations.iter().find(|(n, _)| *n == f.name) {
-            let dv = DataValidation::new()
+            let mut dv = DataValidation::new()
                 .allow_list_strings(&list.iter().map(String::as_str).collect::<Vec<_>>())?
                 .set_error_title(format!("{} value", f.name))?
                 .set_error_message(format!("Choose one of: {}", list.join(", ")))?;
+            if f.name == "stage" {
+                // A touchpoint may serve several stages ("customer; client"):
+                // the drop-down offers one, a typed list only warns.
+                dv = dv
+                    .set_error_style(rust_xlsxwriter::DataValidationErrorStyle::Warning)
+                    .set_error_message(format!(
+                        "One or more of: {} (separate several with ;)",
+                        list.join(", ")
+                    ))?;
+            }
             ws.add_data_validation(1, c, 5000, c, &dv)?;
         }
     }
