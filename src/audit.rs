@@ -77,6 +77,7 @@ pub fn prepare(opts: &AuditOptions) -> Result<(Config, Checklist, Dataset, Param
     )?;
     let dataset = input::load_dataset(&opts.paths, &cfg)?;
     checklist.check_against(&dataset.spend_extras)?;
+    crate::score::check_waivers(&dataset, &checklist, &cfg)?;
     Ok((cfg, checklist, dataset, params))
 }
 

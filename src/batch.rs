@@ -179,6 +179,23 @@ pub fn run_batch(args: &BatchArgs) -> u8 {
     if let Some((k, n)) = args.shard {
         clients.retain(|d| in_shard(&client_key(d), k, n));
     }
+    let mut keys: Vec<String> = clients.iter().map(|d| client_key(d)).collect();
+    keys.sort();
+    let dups: Vec<&String> = keys
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| &w[0])
+        .collect();
+    if !dups.is_empty() {
+        eprintln!(
+            "mixaudit: several client folders share a name ({}); outputs go to --out/<folder name>, so give them distinct names",
+            dups.iter()
+                .map(|d| d.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return exit::USAGE;
+    }
     if clients.is_empty() {
         eprintln!(
             "mixaudit: no client folders (with customers.* or audit.yaml) under the given folders"

@@ -173,3 +173,118 @@ fn formulas_saved_without_results_are_reported_not_read_as_empty() {
     );
     assert_eq!(read_json(&out)["metrics"]["revenue_total"], 120.0);
 }
+
+#[test]
+fn a_config_elsewhere_still_audits_the_given_folder() {
+    let dir = temp();
+    let client = dir.path().join("client");
+    let shared = dir.path().join("shared");
+    write_files(
+        &client,
+        &[("customers.csv", CUSTOMERS_CSV), ("spend.csv", SPEND_CSV)],
+    );
+    write_files(&shared, &[("audit.yaml", "client: Shared settings Ltd\n")]);
+    let out = dir.path().join("out");
+    let o = mixaudit(&[
+        "audit",
+        client.to_str().unwrap(),
+        "--config",
+        shared.join("audit.yaml").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = read_json(&out);
+    assert_eq!(v["client"], "Shared settings Ltd");
+    assert_eq!(v["metrics"]["customers"], 4);
+}
+
+#[test]
+fn the_data_settles_its_decimal_style_even_against_the_hint() {
+    // `decimal: ","` but the column proves point decimals (2,500.00): 1,200 is 1200.
+    let dir = temp();
+    let spend =
+        "touchpoint,p,spend\nNewsletter,promotion,\"1,200\"\nPaid search,promotion,\"2,500.00\"\n";
+    write_files(
+        dir.path(),
+        &[
+            ("customers.csv", CUSTOMERS_CSV),
+            ("spend.csv", spend),
+            ("audit.yaml", "decimal: \",\"\n"),
+        ],
+    );
+    let (o, out) = audit_dir(dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(read_json(&out)["metrics"]["spend_total"], 3700.0);
+}
+
+#[test]
+fn check_reports_every_bad_waiver_with_its_line() {
+    let dir = temp();
+    let cfg = "client: X\nwaivers:\n  - item: NOPE-1\n    reason: r\n  - item: PHY-03\n    touchpoint: Billboards\n    reason: r\n";
+    write_files(
+        dir.path(),
+        &[
+            ("customers.csv", CUSTOMERS_CSV),
+            ("spend.csv", SPEND_CSV),
+            ("audit.yaml", cfg),
+        ],
+    );
+    let o = mixaudit(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains("audit.yaml:3 › NOPE-1: a waiver names unknown item `NOPE-1`"),
+        "{e}"
+    );
+    assert!(e.contains("audit.yaml:5 › PHY-03: the waiver names touchpoint \"Billboards\", which the spend sheet does not list"), "{e}");
+}
+
+#[test]
+fn a_duplicate_item_id_is_reported_at_its_own_line() {
+    let dir = temp();
+    let checklist = "name: x\nversion: '1'\nratings: { green: 75, amber: 50 }\nsections:\n  - p: product\n    items:\n      - id: DUP\n        title: t\n        pass: \"true\"\n      - id: DUP\n        title: t\n        pass: \"true\"\n";
+    write_files(
+        dir.path(),
+        &[
+            ("customers.csv", CUSTOMERS_CSV),
+            ("spend.csv", SPEND_CSV),
+            ("c.yaml", checklist),
+        ],
+    );
+    let o = mixaudit(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--checklist",
+        dir.path().join("c.yaml").to_str().unwrap(),
+    ]);
+    let e = stderr(&o);
+    assert!(
+        e.contains("c.yaml:10 › DUP: duplicate item id `DUP` (first at line 7)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn batch_refuses_two_clients_with_one_name() {
+    let dir = temp();
+    for parent in ["a", "b"] {
+        write_files(
+            &dir.path().join(parent).join("acme"),
+            &[("customers.csv", CUSTOMERS_CSV), ("spend.csv", SPEND_CSV)],
+        );
+    }
+    let o = mixaudit(&[
+        "batch",
+        dir.path().join("a").to_str().unwrap(),
+        dir.path().join("b").to_str().unwrap(),
+        "--out",
+        dir.path().join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("several client folders share a name (acme)"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
 
+/// Longest day-count parameter accepted (a century); keeps date arithmetic far from overflow.
+pub const MAX_DAYS: f64 = 36_500.0;
+
 /// Parameters in force for one audit (all of them, including custom ones).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
@@ -43,8 +46,10 @@ impl Params {
             "max_contact_gap_days",
             "risk_recency_days",
         ] {
-            if values.get(k).is_some_and(|v| *v < 0.0) {
-                return Err(Error::Usage(format!("parameter `{k}` must be ≥ 0")));
+            if values.get(k).is_some_and(|v| !(0.0..=MAX_DAYS).contains(v)) {
+                return Err(Error::Usage(format!(
+                    "parameter `{k}` must be between 0 and {MAX_DAYS} days"
+                )));
             }
         }
         Ok(Params { values })

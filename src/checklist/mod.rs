@@ -263,15 +263,29 @@ pub const DEFAULT_DEFECTION: &[(&str, &[&str])] = &[
     ),
 ];
 
-fn item_line(text: &str, id: &str) -> Option<usize> {
+/// The line of the `nth` (0-based) item with this id (YAML keeps no spans).
+fn item_line(text: &str, id: &str, nth: usize) -> Option<usize> {
     text.lines()
-        .position(|l| {
-            let t = l.trim_start().trim_start_matches("- ").trim();
+        .enumerate()
+        .filter(|(_, l)| {
+            let t = l
+                .trim_start()
+                .trim_start_matches("- ")
+                .trim_start_matches('{')
+                .trim();
             t.strip_prefix("id:")
-                .map(|v| v.trim().trim_matches(['"', '\'']) == id)
+                .map(|v| {
+                    v.split(',')
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .trim_matches(['"', '\''])
+                        == id
+                })
                 .unwrap_or(false)
         })
-        .map(|i| i + 1)
+        .nth(nth)
+        .map(|(i, _)| i + 1)
 }
 
 impl Checklist {
@@ -352,11 +366,22 @@ impl Checklist {
             }
             v
         };
+        if defection_keywords.len() > 200 {
+            problems.push(Problem::new(
+                at(None, None),
+                format!(
+                    "defection_keywords has {} categories",
+                    defection_keywords.len()
+                ),
+                "at most 200 categories",
+            ));
+        }
         let mut sections: Vec<Section> = Vec::new();
         let mut ids: BTreeMap<String, Option<usize>> = BTreeMap::new();
+        let mut seen_ids: Vec<String> = Vec::new();
         for rs in raw.sections {
             let first_id = rs.items.first().map(|i| i.id.clone());
-            let sline = first_id.as_deref().and_then(|id| item_line(text, id));
+            let sline = first_id.as_deref().and_then(|id| item_line(text, id, 0));
             let Some(p) = P::parse(&rs.p) else {
                 problems.push(Problem::new(
                     at(sline, first_id.as_deref()),
@@ -382,7 +407,9 @@ impl Checklist {
             }
             let mut items = Vec::new();
             for ri in rs.items {
-                let line = item_line(text, &ri.id);
+                let nth = seen_ids.iter().filter(|x| **x == ri.id).count();
+                seen_ids.push(ri.id.clone());
+                let line = item_line(text, &ri.id, nth);
                 let here = || at(line, Some(&ri.id));
                 if let Some(prev) = ids.insert(ri.id.clone(), line) {
                     problems.push(Problem::new(
@@ -529,7 +556,8 @@ impl Checklist {
     }
 }
 
-fn suggest(name: &str, candidates: &[&str]) -> String {
+/// " (did you mean `x`?)" when a candidate is close to `name`, else nothing.
+pub fn suggest(name: &str, candidates: &[&str]) -> String {
     candidates
         .iter()
         .map(|c| (strsim::jaro_winkler(name, c), c))

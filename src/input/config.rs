@@ -86,6 +86,10 @@ pub struct Config {
     /// Where the file was (inputs named in it are relative to this folder).
     #[serde(skip)]
     pub dir: PathBuf,
+    /// The client folder searched for customers.* / spend.* (the command's
+    /// DIR, else the config's folder).
+    #[serde(skip)]
+    pub search: PathBuf,
     /// The file, for messages.
     #[serde(skip)]
     pub path: Option<PathBuf>,

@@ -299,6 +299,7 @@ impl State {
             for name in split_list(&list) {
                 let id = match self.touch_raw.get(name) {
                     Some(id) => *id,
+                    None if self.touch_names.len() >= usize::from(u16::MAX) => continue,
                     None => {
                         let next = self.touch_names.len() as u16;
                         let id = *self

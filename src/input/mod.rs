@@ -42,6 +42,13 @@ pub struct InputPaths {
 
 /// Loads audit.yaml from `--config`, else next to the inputs, else defaults.
 pub fn load_config(paths: &InputPaths) -> Result<Config> {
+    let mut cfg = find_config(paths)?;
+    // The command's DIR is where inputs are discovered, wherever the config lives.
+    cfg.search = paths.dir.clone().unwrap_or_else(|| cfg.dir.clone());
+    Ok(cfg)
+}
+
+fn find_config(paths: &InputPaths) -> Result<Config> {
     if let Some(p) = &paths.config {
         if !p.is_file() {
             return Err(Error::problem(Problem::new(
@@ -111,10 +118,10 @@ fn resolve(
         (Some(p), _) => Some(p.clone()),
         (None, Some(n)) => Some(cfg.dir.join(n)),
         (None, None) => {
-            let found = if cfg.dir.as_os_str().is_empty() {
+            let found = if cfg.search.as_os_str().is_empty() {
                 vec![]
             } else {
-                discover(&cfg.dir, names)
+                discover(&cfg.search, names)
             };
             match found.len() {
                 0 => None,
@@ -125,7 +132,7 @@ fn resolve(
                         .map(|p| crate::error::display_name(p))
                         .collect();
                     return Err(Error::problem(Problem::new(
-                        Location::file(&cfg.dir),
+                        Location::file(&cfg.search),
                         format!("holds several {role} files: {}", list.join(", ")),
                         format!("one {role} file, or `{role}: <file>` in audit.yaml"),
                     )));
@@ -141,10 +148,10 @@ fn resolve(
         ))),
         Some(p) => Ok(Some(p)),
         None if required => Err(Error::problem(Problem::new(
-            Location::file(if cfg.dir.as_os_str().is_empty() {
+            Location::file(if cfg.search.as_os_str().is_empty() {
                 Path::new(".")
             } else {
-                &cfg.dir
+                &cfg.search
             }),
             format!("has no {role} file"),
             format!(
@@ -298,7 +305,7 @@ pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
                 }
                 None => {
                     problems.push(Problem::new(
-                        Location::file(if cfg.dir.as_os_str().is_empty() { Path::new(".") } else { &cfg.dir }),
+                        Location::file(if cfg.search.as_os_str().is_empty() { Path::new(".") } else { &cfg.search }),
                         "has no spend file",
                         "spend.xlsx (or .xls, .ods, .csv), `--spend FILE`, or `spend: FILE` in audit.yaml",
                     ));

@@ -91,6 +91,16 @@ pub fn read_spend(
             }
         }
     }
+    if rows.len() > usize::from(u16::MAX) {
+        local.push(Problem::new(
+            loc.clone(),
+            format!("has {} touchpoints", rows.len()),
+            format!(
+                "at most {} touchpoints (one row per marketing activity, not per contact)",
+                u16::MAX
+            ),
+        ));
+    }
     if rows.is_empty() && local.is_empty() {
         local.push(Problem::new(
             loc.clone(),

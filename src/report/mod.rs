@@ -68,8 +68,13 @@ pub struct Written {
     pub json: PathBuf,
 }
 
+/// A temporary name unique to this process and call, next to the final file
+/// (so the rename is atomic and parallel writers never share one).
 fn tmp_path(out: &Path, name: &str) -> PathBuf {
-    out.join(format!(".{name}.{}.tmp", std::process::id()))
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    out.join(format!(".{name}.{}.{n}.tmp", std::process::id()))
 }
 
 /// Renders and writes audit.xlsx, summary.md and audit.json into `out`.

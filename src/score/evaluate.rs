@@ -76,13 +76,18 @@ fn missing_note(ds: &Dataset, root: &str, field: Option<&str>) -> String {
         .map(|i| crate::error::display_name(std::path::Path::new(&i.path)))
         .unwrap_or_else(|| "the spend file".into());
     let f = field.unwrap_or_default();
+    // Rules read `touchpoint.stages`; the column is `stage`.
+    let column = if f == "stages" { "stage" } else { f };
     match root {
-        "touchpoint" if SPEND_FIELDS.iter().any(|x| x.name == f) => {
-            if ds.spend_fields.has(f) || matches!(f, "name" | "p" | "spend") {
-                format!("needs `{f}`, which is empty for this touchpoint")
+        "touchpoint" if SPEND_FIELDS.iter().any(|x| x.name == column) => {
+            if ds.spend_fields.has(column) {
+                format!("needs `{column}`, which is empty for this touchpoint")
             } else {
-                format!("needs column `{f}`, which {spend_file} lacks")
+                format!("needs column `{column}`, which {spend_file} lacks")
             }
+        }
+        "touchpoint" if ds.spend_extras.iter().any(|x| x == f) => {
+            format!("needs `{f}`, which is empty for this touchpoint")
         }
         "touchpoint" if f == "response_rate" => {
             "needs columns `reach` and `responses` (with reach > 0)".into()

@@ -22,45 +22,82 @@ pub(super) fn waiver_for<'a>(
     })
 }
 
-/// Validates waivers against the checklist and touchpoints; drops expired ones with a warning.
-pub(super) fn active_waivers(
+/// Checks every waiver against the checklist and the spend sheet, reporting
+/// all bad ones at once with their audit.yaml line (run by `check` too).
+pub fn check_waivers(
     ds: &Dataset,
-    analysis: &Analysis,
     checklist: &Checklist,
-    waivers: &[Waiver],
-    warnings: &mut Vec<String>,
-) -> crate::error::Result<Vec<Waiver>> {
-    let mut kept = Vec::new();
-    for w in waivers {
+    cfg: &crate::input::Config,
+) -> crate::error::Result<()> {
+    let mut problems = crate::error::Problems::default();
+    let text = cfg
+        .path
+        .as_ref()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .unwrap_or_default();
+    let file = cfg.path.clone().unwrap_or_else(|| "audit.yaml".into());
+    let norm = crate::input::fields::normalize;
+    for w in &cfg.waivers {
+        let line = text
+            .lines()
+            .position(|l| {
+                l.trim_start()
+                    .trim_start_matches("- ")
+                    .trim_start()
+                    .strip_prefix("item:")
+                    .is_some_and(|v| v.trim().trim_matches(['"', '\'']) == w.item)
+            })
+            .map(|i| i + 1);
+        let at = || {
+            crate::error::Location::file(&file)
+                .at_line(line)
+                .item(&w.item)
+        };
         let Some(item) = checklist.items().find(|i| i.id == w.item) else {
             let ids: Vec<&str> = checklist.items().map(|i| i.id.as_str()).collect();
-            let near = ids
-                .iter()
-                .max_by(|a, b| {
-                    strsim::jaro_winkler(a, &w.item).total_cmp(&strsim::jaro_winkler(b, &w.item))
-                })
-                .copied()
-                .unwrap_or_default();
-            return Err(crate::error::Error::Usage(format!(
-                "audit.yaml: waiver for unknown item `{}` (did you mean `{near}`?)",
-                w.item
-            )));
+            problems.push(crate::error::Problem::new(
+                at(),
+                format!(
+                    "a waiver names unknown item `{}`{}",
+                    w.item,
+                    crate::checklist::suggest(&w.item, &ids)
+                ),
+                "an item id of the checklist",
+            ));
+            continue;
         };
         if let Some(t) = &w.touchpoint {
-            let norm = crate::input::fields::normalize;
             if item.scope == Scope::Portfolio {
-                return Err(crate::error::Error::Usage(format!(
-                    "audit.yaml: waiver for `{}` names touchpoint \"{t}\", but {} is a portfolio item (omit `touchpoint:`)",
-                    w.item, w.item
-                )));
-            }
-            if !ds.touchpoints.iter().any(|x| norm(&x.name) == norm(t)) {
-                return Err(crate::error::Error::Usage(format!(
-                    "audit.yaml: waiver for `{}` names touchpoint \"{t}\", which the spend sheet does not list",
-                    w.item
-                )));
+                problems.push(crate::error::Problem::new(
+                    at(),
+                    format!(
+                        "the waiver names touchpoint \"{t}\", but {} is a portfolio item",
+                        w.item
+                    ),
+                    "no `touchpoint:` for a portfolio item (it is waived for the whole client)",
+                ));
+            } else if !ds.touchpoints.iter().any(|x| norm(&x.name) == norm(t)) {
+                problems.push(crate::error::Problem::new(
+                    at(),
+                    format!(
+                        "the waiver names touchpoint \"{t}\", which the spend sheet does not list"
+                    ),
+                    "a touchpoint name from the spend sheet",
+                ));
             }
         }
+    }
+    problems.into_result()
+}
+
+/// The waivers in force at the audit date; expired ones are dropped with a warning.
+pub(super) fn active_waivers(
+    analysis: &Analysis,
+    waivers: &[Waiver],
+    warnings: &mut Vec<String>,
+) -> Vec<Waiver> {
+    let mut kept = Vec::new();
+    for w in waivers {
         if let Some(exp) = w.expires.as_deref().and_then(parse_iso)
             && exp < analysis.as_of
         {
@@ -72,7 +109,7 @@ pub(super) fn active_waivers(
         }
         kept.push(w.clone());
     }
-    Ok(kept)
+    kept
 }
 
 pub(super) fn findings(

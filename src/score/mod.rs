@@ -18,6 +18,7 @@ use crate::input::config::Waiver;
 use crate::model::{Dataset, P};
 use evaluate::evaluate;
 pub use evaluate::touchpoint_value;
+pub use findings::check_waivers;
 use findings::{active_waivers, findings, waiver_for};
 
 /// The outcome of one item for one touchpoint (or the portfolio).
@@ -189,7 +190,7 @@ pub fn score(
     waivers: &[Waiver],
 ) -> crate::error::Result<Scores> {
     let mut warnings = Vec::new();
-    let waivers = active_waivers(ds, analysis, checklist, waivers, &mut warnings)?;
+    let waivers = active_waivers(analysis, waivers, &mut warnings);
     let metrics = Value::from(minijinja::value::Serde(&analysis.metrics));
     let params = Value::from(analysis.params.values.clone());
     let mut touchpoints: Vec<TouchpointResult> = ds
