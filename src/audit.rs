@@ -126,6 +126,9 @@ pub fn run(opts: &AuditOptions) -> Result<Audit> {
     }
     warnings.extend(analysis.warnings.iter().cloned());
     warnings.extend(scores.warnings.iter().cloned());
+    // A rule that errs does so for every touchpoint: say it once.
+    let mut seen = std::collections::HashSet::new();
+    warnings.retain(|w| seen.insert(w.clone()));
     let dir_name = opts
         .paths
         .dir

@@ -27,7 +27,7 @@ pub struct BatchArgs {
     #[arg(long, value_name = "FILE")]
     pub checklist: Option<PathBuf>,
     /// Parameter overrides for every client.
-    #[arg(long = "param", value_name = "KEY=VALUE", value_parser = parse_param)]
+    #[arg(long = "param", value_name = "KEY=VALUE", value_parser = crate::cli::parse_param)]
     pub params: Vec<(String, f64)>,
     /// Parallel jobs (default: number of cores).
     #[arg(long, value_name = "N")]
@@ -49,18 +49,6 @@ pub struct PortfolioArgs {
     /// Where to write portfolio.xlsx, portfolio.md and portfolio.json.
     #[arg(long, value_name = "DIR", default_value = "mixaudit-out")]
     pub out: PathBuf,
-}
-
-fn parse_param(s: &str) -> std::result::Result<(String, f64), String> {
-    let (k, v) = s
-        .split_once('=')
-        .ok_or_else(|| format!("`{s}` is not KEY=VALUE"))?;
-    Ok((
-        k.trim().to_string(),
-        v.trim()
-            .parse()
-            .map_err(|_| format!("`{v}` is not a number"))?,
-    ))
 }
 
 fn parse_shard(s: &str) -> std::result::Result<(u64, u64), String> {

@@ -117,7 +117,8 @@ pub struct AuditArgs {
     pub json: bool,
 }
 
-fn parse_param(s: &str) -> Result<(String, f64), String> {
+/// Parses `--param KEY=VALUE`.
+pub fn parse_param(s: &str) -> Result<(String, f64), String> {
     let (k, v) = s
         .split_once('=')
         .ok_or_else(|| format!("`{s}` is not KEY=VALUE"))?;

@@ -275,6 +275,19 @@ pub fn column_letters(col: u32) -> String {
     String::from_utf8(s).unwrap_or_default()
 }
 
+/// " (did you mean `x`?)" when a candidate is close to `name`, else nothing:
+/// a far-fetched suggestion misleads more than none.
+pub fn suggest(name: &str, candidates: &[&str]) -> String {
+    let lower = name.to_lowercase();
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(&lower, &c.to_lowercase()), c))
+        .filter(|(s, _)| *s >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| format!(" (did you mean `{c}`?)"))
+        .unwrap_or_default()
+}
+
 /// The name users know a file by: its file name, not the whole path.
 pub fn display_name(path: &Path) -> String {
     path.file_name()

@@ -107,7 +107,9 @@ pub struct Metrics {
     pub defection_reasons: OrderedMap<u64>,
     /// Lost buyers who gave a reason.
     pub lost_with_reason: u64,
-    /// Share of given reasons that are competitor or indifference (the avoidable ones).
+    /// Share of given reasons that are competitor or indifference — the two the seed
+    /// articles call the majority and largely within the business's control
+    /// (named after the larger of the two).
     pub indifference_share: Option<f64>,
     /// Total revenue.
     pub revenue_total: f64,

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::error::{Error, Location, Problem, Problems, Result};
+use crate::error::{Error, Location, Problem, Problems, Result, suggest};
 use crate::input::config::{read_yaml_text, yaml_problem};
 use crate::model::P;
 pub use rules::Rule;
@@ -554,17 +554,6 @@ impl Checklist {
         }
         problems.into_result()
     }
-}
-
-/// " (did you mean `x`?)" when a candidate is close to `name`, else nothing.
-pub fn suggest(name: &str, candidates: &[&str]) -> String {
-    candidates
-        .iter()
-        .map(|c| (strsim::jaro_winkler(name, c), c))
-        .filter(|(s, _)| *s > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| format!(" (did you mean `{c}`?)"))
-        .unwrap_or_default()
 }
 
 /// Fields of `touchpoint` every rule may read (spend columns and computed reach).

@@ -176,16 +176,12 @@ impl Config {
             .collect();
         for field in cfg.columns.keys() {
             if !known.contains(&field.as_str()) {
-                let nearest = known
-                    .iter()
-                    .max_by(|a, b| {
-                        strsim::jaro_winkler(a, field).total_cmp(&strsim::jaro_winkler(b, field))
-                    })
-                    .copied()
-                    .unwrap_or_default();
                 problems.push(Problem::new(
                     loc(&format!("{field}:")),
-                    format!("columns names an unknown field `{field}` (did you mean `{nearest}`?)"),
+                    format!(
+                        "columns names an unknown field `{field}`{}",
+                        crate::error::suggest(field, &known)
+                    ),
                     format!("one of {}", known.join(", ")),
                 ));
             }

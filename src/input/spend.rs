@@ -325,14 +325,7 @@ fn read_row(
 
 fn unknown_p(loc: Location, text: &str) -> Problem {
     let keys: Vec<&str> = P::ALL.iter().map(|p| p.key()).collect();
-    let lower = text.to_lowercase();
-    let hint = keys
-        .iter()
-        .map(|k| (strsim::jaro_winkler(k, &lower), *k))
-        .filter(|(score, _)| *score >= 0.85)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| format!(" (did you mean `{k}`?)"))
-        .unwrap_or_default();
+    let hint = crate::error::suggest(text, &keys);
     Problem::new(
         loc,
         format!("\"{text}\" is not one of the 7 Ps{hint}"),

@@ -107,8 +107,13 @@ pub fn write_outputs(audit: &Audit, out: &Path, template: Option<&Path>) -> Resu
         }
         return Err(e);
     }
-    for (tmp, dest) in &temps {
-        std::fs::rename(tmp, dest).map_err(|e| Error::io(dest, e))?;
+    for (k, (tmp, dest)) in temps.iter().enumerate() {
+        if let Err(e) = std::fs::rename(tmp, dest) {
+            for (left, _) in &temps[k..] {
+                let _ = std::fs::remove_file(left);
+            }
+            return Err(Error::io(dest, e));
+        }
     }
     Ok(Written {
         workbook: out.join("audit.xlsx"),

@@ -60,7 +60,7 @@ pub fn check_waivers(
                 format!(
                     "a waiver names unknown item `{}`{}",
                     w.item,
-                    crate::checklist::suggest(&w.item, &ids)
+                    crate::error::suggest(&w.item, &ids)
                 ),
                 "an item id of the checklist",
             ));

@@ -63,7 +63,7 @@ impl Status {
         }
     }
 
-    /// The Matrix sheet's mark (blank for results that do not count).
+    /// The Matrix sheet's mark: ✓ ½ ✗, blank for n/a, W for waived.
     pub fn mark(self) -> &'static str {
         match self {
             Status::Pass => "✓",
