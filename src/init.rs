@@ -172,6 +172,33 @@ pub fn write_templates(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
             }
         }
     }
+    // Everything is written under temporary names first, then renamed, so a
+    // failure leaves no half-made set of templates behind.
+    let temps: Vec<PathBuf> = files
+        .iter()
+        .map(|f| {
+            dir.join(format!(
+                ".{}.tmp",
+                f.file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default()
+            ))
+        })
+        .collect();
+    let result = write_all(&temps);
+    if result.is_ok() {
+        for (t, f) in temps.iter().zip(&files) {
+            std::fs::rename(t, f).map_err(|e| Error::io(f, e))?;
+        }
+    } else {
+        for t in &temps {
+            let _ = std::fs::remove_file(t);
+        }
+    }
+    result.map(|_| files.to_vec())
+}
+
+fn write_all(files: &[PathBuf]) -> Result<()> {
     let st = Styles::new();
     fn err(p: &Path) -> impl Fn(XlsxError) -> Error + '_ {
         move |e| Error::Output {
@@ -216,5 +243,5 @@ pub fn write_templates(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
     )
     .map_err(|e| Error::io(&files[2], e))?;
     std::fs::write(&files[3], DEFAULT_CHECKLIST).map_err(|e| Error::io(&files[3], e))?;
-    Ok(files.to_vec())
+    Ok(())
 }
