@@ -185,7 +185,14 @@ const TOTALS: &[&str] = &[
 /// with an empty id, its first text cell) says "Total".
 fn is_totals_row(row: &Row, id_cell: &Cell) -> bool {
     let is_total = |c: &Cell| {
-        c.kind == CellKind::Text && TOTALS.contains(&super::fields::normalize(&c.text).as_str())
+        // Cheap screen first: this runs on every row of a million-row sheet.
+        let t = c.text.trim_start();
+        c.kind == CellKind::Text
+            && t.len() <= 16
+            && t.chars()
+                .next()
+                .is_some_and(|ch| matches!(ch.to_ascii_lowercase(), 't' | 's' | 'g' | 'i'))
+            && TOTALS.contains(&super::fields::normalize(t).as_str())
     };
     if id_cell.kind == CellKind::Text {
         return is_total(id_cell);
