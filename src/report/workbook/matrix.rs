@@ -1,7 +1,7 @@
 //! The live core: Checklist (weights), Matrix (marks and per-P subtotals) and
 //! Touchpoints (scores), with the cell positions the formulas share.
 
-use rust_xlsxwriter::{ConditionalFormat3ColorScale, Note, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Note, Workbook, Worksheet, XlsxError};
 
 use super::{Styles, formula, print_setup};
 use crate::audit::Audit;
@@ -458,16 +458,7 @@ pub fn write_matrix(
     }
     let last_row = layout.portfolio_row();
     if layout.n_tp > 0 {
-        let cf = ConditionalFormat3ColorScale::new()
-            .set_minimum(rust_xlsxwriter::ConditionalFormatType::Number, 0)
-            .set_midpoint(
-                rust_xlsxwriter::ConditionalFormatType::Number,
-                audit.checklist.ratings.amber,
-            )
-            .set_maximum(rust_xlsxwriter::ConditionalFormatType::Number, 100)
-            .set_minimum_color("F8696B")
-            .set_midpoint_color("FFEB84")
-            .set_maximum_color("63BE7B");
+        let cf = super::style::score_scale(audit.checklist.ratings.amber);
         ws.add_conditional_format(layout.first_row, 3, last_row - 1, 3, &cf)?;
     }
     ws.set_column_width(0, 30)?;

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use rust_xlsxwriter::{Chart, ChartType, ConditionalFormat3ColorScale, Workbook, XlsxError};
+use rust_xlsxwriter::{Chart, ChartType, Workbook, XlsxError};
 use serde_json::Value;
 
 use super::Styles;
@@ -75,13 +75,7 @@ fn build(v: &Value, path: &Path) -> std::result::Result<(), XlsxError> {
     }
     let n = clients.len() as u32;
     if n > 0 {
-        let cf = ConditionalFormat3ColorScale::new()
-            .set_minimum(rust_xlsxwriter::ConditionalFormatType::Number, 0)
-            .set_midpoint(rust_xlsxwriter::ConditionalFormatType::Number, 50)
-            .set_maximum(rust_xlsxwriter::ConditionalFormatType::Number, 100)
-            .set_minimum_color("F8696B")
-            .set_midpoint_color("FFEB84")
-            .set_maximum_color("63BE7B");
+        let cf = super::style::score_scale(50.0);
         ws.add_conditional_format(3, 2, 2 + n, 10, &cf)?;
         let mut chart = Chart::new(ChartType::Bar);
         chart

@@ -1,6 +1,8 @@
 //! Cell formats used across the workbook, made once.
 
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder};
+use rust_xlsxwriter::{
+    Color, ConditionalFormat3ColorScale, ConditionalFormatType, Format, FormatAlign, FormatBorder,
+};
 
 /// The workbook's formats.
 pub struct Styles {
@@ -113,4 +115,15 @@ impl Default for Styles {
     fn default() -> Self {
         Styles::new()
     }
+}
+
+/// The red–amber–green colour scale for 0–100 scores, amber at `midpoint`.
+pub fn score_scale(midpoint: f64) -> ConditionalFormat3ColorScale {
+    ConditionalFormat3ColorScale::new()
+        .set_minimum(ConditionalFormatType::Number, 0)
+        .set_midpoint(ConditionalFormatType::Number, midpoint)
+        .set_maximum(ConditionalFormatType::Number, 100)
+        .set_minimum_color("F8696B")
+        .set_midpoint_color("FFEB84")
+        .set_maximum_color("63BE7B")
 }

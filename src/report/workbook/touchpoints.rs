@@ -1,7 +1,7 @@
 //! The Touchpoints sheet: every spend row with its reach figures and a live
 //! score (the Matrix row's formula), with notes on what falls short.
 
-use rust_xlsxwriter::{ConditionalFormat3ColorScale, Note, Worksheet, XlsxError};
+use rust_xlsxwriter::{Note, Worksheet, XlsxError};
 
 use super::{Layout, Styles, formula, print_setup};
 use crate::audit::Audit;
@@ -177,16 +177,7 @@ pub fn write(
     }
     let n = ds.touchpoints.len() as u32;
     if n > 0 {
-        let cf = ConditionalFormat3ColorScale::new()
-            .set_minimum(rust_xlsxwriter::ConditionalFormatType::Number, 0)
-            .set_midpoint(
-                rust_xlsxwriter::ConditionalFormatType::Number,
-                audit.checklist.ratings.amber,
-            )
-            .set_maximum(rust_xlsxwriter::ConditionalFormatType::Number, 100)
-            .set_minimum_color("F8696B")
-            .set_midpoint_color("FFEB84")
-            .set_maximum_color("63BE7B");
+        let cf = super::style::score_scale(audit.checklist.ratings.amber);
         ws.add_conditional_format(1, 20, n, 20, &cf)?;
         ws.autofilter(0, 0, n, headers.len() as u16 - 1)?;
     }
