@@ -277,3 +277,41 @@ pub fn touchpoint_value(ds: &Dataset, t: &Touchpoint, f: &TouchpointFacts) -> Va
     }
     Value::from(m)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Objective, P};
+
+    /// The checklist validates `touchpoint.*` against TOUCHPOINT_FIELDS; the
+    /// context must offer exactly those names, or a valid rule would fail.
+    #[test]
+    fn the_rule_context_offers_exactly_the_documented_fields() {
+        let ds = Dataset::default();
+        let t = Touchpoint {
+            name: "Newsletter".into(),
+            p: P::Promotion,
+            spend: 1.0,
+            objective: Objective::Both,
+            stages: vec![],
+            channel: None,
+            owner: None,
+            cadence_days: None,
+            personalized: None,
+            feedback_loop: None,
+            reach: None,
+            responses: None,
+            extras: vec![],
+            source_row: 1,
+        };
+        let v = touchpoint_value(&ds, &t, &TouchpointFacts::default());
+        let mut keys: Vec<String> = v.try_iter().unwrap().map(|k| k.to_string()).collect();
+        keys.sort();
+        let mut documented: Vec<String> = crate::checklist::TOUCHPOINT_FIELDS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        documented.sort();
+        assert_eq!(keys, documented);
+    }
+}
