@@ -47,8 +47,8 @@ pub struct Audit {
     pub analysis: Analysis,
     /// The scores.
     pub scores: Scores,
-    /// The previous audit.json, when given.
-    pub previous: Option<serde_json::Value>,
+    /// Change since the previous audit.json, when one was given.
+    pub changes: Option<serde_json::Value>,
     /// The config in force.
     pub config: Config,
     /// All warnings (inputs, analytics, scoring).
@@ -110,6 +110,7 @@ pub fn run(opts: &AuditOptions) -> Result<Audit> {
         }
         None => None,
     };
+    let changes = previous.map(|p| crate::report::json::changes(&scores, &analysis.metrics, &p));
     let mut warnings = dataset.warnings.clone();
     let per_sheet = crate::report::workbook::CUSTOMER_ROWS_PER_SHEET;
     if dataset.customers.len() > per_sheet {
@@ -153,7 +154,7 @@ pub fn run(opts: &AuditOptions) -> Result<Audit> {
         checklist,
         analysis,
         scores,
-        previous,
+        changes,
         config: cfg,
         warnings,
     })

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::analytics::{Analysis, Metrics};
 use crate::audit::Audit;
 use crate::model::InputFile;
-use crate::score::{Finding, ItemResult, PScore, TouchpointResult};
+use crate::score::{Finding, ItemResult, PScore, Scores, TouchpointResult};
 
 /// The schema name; bump the number when a key changes meaning.
 pub const SCHEMA: &str = "mixaudit.audit/1";
@@ -84,7 +84,7 @@ pub fn to_value(audit: &Audit) -> Value {
             ratings: audit.checklist.ratings,
         },
         inputs: &audit.dataset.inputs,
-        changes: audit.previous.as_ref().map(|p| changes(audit, p)),
+        changes: audit.changes.clone(),
         warnings: &audit.warnings,
     };
     serde_json::to_value(doc).unwrap_or(Value::Null)
@@ -101,8 +101,9 @@ fn diff(now: Option<f64>, before: Option<f64>) -> Value {
     json!({ "now": now, "before": before, "change": now.zip(before).map(|(a, b)| a - b) })
 }
 
-/// Change since a previous audit.json: overall, per P, per touchpoint, per key metric.
-pub fn changes(audit: &Audit, prev: &Value) -> Value {
+/// Change since a previous audit.json: overall, per P, per touchpoint, per key
+/// metric. Computed once per audit (see [`Audit::changes`]); every report shows it.
+pub fn changes(scores: &Scores, metrics: &Metrics, prev: &Value) -> Value {
     let num = |v: Option<&Value>| v.and_then(Value::as_f64);
     let prev_ps = prev
         .get("ps")
@@ -114,8 +115,7 @@ pub fn changes(audit: &Audit, prev: &Value) -> Value {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let ps: Vec<Value> = audit
-        .scores
+    let ps: Vec<Value> = scores
         .ps
         .iter()
         .map(|p| {
@@ -127,8 +127,7 @@ pub fn changes(audit: &Audit, prev: &Value) -> Value {
             d
         })
         .collect();
-    let tps: Vec<Value> = audit
-        .scores
+    let tps: Vec<Value> = scores
         .touchpoints
         .iter()
         .map(|t| {
@@ -141,7 +140,7 @@ pub fn changes(audit: &Audit, prev: &Value) -> Value {
             d
         })
         .collect();
-    let metrics = serde_json::to_value(&audit.analysis.metrics).unwrap_or(Value::Null);
+    let metrics = serde_json::to_value(metrics).unwrap_or(Value::Null);
     let key_metrics: serde_json::Map<String, Value> = KEY_METRICS
         .iter()
         .map(|k| {
@@ -157,7 +156,7 @@ pub fn changes(audit: &Audit, prev: &Value) -> Value {
     json!({
         "previous_as_of": prev.get("as_of"),
         "previous_period": prev.get("period"),
-        "score": diff(audit.scores.score, num(prev.get("score"))),
+        "score": diff(scores.score, num(prev.get("score"))),
         "ps": ps,
         "touchpoints": tps,
         "metrics": key_metrics,

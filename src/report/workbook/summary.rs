@@ -202,11 +202,7 @@ pub fn write(
         };
         row += 1;
     }
-    if let Some(ch) = audit
-        .previous
-        .as_ref()
-        .map(|p| crate::report::json::changes(audit, p))
-    {
+    if let Some(ch) = audit.changes.as_ref() {
         row += 1;
         ws.write_string_with_format(
             row,

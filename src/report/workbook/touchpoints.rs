@@ -44,10 +44,7 @@ pub fn write(
     .iter()
     .map(|s| s.to_string())
     .collect();
-    let changes = audit
-        .previous
-        .as_ref()
-        .map(|p| crate::report::json::changes(audit, p));
+    let changes = audit.changes.as_ref();
     if changes.is_some() {
         headers.extend(["Score before".to_string(), "Change".to_string()]);
     }
