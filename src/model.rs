@@ -364,9 +364,9 @@ pub struct Customer {
 
 impl Customer {
     /// An empty customer with only an id, as created for an unknown id in Orders.
-    pub fn with_id(id: &str, source_row: u32) -> Customer {
+    pub fn with_id(id: impl Into<CompactString>, source_row: u32) -> Customer {
         Customer {
-            id: CompactString::from(id),
+            id: id.into(),
             name: None,
             segment: None,
             first_purchase: None,

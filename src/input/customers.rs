@@ -173,7 +173,6 @@ const TOTALS: &[&str] = &[
     "subtotal",
     "sum",
     "ialt",
-    "total:",
     "summe",
     "gesamt",
     "gesamtsumme",
@@ -259,7 +258,7 @@ impl State {
                 }
             }
         };
-        let mut cust = Customer::with_id(&id, r);
+        let mut cust = Customer::with_id(id, r);
         macro_rules! text {
             ($name:literal) => {
                 self.col($name).and_then(|col| {

@@ -80,6 +80,15 @@ fn find_config(paths: &InputPaths) -> Result<Config> {
     Ok(Config::default())
 }
 
+/// The client folder as a message location ("." when inputs were named one by one).
+fn search_location(cfg: &Config) -> Location {
+    Location::file(if cfg.search.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        &cfg.search
+    })
+}
+
 /// Files in `dir` whose stem names a table (`customers.xlsx`, `kunder.csv`…).
 fn discover(dir: &Path, names: &[&str]) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -148,11 +157,7 @@ fn resolve(
         ))),
         Some(p) => Ok(Some(p)),
         None if required => Err(Error::problem(Problem::new(
-            Location::file(if cfg.search.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                &cfg.search
-            }),
+            search_location(cfg),
             format!("has no {role} file"),
             format!(
                 "{role}.xlsx (or .xls, .ods, .csv) in the folder, `--{role} FILE`, or `{role}: FILE` in audit.yaml"
@@ -305,7 +310,7 @@ pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
                 }
                 None => {
                     problems.push(Problem::new(
-                        Location::file(if cfg.search.as_os_str().is_empty() { Path::new(".") } else { &cfg.search }),
+                        search_location(cfg),
                         "has no spend file",
                         "spend.xlsx (or .xls, .ods, .csv), `--spend FILE`, or `spend: FILE` in audit.yaml",
                     ));

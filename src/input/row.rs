@@ -80,7 +80,8 @@ impl Cell {
 
 static EMPTY_CELL: Cell = Cell::EMPTY;
 
-fn truncate(s: &str, n: usize) -> String {
+/// `s` cut to `n` characters with an ellipsis, for quoting user text in messages.
+pub(crate) fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
     } else {

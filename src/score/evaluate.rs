@@ -57,14 +57,7 @@ fn fmt_value(v: &Value) -> String {
                 .unwrap_or_default();
             format!("{{{}}}", items.join(", "))
         }
-        _ => {
-            let s = v.to_string();
-            if s.chars().count() > 60 {
-                format!("{}…", s.chars().take(60).collect::<String>())
-            } else {
-                s
-            }
-        }
+        _ => crate::input::row::truncate(&v.to_string(), 60),
     }
 }
 
