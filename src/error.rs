@@ -232,9 +232,13 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
-    /// The command line asks for something impossible.
+    /// The command line asks for something impossible (exit code 2).
     #[error("{0}")]
     Usage(String),
+    /// The run could not be done for a reason that is not a file's content
+    /// (no clients found, a merge input that is not an audit).
+    #[error("{0}")]
+    Failed(String),
 }
 
 impl Error {

@@ -473,7 +473,8 @@ fn as_of_and_params_change_the_figures() {
         "--param",
         "activ_days=600",
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    // A misspelt parameter is a usage error (SPEC §6: exit 2).
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("unknown parameter `activ_days`"));
 }
 

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::Params;
+use super::params::days;
 use crate::model::{Customer, Dataset, Day, Stage, StatusOverride};
 
 /// Share of revenue a customer belongs to (SPEC §4 value tier).
@@ -85,6 +86,74 @@ pub struct CustomerFacts {
     pub defection: Option<u8>,
 }
 
+/// Defection categories and default keywords (used when the checklist has none).
+pub const DEFAULT_DEFECTION: &[(&str, &[&str])] = &[
+    (
+        "price",
+        &[
+            "price",
+            "pricing",
+            "expensive",
+            "cheap",
+            "cost",
+            "discount",
+            "pris",
+            "dyr",
+            "billig",
+            "preis",
+            "teuer",
+            "günstig",
+        ],
+    ),
+    (
+        "complaint",
+        &[
+            "complaint",
+            "service",
+            "problem",
+            "delivery",
+            "quality",
+            "broken",
+            "klage",
+            "levering",
+            "kvalitet",
+            "beschwerde",
+            "lieferung",
+            "qualität",
+        ],
+    ),
+    (
+        "competitor",
+        &[
+            "competitor",
+            "switched",
+            "better deal",
+            "other supplier",
+            "konkurrent",
+            "skiftet",
+            "wettbewerb",
+            "gewechselt",
+            "anbieter",
+        ],
+    ),
+    (
+        "indifference",
+        &[
+            "ignored",
+            "followed up",
+            "follow up",
+            "didn't care",
+            "did not care",
+            "no contact",
+            "forgot",
+            "ignoreret",
+            "opfølgning",
+            "ignoriert",
+            "kein kontakt",
+        ],
+    ),
+];
+
 /// Maps a churn reason to a defection category (index into `keywords`; `keywords.len()` = other).
 pub fn classify_defection(reason: &str, keywords: &[(String, Vec<String>)]) -> u8 {
     let r = reason.to_lowercase();
@@ -119,11 +188,11 @@ pub fn customer_facts(
     as_of: Day,
     keywords: &[(String, Vec<String>)],
 ) -> Vec<CustomerFacts> {
-    let active_days = params.days("active_days");
-    let gap = params.days("max_contact_gap_days");
-    let recency_limit = params.days("risk_recency_days");
-    let promoter_min = params.get("promoter_min");
-    let detractor_max = params.get("detractor_max");
+    let active_days = days(params.active_days);
+    let gap = days(params.max_contact_gap_days);
+    let recency_limit = days(params.risk_recency_days);
+    let promoter_min = params.promoter_min;
+    let detractor_max = params.detractor_max;
     let active_from = as_of.plus(-active_days);
     let mut facts: Vec<CustomerFacts> = ds
         .customers
@@ -177,8 +246,8 @@ pub fn customer_facts(
     assign_value_tiers(
         &ds.customers,
         &mut facts,
-        params.get("value_high_share"),
-        params.get("value_medium_share"),
+        params.value_high_share,
+        params.value_medium_share,
     );
     facts
 }

@@ -221,9 +221,9 @@ impl Metrics {
         keywords: &[(String, Vec<String>)],
         warnings: &mut Vec<String>,
     ) -> Metrics {
-        let period = params.days("period_days");
-        let promoter_min = params.get("promoter_min");
-        let detractor_max = params.get("detractor_max");
+        let period = super::params::days(params.period_days);
+        let promoter_min = params.promoter_min;
+        let detractor_max = params.detractor_max;
         let mut ladder = OrderedMap::with_keys(Stage::ALL.iter().map(|s| s.key()));
         let mut tiers = OrderedMap::with_keys(ValueTier::ALL.iter().map(|v| v.key()));
         let mut risk = OrderedMap::with_keys(Risk::ALL.iter().map(|r| r.key()));
@@ -323,7 +323,7 @@ impl Metrics {
             .iter()
             .filter_map(|t| t.feedback_loop)
             .collect();
-        let gap = params.get("max_contact_gap_days");
+        let gap = params.max_contact_gap_days;
         let avoidable =
             defection.get("competitor").unwrap_or(0) + defection.get("indifference").unwrap_or(0);
         let new_customers = has_first.then_some(new_customers);

@@ -9,12 +9,13 @@ mod metrics;
 mod params;
 mod touchpoints;
 
-pub use customers::{CustomerFacts, Risk, ValueTier, classify_defection, customer_facts};
+pub use customers::{
+    CustomerFacts, DEFAULT_DEFECTION, Risk, ValueTier, classify_defection, customer_facts,
+};
 pub use metrics::{METRIC_NAMES, Metrics, OrderedMap};
-pub use params::Params;
+pub use params::{DEFAULTS as DEFAULT_PARAMS, Params};
 pub use touchpoints::{TouchpointFacts, touchpoint_facts};
 
-use crate::checklist::Checklist;
 use crate::error::{Error, Result};
 use crate::model::{Dataset, Day};
 
@@ -59,11 +60,12 @@ pub fn latest_date(ds: &Dataset) -> Option<Day> {
     from_customers.max(from_orders)
 }
 
-/// Runs every analysis. `as_of` is the explicit date, if the user gave one.
+/// Runs every analysis. `as_of` is the explicit date, if the user gave one;
+/// `defection_keywords` map churn reasons to categories, in matching order.
 pub fn analyse(
     ds: &Dataset,
-    checklist: &Checklist,
     params: &Params,
+    defection_keywords: &[(String, Vec<String>)],
     as_of: Option<(Day, AsOfSource)>,
 ) -> Result<Analysis> {
     let (as_of, as_of_source) = match as_of {
@@ -71,13 +73,13 @@ pub fn analyse(
         None => match latest_date(ds) {
             Some(d) => (d, AsOfSource::Data),
             None => {
-                return Err(Error::Usage(
+                return Err(Error::Failed(
                     "the audit date cannot be inferred: no customer has a purchase date; give --as-of YYYY-MM-DD or `as_of:` in audit.yaml".into(),
                 ));
             }
         },
     };
-    let facts = customer_facts(ds, params, as_of, &checklist.defection_keywords);
+    let facts = customer_facts(ds, params, as_of, defection_keywords);
     let tps = touchpoint_facts(ds, &facts);
     let mut warnings = Vec::new();
     let metrics = Metrics::compute(
@@ -86,7 +88,7 @@ pub fn analyse(
         &tps,
         params,
         as_of,
-        &checklist.defection_keywords,
+        defection_keywords,
         &mut warnings,
     );
     Ok(Analysis {

@@ -183,86 +183,6 @@ pub struct Checklist {
     pub origin: String,
 }
 
-/// Parameters the analytics need; a checklist that lacks one gets the default.
-pub const DEFAULT_PARAMS: &[(&str, f64)] = &[
-    ("active_days", 365.0),
-    ("period_days", 90.0),
-    ("max_contact_gap_days", 90.0),
-    ("risk_recency_days", 180.0),
-    ("promoter_min", 9.0),
-    ("detractor_max", 6.0),
-    ("value_high_share", 0.80),
-    ("value_medium_share", 0.95),
-];
-
-/// Defection categories and default keywords (used when the checklist has none).
-pub const DEFAULT_DEFECTION: &[(&str, &[&str])] = &[
-    (
-        "price",
-        &[
-            "price",
-            "pricing",
-            "expensive",
-            "cheap",
-            "cost",
-            "discount",
-            "pris",
-            "dyr",
-            "billig",
-            "preis",
-            "teuer",
-            "günstig",
-        ],
-    ),
-    (
-        "complaint",
-        &[
-            "complaint",
-            "service",
-            "problem",
-            "delivery",
-            "quality",
-            "broken",
-            "klage",
-            "levering",
-            "kvalitet",
-            "beschwerde",
-            "lieferung",
-            "qualität",
-        ],
-    ),
-    (
-        "competitor",
-        &[
-            "competitor",
-            "switched",
-            "better deal",
-            "other supplier",
-            "konkurrent",
-            "skiftet",
-            "wettbewerb",
-            "gewechselt",
-            "anbieter",
-        ],
-    ),
-    (
-        "indifference",
-        &[
-            "ignored",
-            "followed up",
-            "follow up",
-            "didn't care",
-            "did not care",
-            "no contact",
-            "forgot",
-            "ignoreret",
-            "opfølgning",
-            "ignoriert",
-            "kein kontakt",
-        ],
-    ),
-];
-
 /// The line of the `nth` (0-based) item with this id (YAML keeps no spans).
 fn item_line(text: &str, id: &str, nth: usize) -> Option<usize> {
     text.lines()
@@ -330,11 +250,11 @@ impl Checklist {
             ));
         }
         let mut params = raw.params.clone();
-        for (k, v) in DEFAULT_PARAMS {
+        for (k, v) in crate::analytics::DEFAULT_PARAMS {
             params.entry(k.to_string()).or_insert(*v);
         }
         let defection_keywords: Vec<(String, Vec<String>)> = if raw.defection_keywords.is_empty() {
-            DEFAULT_DEFECTION
+            crate::analytics::DEFAULT_DEFECTION
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
                 .collect()

@@ -40,6 +40,13 @@ pub struct InputPaths {
     pub config: Option<PathBuf>,
 }
 
+/// Whether a file stem names a customers file (`customers`, `kunder`, …),
+/// which is how batch recognises a client folder.
+pub fn is_customers_file_stem(stem: &str) -> bool {
+    let stem = normalize(stem);
+    CUSTOMER_SHEETS.iter().any(|n| normalize(n) == stem)
+}
+
 /// Loads audit.yaml from `--config`, else next to the inputs, else defaults.
 pub fn load_config(paths: &InputPaths) -> Result<Config> {
     let mut cfg = find_config(paths)?;

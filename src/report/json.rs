@@ -4,15 +4,12 @@
 //! the run time appears only on the workbook's About sheet).
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::analytics::{Analysis, Metrics};
 use crate::audit::Audit;
 use crate::model::InputFile;
-use crate::score::{Finding, ItemResult, PScore, Scores, TouchpointResult};
-
-/// The schema name; bump the number when a key changes meaning.
-pub const SCHEMA: &str = "mixaudit.audit/1";
+use crate::score::{Finding, ItemResult, PScore, TouchpointResult};
 
 #[derive(Serialize)]
 struct ChecklistInfo<'a> {
@@ -41,7 +38,7 @@ struct Document<'a> {
     params: &'a std::collections::BTreeMap<String, f64>,
     checklist: ChecklistInfo<'a>,
     inputs: &'a [InputFile],
-    changes: Option<Value>,
+    changes: Option<&'a crate::audit::Changes>,
     warnings: &'a [String],
 }
 
@@ -56,7 +53,7 @@ struct TouchpointJson<'a> {
 pub fn to_value(audit: &Audit) -> Value {
     let a: &Analysis = &audit.analysis;
     let doc = Document {
-        schema: SCHEMA,
+        schema: crate::audit::SCHEMA,
         tool: format!("mixaudit {}", env!("CARGO_PKG_VERSION")),
         client: &audit.client,
         period: &audit.period,
@@ -76,7 +73,7 @@ pub fn to_value(audit: &Audit) -> Value {
         metrics: &a.metrics,
         findings: &audit.scores.findings,
         waivers: &audit.scores.waivers,
-        params: &a.params.values,
+        params: &a.params.all(),
         checklist: ChecklistInfo {
             name: &audit.checklist.name,
             version: &audit.checklist.version,
@@ -84,7 +81,7 @@ pub fn to_value(audit: &Audit) -> Value {
             ratings: audit.checklist.ratings,
         },
         inputs: &audit.dataset.inputs,
-        changes: audit.changes.clone(),
+        changes: audit.changes.as_ref(),
         warnings: &audit.warnings,
     };
     serde_json::to_value(doc).unwrap_or(Value::Null)
@@ -96,88 +93,3 @@ pub fn render(audit: &Audit) -> String {
     s.push('\n');
     s
 }
-
-fn diff(now: Option<f64>, before: Option<f64>) -> Value {
-    json!({ "now": now, "before": before, "change": now.zip(before).map(|(a, b)| a - b) })
-}
-
-/// Change since a previous audit.json: overall, per P, per touchpoint, per key
-/// metric. Computed once per audit (see [`Audit::changes`]); every report shows it.
-pub fn changes(scores: &Scores, metrics: &Metrics, prev: &Value) -> Value {
-    let num = |v: Option<&Value>| v.and_then(Value::as_f64);
-    let prev_ps = prev
-        .get("ps")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let prev_tps = prev
-        .get("touchpoints")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let ps: Vec<Value> = scores
-        .ps
-        .iter()
-        .map(|p| {
-            let before = prev_ps
-                .iter()
-                .find(|q| q.get("p").and_then(Value::as_str) == Some(p.p.key()));
-            let mut d = diff(p.score, num(before.and_then(|b| b.get("score"))));
-            d["p"] = json!(p.p.key());
-            d
-        })
-        .collect();
-    let tps: Vec<Value> = scores
-        .touchpoints
-        .iter()
-        .map(|t| {
-            let before = prev_tps
-                .iter()
-                .find(|q| q.get("name").and_then(Value::as_str) == Some(t.name.as_str()));
-            let mut d = diff(t.score, num(before.and_then(|b| b.get("score"))));
-            d["name"] = json!(t.name);
-            d["new"] = json!(before.is_none());
-            d
-        })
-        .collect();
-    let metrics = serde_json::to_value(metrics).unwrap_or(Value::Null);
-    let key_metrics: serde_json::Map<String, Value> = KEY_METRICS
-        .iter()
-        .map(|k| {
-            (
-                k.to_string(),
-                diff(
-                    num(metrics.get(*k)),
-                    num(prev.get("metrics").and_then(|m| m.get(*k))),
-                ),
-            )
-        })
-        .collect();
-    json!({
-        "previous_as_of": prev.get("as_of"),
-        "previous_period": prev.get("period"),
-        "score": diff(scores.score, num(prev.get("score"))),
-        "ps": ps,
-        "touchpoints": tps,
-        "metrics": key_metrics,
-    })
-}
-
-/// Metrics compared across audits and shown as key figures.
-pub const KEY_METRICS: &[&str] = &[
-    "customers",
-    "buyers",
-    "active_customers",
-    "active_rate",
-    "churn_rate",
-    "repeat_rate",
-    "retention_rate",
-    "new_customers",
-    "high_value_at_risk",
-    "overdue_contact",
-    "nps",
-    "spend_total",
-    "retention_spend_share",
-    "acquisition_cost_per_new_customer",
-    "retention_spend_per_active_customer",
-];

@@ -116,35 +116,32 @@ pub fn context(audit: &Audit) -> serde_json::Value {
     ctx["p_rows"] = json!(p_rows);
     ctx["top_findings"] = json!(top);
     ctx["at_risk"] = json!(crate::report::at_risk(audit, 15));
-    if let Some(changes) = ctx.get("changes").filter(|c| !c.is_null()).cloned() {
-        let tps = changes["touchpoints"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        let mut moved: Vec<&serde_json::Value> = tps
+    if let Some(changes) = &audit.changes {
+        let mut moved: Vec<&crate::audit::TouchpointChange> = changes
+            .touchpoints
             .iter()
-            .filter(|t| t["change"].as_f64().is_some_and(|c| c.abs() >= 0.05))
+            .filter(|t| t.delta.change.is_some_and(|c| c.abs() >= 0.05))
             .collect();
         moved.sort_by(|a, b| {
             let (x, y) = (
-                a["change"].as_f64().unwrap_or(0.0).abs(),
-                b["change"].as_f64().unwrap_or(0.0).abs(),
+                a.delta.change.unwrap_or(0.0).abs(),
+                b.delta.change.unwrap_or(0.0).abs(),
             );
-            y.total_cmp(&x)
-                .then_with(|| a["name"].as_str().cmp(&b["name"].as_str()))
+            y.total_cmp(&x).then_with(|| a.name.cmp(&b.name))
         });
         moved.truncate(10);
-        let new: Vec<&serde_json::Value> = tps
+        let new: Vec<&str> = changes
+            .touchpoints
             .iter()
-            .filter(|t| t["new"] == true)
-            .map(|t| &t["name"])
+            .filter(|t| t.new)
+            .map(|t| t.name.as_str())
             .collect();
         ctx["moved_touchpoints"] = json!(moved);
-        let metric_changes: Vec<serde_json::Value> = crate::report::json::KEY_METRICS
+        let metric_changes: Vec<serde_json::Value> = changes
+            .metrics
             .iter()
-            .map(|k| {
-                let d = &changes["metrics"][*k];
-                json!({"name": k, "rate": k.ends_with("_rate") || k.ends_with("_share"), "before": d["before"], "now": d["now"], "change": d["change"]})
+            .map(|(k, d)| {
+                json!({"name": k, "rate": k.ends_with("_rate") || k.ends_with("_share"), "before": d.before, "now": d.now, "change": d.change})
             })
             .collect();
         ctx["metric_changes"] = json!(metric_changes);
@@ -159,7 +156,7 @@ pub fn render(audit: &Audit, template: Option<&std::path::Path>) -> Result<Strin
         Some(p) => {
             let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
             if text.len() > MAX_TEMPLATE_BYTES {
-                return Err(Error::Usage(format!(
+                return Err(Error::Failed(format!(
                     "{}: template larger than {MAX_TEMPLATE_BYTES} bytes",
                     p.display()
                 )));
@@ -174,11 +171,11 @@ pub fn render(audit: &Audit, template: Option<&std::path::Path>) -> Result<Strin
     let env = environment();
     let tmpl = env
         .template_from_str(&source)
-        .map_err(|e| Error::Usage(format!("{name}: template error: {e:#}")))?;
+        .map_err(|e| Error::Failed(format!("{name}: template error: {e:#}")))?;
     let ctx = Value::from(minijinja::value::Serde(context(audit)));
     let out = tmpl
         .render(ctx)
-        .map_err(|e| Error::Usage(format!("{name}: template error: {e:#}")))?;
+        .map_err(|e| Error::Failed(format!("{name}: template error: {e:#}")))?;
     Ok(tidy(&out))
 }
 

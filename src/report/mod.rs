@@ -4,6 +4,7 @@
 
 pub mod json;
 pub mod markdown;
+pub mod portfolio;
 pub mod workbook;
 
 use std::path::{Path, PathBuf};

@@ -192,7 +192,7 @@ pub fn score(
     let mut warnings = Vec::new();
     let waivers = active_waivers(analysis, waivers, &mut warnings);
     let metrics = Value::from(minijinja::value::Serde(&analysis.metrics));
-    let params = Value::from(analysis.params.values.clone());
+    let params = Value::from(analysis.params.all());
     let mut touchpoints: Vec<TouchpointResult> = ds
         .touchpoints
         .iter()

@@ -5,17 +5,10 @@
 use rust_xlsxwriter::{Table, TableColumn, TableStyle, Workbook, Worksheet, XlsxError};
 
 use super::{Styles, print_setup};
-use crate::audit::Audit;
+use crate::audit::{
+    Audit, CUSTOMER_ROWS_PER_SHEET as ROWS_PER_SHEET, CUSTOMER_TABLE_ROWS as MAX_TABLE_ROWS,
+};
 use crate::model::{Customer, Extra};
-
-/// Data rows per sheet: Excel's 1,048,576 rows less the header.
-pub const ROWS_PER_SHEET: usize = 1_048_575;
-
-/// Up to this many rows the customers are an Excel table; beyond it, a plain
-/// autofilter range with a styled header. (rust_xlsxwriter tracks every cell
-/// of a table in memory — about a kilobyte per row — which would break the
-/// bounded-memory promise for large CRM exports.)
-pub const MAX_TABLE_ROWS: usize = 100_000;
 
 /// Writes an extra column's value.
 pub fn write_extra(

@@ -139,7 +139,7 @@ pub fn write_about(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(),
     ws.write_string_with_format(r, 0, "Parameter", &st.header)?;
     ws.write_string_with_format(r, 1, "Value", &st.header)?;
     r += 1;
-    for (k, v) in &audit.analysis.params.values {
+    for (k, v) in &audit.analysis.params.all() {
         ws.write_string(r, 0, k)?;
         ws.write_number(r, 1, *v)?;
         r += 1;

@@ -20,9 +20,6 @@ use rust_xlsxwriter::{DocProperties, Workbook, Worksheet, XlsxError};
 
 use crate::audit::Audit;
 use crate::error::{Error, Result};
-pub use customers::{
-    MAX_TABLE_ROWS as CUSTOMER_TABLE_ROWS, ROWS_PER_SHEET as CUSTOMER_ROWS_PER_SHEET,
-};
 pub use matrix::Layout;
 pub use style::Styles;
 

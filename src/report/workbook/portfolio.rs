@@ -3,21 +3,21 @@
 use std::path::Path;
 
 use rust_xlsxwriter::{Chart, ChartType, Workbook, XlsxError};
-use serde_json::Value;
 
 use super::Styles;
+use crate::audit::Portfolio;
 use crate::error::{Error, Result};
 use crate::model::P;
 
-/// Writes the portfolio workbook from the portfolio JSON value.
-pub fn write(v: &Value, path: &Path) -> Result<()> {
+/// Writes the portfolio workbook.
+pub fn write(v: &Portfolio, path: &Path) -> Result<()> {
     build(v, path).map_err(|e| Error::Output {
         path: path.display().to_string(),
         message: e.to_string(),
     })
 }
 
-fn build(v: &Value, path: &Path) -> std::result::Result<(), XlsxError> {
+fn build(v: &Portfolio, path: &Path) -> std::result::Result<(), XlsxError> {
     let st = Styles::new();
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
@@ -44,34 +44,34 @@ fn build(v: &Value, path: &Path) -> std::result::Result<(), XlsxError> {
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(2, c as u16, h, &st.header)?;
     }
-    let clients = v["clients"].as_array().cloned().unwrap_or_default();
+    let clients = &v.clients;
     for (i, c) in clients.iter().enumerate() {
         let r = 3 + i as u32;
         ws.write_number(r, 0, (i + 1) as f64)?;
-        ws.write_string(r, 1, c["client"].as_str().unwrap_or(""))?;
-        if let Some(s) = c["score"].as_f64() {
+        ws.write_string(r, 1, c.client.as_deref().unwrap_or(""))?;
+        if let Some(s) = c.score {
             ws.write_number_with_format(r, 2, s, &st.score)?;
         }
-        ws.write_string(r, 3, c["rating"].as_str().unwrap_or(""))?;
+        ws.write_string(r, 3, c.rating.as_deref().unwrap_or(""))?;
         for (j, p) in P::ALL.iter().enumerate() {
-            if let Some(s) = c["ps"][p.key()].as_f64() {
+            if let Some(s) = c.ps.iter().find(|q| q.p == p.key()).and_then(|q| q.score) {
                 ws.write_number_with_format(r, 4 + j as u16, s, &st.score)?;
             }
         }
-        let m = &c["metrics"];
+        let m = &c.metrics;
         let nums = [
-            (11u16, "customers", &st.int),
-            (12, "active_rate", &st.pct),
-            (13, "retention_spend_share", &st.pct),
-            (14, "high_value_at_risk", &st.int),
-            (15, "spend_total", &st.money),
+            (11u16, &m.customers, &st.int),
+            (12, &m.active_rate, &st.pct),
+            (13, &m.retention_spend_share, &st.pct),
+            (14, &m.high_value_at_risk, &st.int),
+            (15, &m.spend_total, &st.money),
         ];
         for (col, k, f) in nums {
-            if let Some(x) = m[k].as_f64() {
+            if let Some(x) = k.as_ref().and_then(serde_json::Number::as_f64) {
                 ws.write_number_with_format(r, col, x, f)?;
             }
         }
-        ws.write_number(r, 16, c["findings"].as_f64().unwrap_or(0.0))?;
+        ws.write_number(r, 16, c.findings as f64)?;
     }
     let n = clients.len() as u32;
     if n > 0 {
@@ -93,20 +93,15 @@ fn build(v: &Value, path: &Path) -> std::result::Result<(), XlsxError> {
     ws.set_freeze_panes(3, 2)?;
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
-    let fails = v["failures"].as_array().cloned().unwrap_or_default();
+    let fails = &v.failures;
     if !fails.is_empty() {
         let ws = wb.add_worksheet();
         ws.set_name("Failures")?;
         ws.write_string_with_format(0, 0, "Client", &st.header)?;
         ws.write_string_with_format(0, 1, "Error", &st.header)?;
         for (i, f) in fails.iter().enumerate() {
-            ws.write_string(1 + i as u32, 0, f["key"].as_str().unwrap_or(""))?;
-            ws.write_string_with_format(
-                1 + i as u32,
-                1,
-                f["error"].as_str().unwrap_or(""),
-                &st.wrap,
-            )?;
+            ws.write_string(1 + i as u32, 0, &f.key)?;
+            ws.write_string_with_format(1 + i as u32, 1, &f.error, &st.wrap)?;
         }
         ws.set_column_width(0, 24)?;
         ws.set_column_width(1, 100)?;

@@ -209,9 +209,7 @@ pub fn write(
             0,
             format!(
                 "Change since {}",
-                ch["previous_as_of"]
-                    .as_str()
-                    .unwrap_or("the previous audit")
+                ch.previous_as_of.as_deref().unwrap_or("the previous audit")
             ),
             &st.subtitle,
         )?;
@@ -222,23 +220,23 @@ pub fn write(
         row += 1;
         let put = |ws: &mut Worksheet,
                    label: &str,
-                   d: &serde_json::Value,
+                   d: &crate::audit::Delta,
                    row: &mut u32|
          -> Result<(), XlsxError> {
             ws.write_string(*row, 0, label)?;
-            for (c, k) in [(1u16, "before"), (2, "now"), (3, "change")] {
-                if let Some(v) = d[k].as_f64() {
+            for (c, v) in [(1u16, d.before), (2, d.now), (3, d.change)] {
+                if let Some(v) = v {
                     ws.write_number_with_format(*row, c, v, &st.dec1)?;
                 }
             }
             *row += 1;
             Ok(())
         };
-        put(ws, "Overall score", &ch["score"], &mut row)?;
-        for p in ch["ps"].as_array().into_iter().flatten() {
-            put(ws, p["p"].as_str().unwrap_or(""), p, &mut row)?;
+        put(ws, "Overall score", &ch.score, &mut row)?;
+        for p in &ch.ps {
+            put(ws, p.p, &p.delta, &mut row)?;
         }
-        for (k, d) in ch["metrics"].as_object().into_iter().flatten() {
+        for (k, d) in &ch.metrics {
             put(ws, k, d, &mut row)?;
         }
     }

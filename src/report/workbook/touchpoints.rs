@@ -154,17 +154,14 @@ pub fn write(
                     .set_height((110 * short.len() as u32).clamp(160, 900)),
             )?;
         }
-        if let Some(d) = changes.as_ref().and_then(|c| c["touchpoints"].get(i)) {
-            match d["before"].as_f64() {
+        if let Some(d) = changes.and_then(|c| c.touchpoints.get(i)) {
+            match d.delta.before {
                 Some(b) => ws.write_number_with_format(r, 23, b, &st.score)?,
-                None => ws.write_string_with_format(
-                    r,
-                    23,
-                    if d["new"] == true { "new" } else { "" },
-                    &st.helper,
-                )?,
+                None => {
+                    ws.write_string_with_format(r, 23, if d.new { "new" } else { "" }, &st.helper)?
+                }
             };
-            if let Some(c) = d["change"].as_f64() {
+            if let Some(c) = d.delta.change {
                 ws.write_number_with_format(r, 24, c, &st.dec1)?;
             }
         }

@@ -1,16 +1,18 @@
 //! The command line (SPEC §6): argument definitions and what each command does.
 //! `main.rs` only parses, calls [`run`], and exits with its code.
 
-use std::collections::BTreeMap;
+mod args;
+mod batch;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
-use crate::audit::{self, AuditOptions};
+pub use args::{AuditArgs, BatchArgs, InputArgs, PortfolioArgs, RuleArgs, RunArgs};
+
+use crate::audit;
 use crate::error::Error;
-use crate::input::InputPaths;
-use crate::input::config::parse_iso;
 
 /// Exit codes.
 pub mod exit {
@@ -39,9 +41,9 @@ pub enum Command {
     /// Audit one client folder: writes audit.xlsx, summary.md and audit.json.
     Audit(AuditArgs),
     /// Audit every client folder under the given folders, in parallel, with a portfolio roll-up.
-    Batch(crate::batch::BatchArgs),
+    Batch(BatchArgs),
     /// Merge audit.json files from one or more output folders into a portfolio roll-up.
-    Portfolio(crate::batch::PortfolioArgs),
+    Portfolio(PortfolioArgs),
     /// Write blank input templates, an audit.yaml and a copy of the checklist.
     Init {
         /// Folder to create them in.
@@ -55,114 +57,6 @@ pub enum Command {
     Check(InputArgs),
 }
 
-/// Where the inputs are and how to read them.
-#[derive(Debug, Clone, Args)]
-pub struct InputArgs {
-    /// Client folder holding customers.* and spend.* (and optionally audit.yaml).
-    pub dir: Option<PathBuf>,
-    /// Customers file.
-    #[arg(long, value_name = "FILE")]
-    pub customers: Option<PathBuf>,
-    /// Spend file.
-    #[arg(long, value_name = "FILE")]
-    pub spend: Option<PathBuf>,
-    /// Checklist YAML (default: the built-in retention-7p checklist).
-    #[arg(long, value_name = "FILE")]
-    pub checklist: Option<PathBuf>,
-    /// audit.yaml (default: the one next to the inputs).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Override a checklist parameter, e.g. --param active_days=180 (repeatable).
-    #[arg(long = "param", value_name = "KEY=VALUE", value_parser = parse_param)]
-    pub params: Vec<(String, f64)>,
-}
-
-/// Options shared by `audit` and `batch`.
-#[derive(Debug, Clone, Args)]
-pub struct RunArgs {
-    /// Output folder.
-    #[arg(long, value_name = "DIR", default_value = "mixaudit-out")]
-    pub out: PathBuf,
-    /// Client name for the reports.
-    #[arg(long, value_name = "NAME")]
-    pub client: Option<String>,
-    /// Period label, e.g. "2026 Q2".
-    #[arg(long, value_name = "LABEL")]
-    pub period: Option<String>,
-    /// Audit date (default: audit.yaml, else the latest purchase in the data).
-    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
-    pub as_of: Option<crate::model::Day>,
-    /// Markdown template for summary.md.
-    #[arg(long, value_name = "FILE")]
-    pub template: Option<PathBuf>,
-    /// Exit with code 3 when the overall score is below this.
-    #[arg(long, value_name = "SCORE")]
-    pub fail_under: Option<f64>,
-}
-
-/// `mixaudit audit`.
-#[derive(Debug, Clone, Args)]
-pub struct AuditArgs {
-    #[command(flatten)]
-    /// Inputs.
-    pub input: InputArgs,
-    #[command(flatten)]
-    /// Run options.
-    pub run: RunArgs,
-    /// A previous audit.json to compare with.
-    #[arg(long, value_name = "FILE")]
-    pub previous: Option<PathBuf>,
-    /// Print audit.json to stdout.
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// Parses `--param KEY=VALUE`.
-pub fn parse_param(s: &str) -> Result<(String, f64), String> {
-    let (k, v) = s
-        .split_once('=')
-        .ok_or_else(|| format!("`{s}` is not KEY=VALUE"))?;
-    let v: f64 = v
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{v}` is not a number"))?;
-    Ok((k.trim().to_string(), v))
-}
-
-fn parse_date_arg(s: &str) -> Result<crate::model::Day, String> {
-    parse_iso(s).ok_or_else(|| format!("`{s}` is not a date (use YYYY-MM-DD)"))
-}
-
-impl InputArgs {
-    /// The audit options these arguments describe.
-    pub fn options(&self) -> AuditOptions {
-        AuditOptions {
-            paths: InputPaths {
-                dir: self.dir.clone(),
-                customers: self.customers.clone(),
-                spend: self.spend.clone(),
-                config: self.config.clone(),
-            },
-            checklist: self.checklist.clone(),
-            params: self.params.iter().cloned().collect::<BTreeMap<_, _>>(),
-            ..AuditOptions::default()
-        }
-    }
-}
-
-impl AuditArgs {
-    /// The audit options.
-    pub fn options(&self) -> AuditOptions {
-        let mut o = self.input.options();
-        o.client = self.run.client.clone();
-        o.period = self.run.period.clone();
-        o.as_of = self.run.as_of;
-        o.previous = self.previous.clone();
-        o.template = self.run.template.clone();
-        o
-    }
-}
-
 /// Prints an error the way users read it.
 pub fn report_error(e: &Error) {
     match e {
@@ -172,6 +66,20 @@ pub fn report_error(e: &Error) {
         }
         other => eprintln!("mixaudit: {other}"),
     }
+}
+
+/// The exit code of an error: 2 for a usage error, else 1.
+pub fn exit_code(e: &Error) -> u8 {
+    match e {
+        Error::Usage(_) => exit::USAGE,
+        _ => exit::ERROR,
+    }
+}
+
+/// Prints an error and returns its exit code.
+fn fail(e: &Error) -> u8 {
+    report_error(e);
+    exit_code(e)
 }
 
 fn cmd_audit(args: &AuditArgs) -> u8 {
@@ -184,18 +92,12 @@ fn cmd_audit(args: &AuditArgs) -> u8 {
     let opts = args.options();
     let audit = match audit::run(&opts) {
         Ok(a) => a,
-        Err(e) => {
-            report_error(&e);
-            return exit::ERROR;
-        }
+        Err(e) => return fail(&e),
     };
     let written =
         match crate::report::write_outputs(&audit, &args.run.out, opts.template.as_deref()) {
             Ok(w) => w,
-            Err(e) => {
-                report_error(&e);
-                return exit::ERROR;
-            }
+            Err(e) => return fail(&e),
         };
     for w in &audit.warnings {
         eprintln!("warning: {w}");
@@ -248,10 +150,7 @@ fn cmd_check(args: &InputArgs) -> u8 {
             );
             exit::OK
         }
-        Err(e) => {
-            report_error(&e);
-            exit::ERROR
-        }
+        Err(e) => fail(&e),
     }
 }
 
@@ -260,8 +159,8 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match &cli.command {
         Command::Audit(a) => cmd_audit(a),
         Command::Check(a) => cmd_check(a),
-        Command::Batch(b) => crate::batch::run_batch(b),
-        Command::Portfolio(p) => crate::batch::run_portfolio(p),
+        Command::Batch(b) => batch::cmd_batch(b),
+        Command::Portfolio(p) => batch::cmd_portfolio(p),
         Command::Init { dir, force } => match crate::init::write_templates(dir, *force) {
             Ok(files) => {
                 for f in files {
@@ -269,10 +168,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 }
                 exit::OK
             }
-            Err(e) => {
-                report_error(&e);
-                exit::ERROR
-            }
+            Err(e) => fail(&e),
         },
     };
     ExitCode::from(code)

@@ -1,15 +1,28 @@
 //! One client's audit from folder to result: load config and checklist, read
 //! the inputs, analyse, score. Reports are rendered from the returned [`Audit`].
 
+mod changes;
+
+mod portfolio;
+
+pub use changes::{Changes, Delta, KEY_METRICS, PChange, PreviousAudit, SCHEMA, TouchpointChange};
+pub use portfolio::{ClientMetrics, ClientP, ClientSummary, Failure, PORTFOLIO_SCHEMA, Portfolio};
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::analytics::{self, Analysis, AsOfSource, Params};
 use crate::checklist::Checklist;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::input::{self, Config, InputPaths};
 use crate::model::{Dataset, Day};
 use crate::score::{self, Scores};
+
+/// Customer rows per Customers sheet: Excel's 1,048,576 rows less the header.
+pub const CUSTOMER_ROWS_PER_SHEET: usize = 1_048_575;
+/// Above this many customers the Customers sheet keeps its autofilter but is
+/// not an Excel table (rust_xlsxwriter holds every table cell in memory).
+pub const CUSTOMER_TABLE_ROWS: usize = 100_000;
 
 /// What the user asked for (command line, already parsed).
 #[derive(Debug, Clone, Default)]
@@ -48,7 +61,7 @@ pub struct Audit {
     /// The scores.
     pub scores: Scores,
     /// Change since the previous audit.json, when one was given.
-    pub changes: Option<serde_json::Value>,
+    pub changes: Option<Changes>,
     /// The config in force.
     pub config: Config,
     /// All warnings (inputs, analytics, scoring).
@@ -92,37 +105,28 @@ pub fn run(opts: &AuditOptions) -> Result<Audit> {
         (None, Some(d)) => Some((d, AsOfSource::Config)),
         _ => None,
     };
-    let analysis = analytics::analyse(&dataset, &checklist, &params, as_of)?;
+    let analysis = analytics::analyse(&dataset, &params, &checklist.defection_keywords, as_of)?;
     let scores = score::score(&dataset, &analysis, &checklist, &cfg.waivers)?;
-    let previous = match &opts.previous {
-        Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
-            let v: serde_json::Value = serde_json::from_str(&text)
-                .map_err(|e| Error::Usage(format!("{}: not an audit.json ({e})", p.display())))?;
-            if v.get("schema").and_then(|s| s.as_str()) != Some(crate::report::json::SCHEMA) {
-                return Err(Error::Usage(format!(
-                    "{}: not a mixaudit audit.json (schema {})",
-                    p.display(),
-                    crate::report::json::SCHEMA
-                )));
-            }
-            Some(v)
-        }
+    let changes = match &opts.previous {
+        Some(p) => Some(Changes::between(
+            &scores,
+            &analysis.metrics,
+            &PreviousAudit::load(p)?,
+        )),
         None => None,
     };
-    let changes = previous.map(|p| crate::report::json::changes(&scores, &analysis.metrics, &p));
     let mut warnings = dataset.warnings.clone();
-    let per_sheet = crate::report::workbook::CUSTOMER_ROWS_PER_SHEET;
+    let per_sheet = CUSTOMER_ROWS_PER_SHEET;
     if dataset.customers.len() > per_sheet {
         warnings.push(format!(
             "{} customers exceed Excel's {per_sheet} data rows per sheet; the Customers sheet continues on \"Customers (2)\"…",
             dataset.customers.len()
         ));
     }
-    if dataset.customers.len() > crate::report::workbook::CUSTOMER_TABLE_ROWS {
+    if dataset.customers.len() > CUSTOMER_TABLE_ROWS {
         warnings.push(format!(
             "the Customers sheet has an autofilter but is not an Excel table above {} customers (tables cost memory per cell)",
-            crate::report::workbook::CUSTOMER_TABLE_ROWS
+            CUSTOMER_TABLE_ROWS
         ));
     }
     warnings.extend(analysis.warnings.iter().cloned());

@@ -1,0 +1,110 @@
+//! `mixaudit batch` and `mixaudit portfolio` on the terminal: progress, the
+//! closing table, the failures' messages and the exit code.
+
+use std::io::IsTerminal;
+use std::sync::Mutex;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::args::{BatchArgs, PortfolioArgs};
+use super::{exit, fail};
+use crate::batch::{self, Outcome};
+
+/// Runs `mixaudit batch`.
+pub fn cmd_batch(args: &BatchArgs) -> u8 {
+    let opts = args.options();
+    let clients = match batch::select_clients(&opts) {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let terminal = std::io::stderr().is_terminal();
+    let bar = ProgressBar::new(clients.len() as u64);
+    if terminal {
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} clients {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+    } else {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    let finished = Mutex::new(0usize);
+    let total = clients.len();
+    let progress = |o: &Outcome| {
+        bar.inc(1);
+        if !terminal {
+            let mut d = finished.lock().unwrap_or_else(|e| e.into_inner());
+            *d += 1;
+            let (key, state) = match o {
+                Ok(c) => (&c.key, "ok"),
+                Err(f) => (&f.key, "FAILED"),
+            };
+            eprintln!("[{}/{total}] {key}: {state}", *d);
+        }
+    };
+    let outcomes = match batch::run(&opts, &clients, &progress) {
+        Ok(o) => o,
+        Err(e) => return fail(&e),
+    };
+    bar.finish_and_clear();
+    print_table(&outcomes);
+    let portfolio = batch::portfolio(&outcomes);
+    if let Err(e) = crate::report::portfolio::write(&opts.out, &portfolio) {
+        return fail(&e);
+    }
+    if !portfolio.failures.is_empty() {
+        return exit::ERROR;
+    }
+    if let Some(min) = args.run.fail_under
+        && portfolio
+            .clients
+            .iter()
+            .any(|c| c.score.is_none_or(|s| s < min))
+    {
+        eprintln!("at least one client scored below --fail-under {min}");
+        return exit::BELOW_THRESHOLD;
+    }
+    exit::OK
+}
+
+/// The closing table (in folder order), then each failure's whole message.
+fn print_table(outcomes: &[Outcome]) {
+    eprintln!("\n{:<30} {:>7}  result", "client", "score");
+    for o in outcomes {
+        match o {
+            Ok(c) => eprintln!(
+                "{:<30} {:>7}  {}",
+                c.key,
+                c.score.map_or("n/a".into(), |s| format!("{s:.1}")),
+                c.rating.as_deref().unwrap_or("")
+            ),
+            Err(f) => eprintln!(
+                "{:<30} {:>7}  FAILED: {}",
+                f.key,
+                "—",
+                f.error.lines().next().unwrap_or("")
+            ),
+        }
+    }
+    for f in outcomes.iter().filter_map(|o| o.as_ref().err()) {
+        eprintln!("\n{} failed:\n{}", f.key, f.error);
+    }
+}
+
+/// Runs `mixaudit portfolio`: merges audit.json files from output folders.
+pub fn cmd_portfolio(args: &PortfolioArgs) -> u8 {
+    let portfolio = match batch::merge(&args.outs) {
+        Ok(p) => p,
+        Err(e) => return fail(&e),
+    };
+    match crate::report::portfolio::write(&args.out, &portfolio) {
+        Ok(()) => {
+            eprintln!(
+                "portfolio of {} client(s) → {}",
+                portfolio.clients.len(),
+                args.out.display()
+            );
+            exit::OK
+        }
+        Err(e) => fail(&e),
+    }
+}
