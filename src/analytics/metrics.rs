@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 
 use super::{CustomerFacts, Params, Risk, TouchpointFacts, ValueTier};
-use crate::model::{Dataset, Day, Objective, P, Stage};
+use crate::model::{CustomerField, Dataset, Day, Objective, P, SpendField, Stage};
 
 /// A map that keeps its keys in a meaningful order (ladder bottom to top, the 7 Ps…).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -287,7 +287,7 @@ impl Metrics {
                 defection.add(&categories[d as usize], 1);
             }
         }
-        let has_first = ds.customer_fields.has("first_purchase") || ds.orders.is_some();
+        let has_first = ds.customer_fields.has(CustomerField::FirstPurchase) || ds.orders.is_some();
         let (retention_rate, retention_base) = retention(ds, as_of, period, warnings);
 
         let spend_total: f64 = crate::model::total(ds.touchpoints.iter().map(|t| t.spend));
@@ -309,7 +309,7 @@ impl Metrics {
             }
         }
         served.sort();
-        let has_stage = ds.spend_fields.has("stage");
+        let has_stage = ds.spend_fields.has(SpendField::Stage);
         let retention_spend = by_objective.get("retention").unwrap_or(0.0);
         let acquisition_spend = by_objective.get("acquisition").unwrap_or(0.0);
         let keeping: Vec<_> = ds
@@ -348,17 +348,20 @@ impl Metrics {
             value_risk,
             high_value_at_risk: hvar,
             high_value_at_risk_revenue: hvar_revenue,
-            overdue_contact: ds.customer_fields.has("last_contact").then_some(overdue),
-            overdue_contact_rate: if ds.customer_fields.has("last_contact") {
+            overdue_contact: ds
+                .customer_fields
+                .has(CustomerField::LastContact)
+                .then_some(overdue),
+            overdue_contact_rate: if ds.customer_fields.has(CustomerField::LastContact) {
                 share(overdue, active)
             } else {
                 None
             },
             customers_with_complaints: ds
                 .customer_fields
-                .has("open_complaints")
+                .has(CustomerField::OpenComplaints)
                 .then_some(complaints),
-            complaint_rate: if ds.customer_fields.has("open_complaints") {
+            complaint_rate: if ds.customer_fields.has(CustomerField::OpenComplaints) {
                 share(complaints, buyers)
             } else {
                 None
@@ -394,7 +397,7 @@ impl Metrics {
                 fb_known.iter().filter(|b| **b).count() as u64,
                 fb_known.len() as u64,
             ),
-            contact_plan_touchpoints: ds.spend_fields.has("cadence_days").then(|| {
+            contact_plan_touchpoints: ds.spend_fields.has(SpendField::CadenceDays).then(|| {
                 keeping
                     .iter()
                     .filter(|t| t.cadence_days.is_some_and(|c| c <= gap))

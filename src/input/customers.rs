@@ -1,11 +1,11 @@
 //! The Customers sheet → [`Customer`] records.
 
 use super::columns::{Column, Hints, Read};
-use super::fields::{CUSTOMER_FIELDS, Field, Mapping, Need};
+use super::fields::{CUSTOMER_FIELDS, Mapping, Need};
 use super::table::{Cell, CellKind, Row, TableInfo, Workbook, read_table};
 use super::value::split_list;
 use crate::error::{Location, Problem, Problems};
-use crate::model::{Customer, Day, Extra, Present, StatusOverride};
+use crate::model::{Customer, CustomerField, Day, Extra, FieldId, FieldSet, StatusOverride};
 
 /// Customers read from a sheet, with touchpoint names still as names.
 pub struct CustomerTable {
@@ -18,7 +18,7 @@ pub struct CustomerTable {
     /// Whether the sheet had a touchpoints column.
     pub has_touchpoints: bool,
     /// Optional canonical fields present.
-    pub present: Present,
+    pub present: FieldSet<CustomerField>,
     /// Extra columns' snake_case names.
     pub extras: Vec<String>,
     /// What the reader saw.
@@ -101,19 +101,17 @@ pub fn read_customers(
     if failed {
         return None;
     }
-    let present = Present(
-        CUSTOMER_FIELDS
-            .iter()
-            .zip(&info.mapping.columns)
-            .filter(|(_, c)| c.is_some())
-            .map(|(f, _)| f.name)
-            .collect(),
-    );
+    let present: FieldSet<CustomerField> = CustomerField::ALL
+        .iter()
+        .zip(&info.mapping.columns)
+        .filter(|(_, c)| c.is_some())
+        .map(|(f, _)| *f)
+        .collect();
     Some(CustomerTable {
         customers,
         touch_names: st.touch_names,
         by_id,
-        has_touchpoints: present.has("touchpoints"),
+        has_touchpoints: present.has(CustomerField::Touchpoints),
         present,
         extras: info
             .mapping
@@ -204,13 +202,6 @@ fn is_totals_row(row: &Row, id_cell: &Cell) -> bool {
             .is_some_and(is_total)
 }
 
-fn field(name: &str) -> usize {
-    CUSTOMER_FIELDS
-        .iter()
-        .position(|f| f.name == name)
-        .expect("known customer field")
-}
-
 impl State {
     fn new(mapping: &Mapping, loc: &Location, hints: Hints) -> State {
         State {
@@ -231,14 +222,14 @@ impl State {
         }
     }
 
-    fn col(&mut self, name: &str) -> Option<&mut Column> {
-        self.cols[field(name)].as_mut()
+    fn col(&mut self, field: CustomerField) -> Option<&mut Column> {
+        self.cols[field.index()].as_mut()
     }
 
     fn read(&mut self, row: &Row, record: u32, problems: &mut Problems) -> Option<Customer> {
         let r = row.index;
         let id = {
-            let col = self.col("customer_id")?;
+            let col = self.col(CustomerField::CustomerId)?;
             let c = row.get(col.col);
             if is_totals_row(row, c) {
                 self.totals_rows.push(r);
@@ -260,8 +251,8 @@ impl State {
         };
         let mut cust = Customer::with_id(id, r);
         macro_rules! text {
-            ($name:literal) => {
-                self.col($name).and_then(|col| {
+            ($name:ident) => {
+                self.col(CustomerField::$name).and_then(|col| {
                     let c = row.get(col.col);
                     col.text(c, problems, r, false)
                         .ok()
@@ -270,35 +261,35 @@ impl State {
             };
         }
         macro_rules! num {
-            ($name:literal) => {
-                self.col($name).and_then(|col| {
+            ($name:ident) => {
+                self.col(CustomerField::$name).and_then(|col| {
                     let c = row.get(col.col);
                     col.number(c, problems, r, record, false).ok()
                 })
             };
         }
         macro_rules! date {
-            ($name:literal) => {
-                self.col($name).and_then(|col| {
+            ($name:ident) => {
+                self.col(CustomerField::$name).and_then(|col| {
                     let c = row.get(col.col);
                     col.date(c, problems, r, record, false).ok()
                 })
             };
         }
-        cust.name = text!("name");
-        cust.segment = text!("segment");
-        cust.first_purchase = date!("first_purchase");
-        cust.last_purchase = date!("last_purchase");
-        cust.orders = num!("orders").map(|v| v as u32).unwrap_or(0);
-        cust.revenue = num!("revenue").unwrap_or(0.0);
-        cust.last_contact = date!("last_contact");
-        cust.open_complaints = num!("open_complaints").map(|v| v as u32);
-        cust.satisfaction = num!("satisfaction");
-        cust.referrals = num!("referrals").map(|v| v as u32);
-        cust.status_text = text!("status");
+        cust.name = text!(Name);
+        cust.segment = text!(Segment);
+        cust.first_purchase = date!(FirstPurchase);
+        cust.last_purchase = date!(LastPurchase);
+        cust.orders = num!(Orders).map(|v| v as u32).unwrap_or(0);
+        cust.revenue = num!(Revenue).unwrap_or(0.0);
+        cust.last_contact = date!(LastContact);
+        cust.open_complaints = num!(OpenComplaints).map(|v| v as u32);
+        cust.satisfaction = num!(Satisfaction);
+        cust.referrals = num!(Referrals).map(|v| v as u32);
+        cust.status_text = text!(Status);
         cust.status = cust.status_text.as_deref().and_then(StatusOverride::parse);
-        cust.churn_reason = text!("churn_reason");
-        if let Some(col) = self.cols[field("touchpoints")].as_mut()
+        cust.churn_reason = text!(ChurnReason);
+        if let Some(col) = self.col(CustomerField::Touchpoints)
             && let Read::Value(list) = col.text(row.get(col.col), problems, r, false)
         {
             let mut ids = crate::model::TouchList::new();
@@ -337,20 +328,20 @@ impl State {
 
     fn settle(&mut self, customers: &mut [Customer], problems: &mut Problems) -> Vec<String> {
         let mut warnings = Vec::new();
-        for (k, f) in CUSTOMER_FIELDS.iter().enumerate() {
+        for (k, (f, &id)) in CUSTOMER_FIELDS.iter().zip(CustomerField::ALL).enumerate() {
             let Some(col) = self.cols[k].as_mut() else {
                 continue;
             };
             warnings.extend(col.error_warning());
             match f.kind {
                 super::fields::Kind::Date => col.settle_dates(problems, |rec, day| {
-                    set_date(&mut customers[rec as usize], f, day)
+                    set_date(&mut customers[rec as usize], id, day)
                 }),
                 super::fields::Kind::Money
                 | super::fields::Kind::Count
                 | super::fields::Kind::Number => {
                     if let Some(w) = col.settle_numbers(problems, false, |rec, v| {
-                        set_number(&mut customers[rec as usize], f, v)
+                        set_number(&mut customers[rec as usize], id, v)
                     }) {
                         warnings.push(w);
                     }
@@ -362,23 +353,45 @@ impl State {
     }
 }
 
-fn set_date(c: &mut Customer, f: &Field, day: Day) {
-    match f.name {
-        "first_purchase" => c.first_purchase = Some(day),
-        "last_purchase" => c.last_purchase = Some(day),
-        "last_contact" => c.last_contact = Some(day),
-        _ => {}
+/// Stores a settled date in its field (only date fields reach here).
+fn set_date(c: &mut Customer, f: CustomerField, day: Day) {
+    use CustomerField as F;
+    match f {
+        F::FirstPurchase => c.first_purchase = Some(day),
+        F::LastPurchase => c.last_purchase = Some(day),
+        F::LastContact => c.last_contact = Some(day),
+        F::CustomerId
+        | F::Name
+        | F::Segment
+        | F::Orders
+        | F::Revenue
+        | F::OpenComplaints
+        | F::Satisfaction
+        | F::Referrals
+        | F::Status
+        | F::ChurnReason
+        | F::Touchpoints => {}
     }
 }
 
-fn set_number(c: &mut Customer, f: &Field, v: f64) {
-    match f.name {
-        "revenue" => c.revenue = v,
-        "satisfaction" => c.satisfaction = Some(v),
-        "orders" => c.orders = v as u32,
-        "open_complaints" => c.open_complaints = Some(v as u32),
-        "referrals" => c.referrals = Some(v as u32),
-        _ => {}
+/// Stores a settled number in its field (only numeric fields reach here).
+fn set_number(c: &mut Customer, f: CustomerField, v: f64) {
+    use CustomerField as F;
+    match f {
+        F::Revenue => c.revenue = v,
+        F::Satisfaction => c.satisfaction = Some(v),
+        F::Orders => c.orders = v as u32,
+        F::OpenComplaints => c.open_complaints = Some(v as u32),
+        F::Referrals => c.referrals = Some(v as u32),
+        F::CustomerId
+        | F::Name
+        | F::Segment
+        | F::FirstPurchase
+        | F::LastPurchase
+        | F::LastContact
+        | F::Status
+        | F::ChurnReason
+        | F::Touchpoints => {}
     }
 }
 

@@ -6,25 +6,18 @@ use super::fields::{Mapping, Need, SPEND_FIELDS, normalize};
 use super::table::{Row, TableInfo, Workbook, read_table};
 use super::value::split_list;
 use crate::error::{Location, Problem, Problems};
-use crate::model::{Objective, P, Present, Stage, Touchpoint};
+use crate::model::{FieldId, FieldSet, Objective, P, SpendField, Stage, Touchpoint};
 
 /// Touchpoints read from a sheet.
 pub struct SpendTable {
     /// The touchpoints, in sheet order.
     pub touchpoints: Vec<Touchpoint>,
     /// Optional canonical fields present.
-    pub present: Present,
+    pub present: FieldSet<SpendField>,
     /// Extra columns' snake_case names.
     pub extras: Vec<String>,
     /// What the reader saw.
     pub info: TableInfo,
-}
-
-fn idx(name: &str) -> usize {
-    SPEND_FIELDS
-        .iter()
-        .position(|f| f.name == name)
-        .expect("known spend field")
 }
 
 /// Reads touchpoints, reporting unknown Ps, negative spend, duplicate names.
@@ -77,15 +70,17 @@ pub fn read_spend(
         }
     }
     if let Some(cols) = cols.as_mut() {
-        for name in ["spend", "cadence_days", "reach", "responses"] {
-            if let Some(col) = cols[idx(name)].as_mut() {
+        use SpendField as F;
+        for f in [F::Spend, F::CadenceDays, F::Reach, F::Responses] {
+            if let Some(col) = cols[f.index()].as_mut() {
                 col.settle_numbers(&mut local, true, |rec, v| {
                     let t = &mut rows[rec as usize];
-                    match name {
-                        "spend" => t.spend = v,
-                        "cadence_days" => t.cadence_days = Some(v),
-                        "reach" => t.reach = Some(v),
-                        _ => t.responses = Some(v),
+                    match f {
+                        F::Spend => t.spend = v,
+                        F::CadenceDays => t.cadence_days = Some(v),
+                        F::Reach => t.reach = Some(v),
+                        F::Responses => t.responses = Some(v),
+                        _ => {}
                     }
                 });
             }
@@ -127,14 +122,12 @@ pub fn read_spend(
     if failed {
         return None;
     }
-    let present = Present(
-        SPEND_FIELDS
-            .iter()
-            .zip(&info.mapping.columns)
-            .filter(|(_, c)| c.is_some())
-            .map(|(f, _)| f.name)
-            .collect(),
-    );
+    let present: FieldSet<SpendField> = SpendField::ALL
+        .iter()
+        .zip(&info.mapping.columns)
+        .filter(|(_, c)| c.is_some())
+        .map(|(f, _)| *f)
+        .collect();
     Some(SpendTable {
         touchpoints: rows,
         present,
@@ -148,6 +141,176 @@ pub fn read_spend(
     })
 }
 
+/// One spend row being read: the columns, the row, and what went wrong.
+struct RowReader<'a> {
+    cols: &'a mut [Option<Column>],
+    row: &'a Row,
+    record: u32,
+    problems: &'a mut Problems,
+    /// False once a cell of this row was refused.
+    ok: bool,
+}
+
+impl RowReader<'_> {
+    fn col(&mut self, f: SpendField) -> Option<&mut Column> {
+        self.cols[f.index()].as_mut()
+    }
+
+    /// The touchpoint's name: required on every row.
+    fn name(&mut self) -> Option<String> {
+        let (r, row) = (self.row.index, self.row);
+        let col = self.cols[SpendField::Touchpoint.index()].as_mut()?;
+        match col.text(row.get(col.col), self.problems, r, true) {
+            Read::Value(t) => Some(t.into_owned()),
+            _ => {
+                self.problems.push(Problem::new(
+                    col.at(r),
+                    "the touchpoint has no name",
+                    "a name on every spend row",
+                ));
+                None
+            }
+        }
+    }
+
+    /// The P: required, one of the 7.
+    fn p(&mut self, name: &str) -> Option<P> {
+        let (r, row) = (self.row.index, self.row);
+        let col = self.cols[SpendField::P.index()].as_mut()?;
+        match col.text(row.get(col.col), self.problems, r, true) {
+            Read::Value(t) => {
+                let p = P::parse(&t);
+                if p.is_none() {
+                    self.problems.push(unknown_p(col.at(r), &t));
+                }
+                p
+            }
+            _ => {
+                self.problems.push(Problem::new(
+                    col.at(r),
+                    format!("touchpoint \"{name}\" has no P"),
+                    "one of the 7 Ps",
+                ));
+                None
+            }
+        }
+    }
+
+    /// The spend: required, never negative.
+    fn spend(&mut self, name: &str) -> f64 {
+        let (r, row, record) = (self.row.index, self.row, self.record);
+        let Some(col) = self.cols[SpendField::Spend.index()].as_mut() else {
+            return 0.0;
+        };
+        let cell = row.get(col.col);
+        let negative = cell.kind == super::table::CellKind::Number && cell.num < 0.0
+            || cell.kind == super::table::CellKind::Text
+                && super::value::parse_number(&cell.text, None).is_some_and(|v| v.value < 0.0);
+        if negative {
+            self.problems.push(Problem::new(
+                col.at(r),
+                format!("spend {} is negative (touchpoint \"{name}\")", cell.show()),
+                "spend ≥ 0 (record refunds or credits as lower spend)",
+            ));
+            self.ok = false;
+            return 0.0;
+        }
+        match col.number(cell, self.problems, r, record, true) {
+            Read::Value(v) => v,
+            Read::Missing => {
+                self.problems.push(Problem::new(
+                    col.at(r),
+                    format!("touchpoint \"{name}\" has no spend"),
+                    "the spend in the period (0 if none)",
+                ));
+                self.ok = false;
+                0.0
+            }
+            Read::Bad => {
+                self.ok = false;
+                0.0
+            }
+        }
+    }
+
+    /// An optional text cell.
+    fn text(&mut self, f: SpendField) -> Option<String> {
+        let (r, row) = (self.row.index, self.row);
+        let problems = &mut *self.problems;
+        let col = self.cols[f.index()].as_mut()?;
+        col.text(row.get(col.col), problems, r, false)
+            .ok()
+            .map(|t| t.into_owned())
+    }
+
+    /// An optional number cell (settled later when the column's convention is known).
+    fn number(&mut self, f: SpendField) -> Option<f64> {
+        let (r, row, record) = (self.row.index, self.row, self.record);
+        let problems = &mut *self.problems;
+        let col = self.cols[f.index()].as_mut()?;
+        col.number(row.get(col.col), problems, r, record, false)
+            .ok()
+    }
+
+    /// An optional yes/no cell.
+    fn boolean(&mut self, f: SpendField) -> Option<bool> {
+        let (r, row) = (self.row.index, self.row);
+        let problems = &mut *self.problems;
+        let col = self.cols[f.index()].as_mut()?;
+        col.boolean(row.get(col.col), problems, r).ok()
+    }
+
+    /// The objective (default both).
+    fn objective(&mut self) -> Objective {
+        let r = self.row.index;
+        let Some(t) = self.text(SpendField::Objective) else {
+            return Objective::Both;
+        };
+        match Objective::parse(&t) {
+            Some(o) => o,
+            None => {
+                let at = self.col(SpendField::Objective).map(|c| c.at(r));
+                if let Some(at) = at {
+                    self.problems.push(Problem::new(
+                        at,
+                        format!("objective \"{t}\" is not known"),
+                        "acquisition, retention or both",
+                    ));
+                }
+                self.ok = false;
+                Objective::Both
+            }
+        }
+    }
+
+    /// The loyalty-ladder stages the touchpoint serves (several allowed).
+    fn stages(&mut self) -> Vec<Stage> {
+        let r = self.row.index;
+        let Some(t) = self.text(SpendField::Stage) else {
+            return Vec::new();
+        };
+        let mut v = Vec::new();
+        for s in split_list(&t) {
+            match Stage::parse(s) {
+                Some(st) if !v.contains(&st) => v.push(st),
+                Some(_) => {}
+                None => {
+                    let at = self.col(SpendField::Stage).map(|c| c.at(r));
+                    if let Some(at) = at {
+                        self.problems.push(Problem::new(
+                            at,
+                            format!("stage \"{s}\" is not a loyalty-ladder stage"),
+                            "prospect, customer, client, supporter or advocate (several separated by ;)",
+                        ));
+                    }
+                    self.ok = false;
+                }
+            }
+        }
+        v
+    }
+}
+
 fn read_row(
     cols: &mut [Option<Column>],
     extras: &[u32],
@@ -155,172 +318,35 @@ fn read_row(
     record: u32,
     problems: &mut Problems,
 ) -> Option<Touchpoint> {
-    let r = row.index;
-    let name = {
-        let col = cols[idx("touchpoint")].as_mut()?;
-        match col.text(row.get(col.col), problems, r, true) {
-            Read::Value(t) => t.into_owned(),
-            _ => {
-                problems.push(Problem::new(
-                    col.at(r),
-                    "the touchpoint has no name",
-                    "a name on every spend row",
-                ));
-                return None;
-            }
-        }
+    let mut rd = RowReader {
+        cols,
+        row,
+        record,
+        problems,
+        ok: true,
     };
-    let mut ok = true;
-    let p = match cols[idx("p")].as_mut() {
-        Some(col) => match col.text(row.get(col.col), problems, r, true) {
-            Read::Value(t) => match P::parse(&t) {
-                Some(p) => Some(p),
-                None => {
-                    problems.push(unknown_p(col.at(r), &t));
-                    None
-                }
-            },
-            _ => {
-                problems.push(Problem::new(
-                    col.at(r),
-                    format!("touchpoint \"{name}\" has no P"),
-                    "one of the 7 Ps",
-                ));
-                None
-            }
-        },
-        None => None,
-    };
-    let spend = match cols[idx("spend")].as_mut() {
-        Some(col) => {
-            let cell = row.get(col.col);
-            if cell.kind == super::table::CellKind::Number && cell.num < 0.0
-                || cell.kind == super::table::CellKind::Text
-                    && super::value::parse_number(&cell.text, None).is_some_and(|v| v.value < 0.0)
-            {
-                problems.push(Problem::new(
-                    col.at(r),
-                    format!("spend {} is negative (touchpoint \"{name}\")", cell.show()),
-                    "spend ≥ 0 (record refunds or credits as lower spend)",
-                ));
-                ok = false;
-                0.0
-            } else {
-                match col.number(cell, problems, r, record, true) {
-                    Read::Value(v) => v,
-                    Read::Missing => {
-                        problems.push(Problem::new(
-                            col.at(r),
-                            format!("touchpoint \"{name}\" has no spend"),
-                            "the spend in the period (0 if none)",
-                        ));
-                        ok = false;
-                        0.0
-                    }
-                    Read::Bad => {
-                        ok = false;
-                        0.0
-                    }
-                }
-            }
-        }
-        None => 0.0,
-    };
-    macro_rules! col {
-        ($name:literal, |$col:ident, $cell:ident| $body:expr) => {
-            match cols[idx($name)].as_mut() {
-                Some($col) => {
-                    let $cell = row.get($col.col);
-                    $body
-                }
-                None => None,
-            }
-        };
-    }
-    let objective = col!(
-        "objective",
-        |col, cell| match col.text(cell, problems, r, false) {
-            Read::Value(t) => match Objective::parse(&t) {
-                Some(o) => Some(o),
-                None => {
-                    problems.push(Problem::new(
-                        col.at(r),
-                        format!("objective \"{t}\" is not known"),
-                        "acquisition, retention or both",
-                    ));
-                    ok = false;
-                    None
-                }
-            },
-            _ => None,
-        }
-    )
-    .unwrap_or(Objective::Both);
-    let stages = col!("stage", |col, cell| match col.text(cell, problems, r, false) {
-        Read::Value(t) => {
-            let mut v = Vec::new();
-            for s in split_list(&t) {
-                match Stage::parse(s) {
-                    Some(st) if !v.contains(&st) => v.push(st),
-                    Some(_) => {}
-                    None => {
-                        problems.push(Problem::new(
-                            col.at(r),
-                            format!("stage \"{s}\" is not a loyalty-ladder stage"),
-                            "prospect, customer, client, supporter or advocate (several separated by ;)",
-                        ));
-                        ok = false;
-                    }
-                }
-            }
-            Some(v)
-        }
-        _ => None,
-    })
-    .unwrap_or_default();
-    let channel = col!("channel", |col, cell| col
-        .text(cell, problems, r, false)
-        .ok()
-        .map(|t| t.to_lowercase()));
-    let owner = col!("owner", |col, cell| col
-        .text(cell, problems, r, false)
-        .ok()
-        .map(|t| t.to_lowercase()));
-    let cadence_days = col!("cadence_days", |col, cell| col
-        .number(cell, problems, r, record, false)
-        .ok());
-    let personalized = col!("personalized", |col, cell| col
-        .boolean(cell, problems, r)
-        .ok());
-    let feedback_loop = col!("feedback_loop", |col, cell| col
-        .boolean(cell, problems, r)
-        .ok());
-    let reach = col!("reach", |col, cell| col
-        .number(cell, problems, r, record, false)
-        .ok());
-    let responses = col!("responses", |col, cell| col
-        .number(cell, problems, r, record, false)
-        .ok());
-    let p = p?;
-    if !ok {
-        return None;
-    }
-    Some(Touchpoint {
+    let name = rd.name()?;
+    let p = rd.p(&name);
+    let spend = rd.spend(&name);
+    let objective = rd.objective();
+    let stages = rd.stages();
+    let t = Touchpoint {
+        channel: rd.text(SpendField::Channel).map(|t| t.to_lowercase()),
+        owner: rd.text(SpendField::Owner).map(|t| t.to_lowercase()),
+        cadence_days: rd.number(SpendField::CadenceDays),
+        personalized: rd.boolean(SpendField::Personalized),
+        feedback_loop: rd.boolean(SpendField::FeedbackLoop),
+        reach: rd.number(SpendField::Reach),
+        responses: rd.number(SpendField::Responses),
+        p: p?,
         name,
-        p,
         spend,
         objective,
         stages,
-        channel,
-        owner,
-        cadence_days,
-        personalized,
-        feedback_loop,
-        reach,
-        responses,
         extras: extras.iter().map(|c| extra(row.get(*c))).collect(),
-        source_row: r,
-    })
+        source_row: row.index,
+    };
+    rd.ok.then_some(t)
 }
 
 fn unknown_p(loc: Location, text: &str) -> Problem {

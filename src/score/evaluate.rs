@@ -10,8 +10,7 @@ use super::{ItemResult, Status};
 use crate::analytics::TouchpointFacts;
 use crate::checklist::rules::lookup;
 use crate::checklist::{Item, Rule};
-use crate::input::fields::SPEND_FIELDS;
-use crate::model::{Dataset, Extra, Touchpoint};
+use crate::model::{Dataset, Extra, FieldId, SpendField, Touchpoint};
 
 fn fmt_number(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 1e12 {
@@ -72,8 +71,8 @@ fn missing_note(ds: &Dataset, root: &str, field: Option<&str>) -> String {
     // Rules read `touchpoint.stages`; the column is `stage`.
     let column = if f == "stages" { "stage" } else { f };
     match root {
-        "touchpoint" if SPEND_FIELDS.iter().any(|x| x.name == column) => {
-            if ds.spend_fields.has(column) {
+        "touchpoint" if SpendField::from_name(column).is_some() => {
+            if SpendField::from_name(column).is_some_and(|c| ds.spend_fields.has(c)) {
                 format!("needs `{column}`, which is empty for this touchpoint")
             } else {
                 format!("needs column `{column}`, which {spend_file} lacks")
@@ -210,7 +209,7 @@ fn opt(v: Option<f64>) -> Value {
 /// The `touchpoint` context of one spend row: its columns, extras and reach figures.
 pub fn touchpoint_value(ds: &Dataset, t: &Touchpoint, f: &TouchpointFacts) -> Value {
     let mut m: BTreeMap<String, Value> = BTreeMap::new();
-    let has = |k: &str| ds.spend_fields.has(k);
+    let has = |k: SpendField| ds.spend_fields.has(k);
     m.insert("name".into(), Value::from(t.name.clone()));
     m.insert("p".into(), Value::from(t.p.key()));
     m.insert("spend".into(), Value::from(t.spend));
@@ -218,7 +217,7 @@ pub fn touchpoint_value(ds: &Dataset, t: &Touchpoint, f: &TouchpointFacts) -> Va
     m.insert("objective".into(), Value::from(t.objective.key()));
     m.insert(
         "stages".into(),
-        if has("stage") {
+        if has(SpendField::Stage) {
             Value::from(t.stages.iter().map(|s| s.key()).collect::<Vec<_>>())
         } else {
             Value::from(())

@@ -8,7 +8,7 @@ use super::{Styles, print_setup};
 use crate::audit::{
     Audit, CUSTOMER_ROWS_PER_SHEET as ROWS_PER_SHEET, CUSTOMER_TABLE_ROWS as MAX_TABLE_ROWS,
 };
-use crate::model::{Customer, Extra};
+use crate::model::{Customer, CustomerField, Extra, FieldId};
 
 /// Writes an extra column's value.
 pub fn write_extra(
@@ -30,7 +30,7 @@ pub fn write_extra(
 
 #[derive(Clone, Copy)]
 enum Col {
-    Field(&'static str),
+    Field(CustomerField),
     Extra(usize),
     Derived(&'static str),
 }
@@ -38,18 +38,22 @@ enum Col {
 /// Writes the Customers sheet(s).
 pub fn write(wb: &mut Workbook, audit: &Audit, st: &Styles) -> Result<(), XlsxError> {
     let ds = &audit.dataset;
-    let mut cols: Vec<(String, Col)> = vec![("customer_id".into(), Col::Field("customer_id"))];
-    for f in crate::input::fields::CUSTOMER_FIELDS.iter().skip(1) {
+    let mut cols: Vec<(String, Col)> = vec![(
+        CustomerField::CustomerId.name().into(),
+        Col::Field(CustomerField::CustomerId),
+    )];
+    for &f in CustomerField::ALL.iter().skip(1) {
+        use CustomerField as F;
         let derived_from_orders = ds.orders.is_some()
             && matches!(
-                f.name,
-                "orders" | "revenue" | "first_purchase" | "last_purchase"
+                f,
+                F::Orders | F::Revenue | F::FirstPurchase | F::LastPurchase
             );
-        if ds.customer_fields.has(f.name)
+        if ds.customer_fields.has(f)
             || derived_from_orders
-            || (f.name == "touchpoints" && ds.reach_known)
+            || (f == F::Touchpoints && ds.reach_known)
         {
-            cols.push((f.name.into(), Col::Field(f.name)));
+            cols.push((f.name().into(), Col::Field(f)));
         }
     }
     for (k, name) in ds.customer_extras.iter().enumerate() {
@@ -169,7 +173,7 @@ pub fn write(wb: &mut Workbook, audit: &Audit, st: &Styles) -> Result<(), XlsxEr
                                 }
                             }
                             "overdue_contact" => {
-                                if f.active && ds.customer_fields.has("last_contact") {
+                                if f.active && ds.customer_fields.has(CustomerField::LastContact) {
                                     ws.write_string(
                                         r,
                                         j,
@@ -196,7 +200,7 @@ fn write_field(
     r: u32,
     c: u16,
     cust: &Customer,
-    name: &str,
+    name: &CustomerField,
     ds: &crate::model::Dataset,
     st: &Styles,
 ) -> Result<(), XlsxError> {
@@ -212,37 +216,38 @@ fn write_field(
         }
         Ok(())
     };
+    use CustomerField as F;
     match name {
-        "customer_id" => text(ws, Some(&cust.id))?,
-        "name" => text(ws, cust.name.as_deref())?,
-        "segment" => text(ws, cust.segment.as_deref())?,
-        "first_purchase" => date(ws, cust.first_purchase)?,
-        "last_purchase" => date(ws, cust.last_purchase)?,
-        "last_contact" => date(ws, cust.last_contact)?,
-        "orders" => {
+        F::CustomerId => text(ws, Some(&cust.id))?,
+        F::Name => text(ws, cust.name.as_deref())?,
+        F::Segment => text(ws, cust.segment.as_deref())?,
+        F::FirstPurchase => date(ws, cust.first_purchase)?,
+        F::LastPurchase => date(ws, cust.last_purchase)?,
+        F::LastContact => date(ws, cust.last_contact)?,
+        F::Orders => {
             ws.write_number(r, c, f64::from(cust.orders))?;
         }
-        "revenue" => {
+        F::Revenue => {
             ws.write_number_with_format(r, c, cust.revenue, &st.money2)?;
         }
-        "open_complaints" => {
+        F::OpenComplaints => {
             if let Some(v) = cust.open_complaints {
                 ws.write_number(r, c, f64::from(v))?;
             }
         }
-        "satisfaction" => {
+        F::Satisfaction => {
             if let Some(v) = cust.satisfaction {
                 ws.write_number(r, c, v)?;
             }
         }
-        "referrals" => {
+        F::Referrals => {
             if let Some(v) = cust.referrals {
                 ws.write_number(r, c, f64::from(v))?;
             }
         }
-        "status" => text(ws, cust.status_text.as_deref())?,
-        "churn_reason" => text(ws, cust.churn_reason.as_deref())?,
-        "touchpoints" if !cust.reached_by.is_empty() => {
+        F::Status => text(ws, cust.status_text.as_deref())?,
+        F::ChurnReason => text(ws, cust.churn_reason.as_deref())?,
+        F::Touchpoints if !cust.reached_by.is_empty() => {
             let joined = cust
                 .reached_by
                 .iter()
@@ -251,7 +256,7 @@ fn write_field(
                 .join("; ");
             ws.write_string(r, c, joined)?;
         }
-        _ => {}
+        F::Touchpoints => {}
     }
     Ok(())
 }

@@ -3,6 +3,10 @@
 //! Dates are whole days counted like Excel's serial numbers ([`Day`]), so date
 //! arithmetic is integer subtraction and writing a date cell needs no conversion.
 
+mod fields;
+
+pub use fields::{CustomerField, FieldId, FieldSet, InteractionField, OrderField, SpendField};
+
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
@@ -446,17 +450,6 @@ pub struct InputFile {
     pub sha256: String,
 }
 
-/// Which optional canonical columns an input actually had.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Present(pub Vec<&'static str>);
-
-impl Present {
-    /// Whether the canonical field was found.
-    pub fn has(&self, field: &str) -> bool {
-        self.0.contains(&field)
-    }
-}
-
 /// Everything read from one client's inputs.
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
@@ -469,9 +462,9 @@ pub struct Dataset {
     /// Whether reach per touchpoint is known (Interactions sheet or touchpoints column).
     pub reach_known: bool,
     /// Canonical customer fields present in the input.
-    pub customer_fields: Present,
+    pub customer_fields: FieldSet<CustomerField>,
     /// Canonical spend fields present in the input.
-    pub spend_fields: Present,
+    pub spend_fields: FieldSet<SpendField>,
     /// Normalised names of extra customer columns.
     pub customer_extras: Vec<String>,
     /// Normalised names of extra spend columns.

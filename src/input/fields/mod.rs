@@ -1,0 +1,362 @@
+//! The canonical fields of each input table, the names users give them, and
+//! finding the header row among title rows.
+//!
+//! Header text is compared after [`normalize`]: case, spaces and punctuation
+//! do not count, so `Customer ID`, `customer_id` and `CUSTOMER-ID` are one name.
+
+mod activity;
+mod customers;
+mod spend;
+
+pub use activity::{INTERACTION_FIELDS, INTERACTION_SHEETS, ORDER_FIELDS, ORDER_SHEETS};
+pub use customers::{CUSTOMER_FIELDS, CUSTOMER_SHEETS};
+pub use spend::{SPEND_FIELDS, SPEND_SHEETS};
+
+use crate::error::{Location, Problem, column_letters};
+
+/// What kind of value a field holds, which decides its parser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Free text.
+    Text,
+    /// A calendar date.
+    Date,
+    /// A whole number ≥ 0.
+    Count,
+    /// Money ≥ 0.
+    Money,
+    /// Any number.
+    Number,
+    /// yes/no.
+    Bool,
+}
+
+/// When a field must be present.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Always.
+    Required,
+    /// Unless an Orders sheet supplies it.
+    UnlessOrders,
+    /// Never.
+    Optional,
+}
+
+/// One canonical column of an input table.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    /// Canonical name (also the name checklist expressions use).
+    pub name: &'static str,
+    /// Value type.
+    pub kind: Kind,
+    /// Whether it must be present.
+    pub need: Need,
+    /// Other header texts that mean this field (English, Danish, German…).
+    pub synonyms: &'static [&'static str],
+    /// Further names that mean this field in this table only (e.g. a bare
+    /// "Customer" column is the id on an Orders sheet but the name elsewhere).
+    pub also: &'static [&'static str],
+    /// One line for the init template's Instructions sheet.
+    pub help: &'static str,
+}
+
+pub(super) const fn f(
+    name: &'static str,
+    kind: Kind,
+    need: Need,
+    synonyms: &'static [&'static str],
+    help: &'static str,
+) -> Field {
+    Field {
+        name,
+        kind,
+        need,
+        synonyms,
+        also: &[],
+        help,
+    }
+}
+
+impl Field {
+    /// Every name that means this field besides its canonical one.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + Clone {
+        self.synonyms.iter().chain(self.also).copied()
+    }
+
+    /// The same field, also known in this table by `also`.
+    pub(super) const fn also(mut self, also: &'static [&'static str]) -> Field {
+        self.also = also;
+        self
+    }
+}
+
+/// Names that mean "the customer's id" in every table (English, Danish, German).
+pub const CUSTOMER_ID_NAMES: &[&str] = &[
+    "customer id",
+    "customer no",
+    "customer number",
+    "cust id",
+    "client id",
+    "kundenr",
+    "kunde nr",
+    "kundenummer",
+    "kunde id",
+    "kundennummer",
+    "kunden nr",
+    "kunden id",
+    "kd nr",
+];
+
+/// Lower-case letters and digits only: how header and sheet names are compared.
+pub fn normalize(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// snake_case name of an extra column, as checklist expressions see it.
+pub fn snake_case(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// Whether `header` names `field` (its own name, a synonym, or the user's mapping).
+pub fn header_matches(field: &Field, header: &str, mapped: Option<&str>) -> bool {
+    let h = normalize(header);
+    if h.is_empty() {
+        return false;
+    }
+    if let Some(m) = mapped {
+        return normalize(m) == h;
+    }
+    normalize(field.name) == h || field.names().any(|s| normalize(s) == h)
+}
+
+/// Where each canonical field sits in a sheet, and which columns are extra.
+#[derive(Debug, Clone)]
+pub struct Mapping {
+    /// Zero-based header row.
+    pub header_row: u32,
+    /// Column of each canonical field (same order as the field list), if found.
+    pub columns: Vec<Option<u32>>,
+    /// Extra columns: (column, snake_case name, header as written).
+    pub extras: Vec<(u32, String, String)>,
+}
+
+/// Picks the header row among the first rows (the row naming most fields) and
+/// maps its columns. `headers_of(row)` gives each row's texts by column.
+/// `mapped(field)` is the user's header text for a field from audit.yaml.
+pub fn locate_header(
+    rows: &[(u32, Vec<Option<String>>)],
+    fields: &[Field],
+    mapped: &dyn Fn(&str) -> Option<String>,
+) -> Option<Mapping> {
+    let mut best: Option<(usize, usize)> = None; // (score, index)
+    for (i, (_, cells)) in rows.iter().enumerate() {
+        let score = fields
+            .iter()
+            .filter(|fd| {
+                let m = mapped(fd.name);
+                cells
+                    .iter()
+                    .flatten()
+                    .any(|h| header_matches(fd, h, m.as_deref()))
+            })
+            .count();
+        if score > 0 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, i));
+        }
+    }
+    let (_, idx) = best?;
+    let (row, cells) = &rows[idx];
+    let mut columns = vec![None; fields.len()];
+    let mut extras = Vec::new();
+    for (col, cell) in cells.iter().enumerate() {
+        let Some(h) = cell.as_ref().filter(|h| !h.trim().is_empty()) else {
+            continue;
+        };
+        let hit = fields.iter().position(|fd| {
+            let m = mapped(fd.name);
+            header_matches(fd, h, m.as_deref())
+        });
+        match hit {
+            Some(k) if columns[k].is_none() => columns[k] = Some(col as u32),
+            _ => {
+                let mut name = snake_case(h);
+                if name.is_empty() {
+                    name = format!("column_{}", column_letters(col as u32).to_lowercase());
+                }
+                while fields.iter().any(|fd| fd.name == name)
+                    || extras
+                        .iter()
+                        .any(|(_, n, _): &(u32, String, String)| *n == name)
+                {
+                    name.push_str("_2");
+                }
+                extras.push((col as u32, name, h.trim().to_string()));
+            }
+        }
+    }
+    Some(Mapping {
+        header_row: *row,
+        columns,
+        extras,
+    })
+}
+
+/// The problem for a required column that is missing: lists what was found and
+/// the nearest header, so the fix (rename it, or map it in audit.yaml) is obvious.
+pub fn missing_column(
+    loc: Location,
+    field: &Field,
+    headers: &[(u32, String)],
+    why: &str,
+) -> Problem {
+    let candidates = std::iter::once(field.name).chain(field.names());
+    let nearest = headers
+        .iter()
+        .map(|(col, h)| {
+            let hn = normalize(h);
+            let score = candidates
+                .clone()
+                .map(|c| strsim::normalized_levenshtein(&normalize(c), &hn))
+                .fold(0.0, f64::max);
+            (score, col, h)
+        })
+        .filter(|(s, _, _)| *s >= 0.4)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let found = headers
+        .iter()
+        .map(|(c, h)| format!("{} \"{}\"", column_letters(*c), h))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut msg = format!(
+        "no column for required field `{}`{why}; headers found: {found}",
+        field.name
+    );
+    if let Some((_, col, h)) = nearest {
+        msg.push_str(&format!(
+            "; nearest match: \"{h}\" (column {})",
+            column_letters(*col)
+        ));
+    }
+    let examples: Vec<&str> = field.synonyms.iter().take(4).copied().collect();
+    Problem::new(
+        loc,
+        msg,
+        format!(
+            "a header `{}` (or {}), or `columns: {{ {}: \"<your header>\" }}` in audit.yaml",
+            field.name,
+            examples
+                .iter()
+                .map(|e| format!("\"{e}\""))
+                .collect::<Vec<_>>()
+                .join(", "),
+            field.name
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(r: u32, cells: &[&str]) -> (u32, Vec<Option<String>>) {
+        (
+            r,
+            cells
+                .iter()
+                .map(|c| (!c.is_empty()).then(|| c.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn every_field_has_five_names() {
+        for fd in CUSTOMER_FIELDS.iter().chain(SPEND_FIELDS) {
+            assert!(fd.synonyms.len() >= 4, "{} has too few synonyms", fd.name);
+        }
+    }
+
+    /// The tables are in the order of the model's field enums.
+    #[test]
+    fn tables_follow_the_field_enums() {
+        use crate::model::{CustomerField, FieldId, InteractionField, OrderField, SpendField};
+        fn check<F: FieldId>(table: &[Field]) {
+            let names: Vec<&str> = table.iter().map(|f| f.name).collect();
+            let ids: Vec<&str> = F::ALL.iter().map(|f| f.name()).collect();
+            assert_eq!(names, ids);
+        }
+        check::<CustomerField>(CUSTOMER_FIELDS);
+        check::<SpendField>(SPEND_FIELDS);
+        check::<OrderField>(ORDER_FIELDS);
+        check::<InteractionField>(INTERACTION_FIELDS);
+    }
+
+    /// Every table's customer_id column knows the same id names.
+    #[test]
+    fn customer_id_names_are_shared() {
+        for table in [CUSTOMER_FIELDS, ORDER_FIELDS, INTERACTION_FIELDS] {
+            assert_eq!(table[0].synonyms, CUSTOMER_ID_NAMES);
+        }
+    }
+
+    #[test]
+    fn header_found_below_title_rows() {
+        let rows = vec![
+            row(0, &["Nordlys ApS — kundeliste", "", ""]),
+            row(1, &["", "", ""]),
+            row(
+                2,
+                &[
+                    "Kundenr.",
+                    "Navn",
+                    "Seneste køb",
+                    "Antal ordrer",
+                    "Omsætning",
+                    "Notes",
+                ],
+            ),
+            row(3, &["K1", "A", "2026-01-01", "2", "100", "x"]),
+        ];
+        let m = locate_header(&rows, CUSTOMER_FIELDS, &|_| None).unwrap();
+        assert_eq!(m.header_row, 2);
+        assert_eq!(m.columns[0], Some(0));
+        assert_eq!(m.columns[4], Some(2)); // last_purchase
+        assert_eq!(
+            m.extras,
+            vec![(5, "notes".to_string(), "Notes".to_string())]
+        );
+    }
+
+    #[test]
+    fn mapping_from_config_wins() {
+        let rows = vec![row(0, &["Kundenr. (intern)", "Ref"])];
+        let m = locate_header(&rows, CUSTOMER_FIELDS, &|f| {
+            (f == "customer_id").then(|| "Kundenr. (intern)".to_string())
+        })
+        .unwrap();
+        assert_eq!(m.columns[0], Some(0));
+    }
+
+    #[test]
+    fn snake_names() {
+        assert_eq!(snake_case("Loyalty Tier (2026)"), "loyalty_tier_2026");
+        assert_eq!(snake_case("  Net Promoter  "), "net_promoter");
+        assert_eq!(snake_case("2nd owner"), "_2nd_owner");
+    }
+}
