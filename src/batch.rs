@@ -150,7 +150,7 @@ fn audit_one(dir: &Path, args: &BatchArgs) -> std::result::Result<Value, String>
         }
     }
     let audit = crate::audit::run(&opts).map_err(|e| e.to_string())?;
-    crate::report::write_outputs(&audit, &args.run.out.join(&key), opts.template.as_deref())
+    crate::report::write_outputs_with(&audit, &args.run.out.join(&key), &args.run.templates())
         .map_err(|e| e.to_string())?;
     Ok(crate::report::json::to_value(&audit))
 }

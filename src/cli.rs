@@ -95,6 +95,9 @@ pub struct RunArgs {
     /// Markdown template for summary.md.
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
+    /// HTML template for report.html (default: the built-in one).
+    #[arg(long, value_name = "FILE")]
+    pub html_template: Option<PathBuf>,
     /// Exit with code 3 when the overall score is below this.
     #[arg(long, value_name = "SCORE")]
     pub fail_under: Option<f64>,
@@ -115,6 +118,9 @@ pub struct AuditArgs {
     /// Print audit.json to stdout.
     #[arg(long)]
     pub json: bool,
+    /// Also write report.pdf (needs a headless Chromium on PATH).
+    #[arg(long)]
+    pub pdf: bool,
 }
 
 /// Parses `--param KEY=VALUE`.
@@ -146,6 +152,16 @@ impl InputArgs {
             checklist: self.checklist.clone(),
             params: self.params.iter().cloned().collect::<BTreeMap<_, _>>(),
             ..AuditOptions::default()
+        }
+    }
+}
+
+impl RunArgs {
+    /// The template overrides.
+    pub fn templates(&self) -> crate::report::Templates {
+        crate::report::Templates {
+            markdown: self.template.clone(),
+            html: self.html_template.clone(),
         }
     }
 }
@@ -190,7 +206,7 @@ fn cmd_audit(args: &AuditArgs) -> u8 {
         }
     };
     let written =
-        match crate::report::write_outputs(&audit, &args.run.out, opts.template.as_deref()) {
+        match crate::report::write_outputs_with(&audit, &args.run.out, &args.run.templates()) {
             Ok(w) => w,
             Err(e) => {
                 report_error(&e);
@@ -210,6 +226,13 @@ fn cmd_audit(args: &AuditArgs) -> u8 {
     );
     if args.json {
         print!("{}", crate::report::json::render(&audit));
+    }
+    if args.pdf {
+        let pdf = written.html.with_file_name("report.pdf");
+        if let Err(e) = crate::report::pdf::print(&written.html, &pdf) {
+            report_error(&e);
+            return exit::ERROR;
+        }
     }
     match (args.run.fail_under, score) {
         (Some(min), Some(s)) if s < min => {

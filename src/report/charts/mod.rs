@@ -40,7 +40,7 @@ const STYLE: &str = "\
 .ma-dot{fill:#0969da}\
 .ma-bar1{fill:#0969da}.ma-bar2{fill:#afb8c1}\
 .ma-cell0{fill:#f6f8fa;stroke:#d0d7de}\
-@media (prefers-color-scheme: dark){\
+@media screen and (prefers-color-scheme: dark){\
 .ma-bg{fill:#161b22;stroke:#30363d}\
 .ma-t{fill:#e6edf3}\
 .ma-m{fill:#9198a1}\
