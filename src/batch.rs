@@ -26,6 +26,8 @@ pub struct BatchOptions {
     pub shard: Option<(u64, u64)>,
     /// Folder of a previous batch output to compare each client with.
     pub previous_dir: Option<PathBuf>,
+    /// Template overrides for every client's reports.
+    pub templates: crate::report::Templates,
 }
 
 /// Whether a folder holds a client's inputs.
@@ -130,7 +132,7 @@ fn audit_one(dir: &Path, opts: &BatchOptions) -> std::result::Result<ClientSumma
         }
     }
     let audit = crate::audit::run(&audit_opts).map_err(|e| e.to_string())?;
-    crate::report::write_outputs(&audit, &opts.out.join(&key), audit_opts.template.as_deref())
+    crate::report::write_outputs(&audit, &opts.out.join(&key), &opts.templates)
         .map_err(|e| e.to_string())?;
     ClientSummary::from_json(&key, &crate::report::json::render(&audit))
 }

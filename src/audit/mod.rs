@@ -41,8 +41,6 @@ pub struct AuditOptions {
     pub params: BTreeMap<String, f64>,
     /// Previous audit.json to compare with.
     pub previous: Option<PathBuf>,
-    /// Markdown template override.
-    pub template: Option<PathBuf>,
 }
 
 /// A finished audit: everything the reports show.

@@ -57,6 +57,9 @@ pub struct RunArgs {
     /// Markdown template for summary.md.
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
+    /// HTML template for report.html (default: the built-in one).
+    #[arg(long, value_name = "FILE")]
+    pub html_template: Option<PathBuf>,
     /// Exit with code 3 when the overall score is below this.
     #[arg(long, value_name = "SCORE")]
     pub fail_under: Option<f64>,
@@ -80,6 +83,9 @@ pub struct AuditArgs {
     /// Print audit.json to stdout.
     #[arg(long)]
     pub json: bool,
+    /// Also write report.pdf (needs a headless Chromium on PATH).
+    #[arg(long)]
+    pub pdf: bool,
 }
 
 /// `mixaudit batch`.
@@ -155,7 +161,14 @@ impl RunArgs {
     fn apply(&self, o: &mut AuditOptions) {
         o.period = self.period.clone();
         o.as_of = self.as_of;
-        o.template = self.template.clone();
+    }
+
+    /// The template overrides.
+    pub fn templates(&self) -> crate::report::Templates {
+        crate::report::Templates {
+            markdown: self.template.clone(),
+            html: self.html_template.clone(),
+        }
     }
 }
 
@@ -200,6 +213,7 @@ impl BatchArgs {
             jobs: self.jobs.unwrap_or(0),
             shard: self.shard,
             previous_dir: self.previous_dir.clone(),
+            templates: self.run.templates(),
         }
     }
 }

@@ -94,11 +94,10 @@ fn cmd_audit(args: &AuditArgs) -> u8 {
         Ok(a) => a,
         Err(e) => return fail(&e),
     };
-    let written =
-        match crate::report::write_outputs(&audit, &args.run.out, opts.template.as_deref()) {
-            Ok(w) => w,
-            Err(e) => return fail(&e),
-        };
+    let written = match crate::report::write_outputs(&audit, &args.run.out, &args.run.templates()) {
+        Ok(w) => w,
+        Err(e) => return fail(&e),
+    };
     for w in &audit.warnings {
         eprintln!("warning: {w}");
     }
@@ -112,6 +111,12 @@ fn cmd_audit(args: &AuditArgs) -> u8 {
     );
     if args.json {
         print!("{}", crate::report::json::render(&audit));
+    }
+    if args.pdf {
+        let pdf = written.html.with_file_name("report.pdf");
+        if let Err(e) = crate::report::pdf::print(&written.html, &pdf) {
+            return fail(&e);
+        }
     }
     match (args.run.fail_under, score) {
         (Some(min), Some(s)) if s < min => {

@@ -6,7 +6,8 @@
 use minijinja::{Environment, Value};
 use serde_json::json;
 
-use crate::audit::Audit;
+use super::format;
+use super::view::View;
 use crate::error::{Error, Result};
 
 /// The built-in template.
@@ -21,25 +22,6 @@ fn as_f64(v: &Value) -> Option<f64> {
     f64::try_from(v.clone()).ok()
 }
 
-fn group(n: f64, decimals: usize) -> String {
-    let s = format!("{:.*}", decimals, n.abs());
-    let (int, frac) = s
-        .split_once('.')
-        .map_or((s.as_str(), None), |(a, b)| (a, Some(b)));
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    if n < 0.0 { format!("−{out}") } else { out }
-}
-
 /// Sets up the sandboxed template environment with mixaudit's filters.
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
@@ -52,130 +34,121 @@ pub fn environment() -> Environment<'static> {
             .build()
             .expect("default delimiters are valid"),
     );
-    env.add_filter("pct", |v: Value| {
-        as_f64(&v).map_or("—".into(), |x| format!("{:.1}%", 100.0 * x))
-    });
-    env.add_filter("money", |v: Value| {
-        as_f64(&v).map_or("—".into(), |x| group(x, 0))
-    });
-    env.add_filter("num", |v: Value| {
-        as_f64(&v).map_or("—".into(), |x| {
-            if x.fract() == 0.0 {
-                group(x, 0)
-            } else {
-                group(x, 1)
-            }
-        })
-    });
-    env.add_filter("score", |v: Value| {
-        as_f64(&v).map_or("—".into(), |x| format!("{x:.0}"))
-    });
-    env.add_filter("delta", |v: Value| {
-        as_f64(&v).map_or("—".into(), |x| {
-            if x.abs() < 0.05 {
-                "±0".into()
-            } else if x > 0.0 {
-                format!("+{:.1}", x)
-            } else {
-                format!("−{:.1}", -x)
-            }
-        })
-    });
-    env.add_filter("pp", |v: Value| {
-        as_f64(&v).map_or("—".into(), |x| {
-            let pp = 100.0 * x;
-            if pp.abs() < 0.05 {
-                "±0 pp".into()
-            } else if pp > 0.0 {
-                format!("+{pp:.1} pp")
-            } else {
-                format!("−{:.1} pp", -pp)
-            }
-        })
-    });
-    env.add_filter("bar", |v: Value| {
-        as_f64(&v).map_or("·".repeat(10), |x| {
-            let full = ((x / 10.0).round() as usize).min(10);
-            format!("{}{}", "█".repeat(full), "░".repeat(10 - full))
-        })
-    });
+    env.add_filter("pct", |v: Value| format::pct(as_f64(&v)));
+    env.add_filter("money", |v: Value| format::money(as_f64(&v), ""));
+    env.add_filter("num", |v: Value| format::num(as_f64(&v)));
+    env.add_filter("score", |v: Value| format::score(as_f64(&v)));
+    env.add_filter("delta", |v: Value| format::delta(as_f64(&v)));
+    env.add_filter("pp", |v: Value| format::pp(as_f64(&v)));
+    env.add_filter("bar", |v: Value| format::bar(as_f64(&v)));
     env
 }
 
-/// The template context: audit.json plus a few ready-made lists.
-pub fn context(audit: &Audit) -> serde_json::Value {
-    let mut ctx = crate::report::json::to_value(audit);
-    let total = audit.analysis.metrics.spend_total;
-    let p_rows: Vec<_> = audit
-        .scores
-        .ps
-        .iter()
-        .map(|p| json!({"p": p.p.key(), "title": p.title, "score": p.score, "rating": p.rating, "spend": p.spend, "share": if total > 0.0 { Some(p.spend / total) } else { None }}))
-        .collect();
-    let top: Vec<_> = audit.scores.findings.iter().take(10).collect();
+/// The template context: everything in audit.json, the [`View`] under
+/// `view` (what the built-in templates render), and the ready-made lists
+/// older custom templates read (`p_rows`, `top_findings`, `at_risk`, and with
+/// a previous audit `moved_touchpoints`, `metric_changes`, `new_touchpoints`).
+pub fn context(view: &View, audit_json: &serde_json::Value) -> serde_json::Value {
+    let mut ctx = audit_json.clone();
+    let total = ctx["metrics"]["spend_total"].as_f64().unwrap_or(0.0);
+    let p_rows: Vec<_> = ctx["ps"]
+        .as_array()
+        .map(|ps| {
+            ps.iter()
+                .map(|p| {
+                    let spend = p["spend"].as_f64().unwrap_or(0.0);
+                    json!({"p": p["p"], "title": p["title"], "score": p["score"], "rating": p["rating"], "spend": spend, "share": if total > 0.0 { Some(spend / total) } else { None }})
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let top: Vec<_> = ctx["findings"]
+        .as_array()
+        .map(|f| f.iter().take(10).cloned().collect())
+        .unwrap_or_default();
     ctx["p_rows"] = json!(p_rows);
     ctx["top_findings"] = json!(top);
-    ctx["at_risk"] = json!(crate::report::at_risk(audit, 15));
-    if let Some(changes) = &audit.changes {
-        let mut moved: Vec<&crate::audit::TouchpointChange> = changes
-            .touchpoints
+    ctx["at_risk"] = json!(view.at_risk);
+    if let Some(changes) = ctx.get("changes").filter(|c| !c.is_null()).cloned() {
+        let tps = changes["touchpoints"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        // The order is the view's (largest moves first); the rows are audit.json's.
+        let moved: Vec<&serde_json::Value> = view
+            .changes
             .iter()
-            .filter(|t| t.delta.change.is_some_and(|c| c.abs() >= 0.05))
+            .flat_map(|c| &c.moved)
+            .filter_map(|d| {
+                tps.iter()
+                    .find(|t| t["name"].as_str() == Some(d.name.as_str()))
+            })
             .collect();
-        moved.sort_by(|a, b| {
-            let (x, y) = (
-                a.delta.change.unwrap_or(0.0).abs(),
-                b.delta.change.unwrap_or(0.0).abs(),
-            );
-            y.total_cmp(&x).then_with(|| a.name.cmp(&b.name))
-        });
-        moved.truncate(10);
-        let new: Vec<&str> = changes
-            .touchpoints
+        let new: Vec<&serde_json::Value> = tps
             .iter()
-            .filter(|t| t.new)
-            .map(|t| t.name.as_str())
+            .filter(|t| t["new"] == true)
+            .map(|t| &t["name"])
             .collect();
         ctx["moved_touchpoints"] = json!(moved);
-        let metric_changes: Vec<serde_json::Value> = changes
-            .metrics
+        let metric_changes: Vec<serde_json::Value> = crate::audit::KEY_METRICS
             .iter()
-            .map(|(k, d)| {
-                json!({"name": k, "rate": k.ends_with("_rate") || k.ends_with("_share"), "before": d.before, "now": d.now, "change": d.change})
+            .map(|k| {
+                let d = &changes["metrics"][*k];
+                json!({"name": k, "rate": k.ends_with("_rate") || k.ends_with("_share"), "before": d["before"], "now": d["now"], "change": d["change"]})
             })
             .collect();
         ctx["metric_changes"] = json!(metric_changes);
         ctx["new_touchpoints"] = json!(new);
     }
+    ctx["view"] = serde_json::to_value(view).unwrap_or_default();
     ctx
 }
 
 /// Renders summary.md with the built-in or the given template.
-pub fn render(audit: &Audit, template: Option<&std::path::Path>) -> Result<String> {
+pub fn render(
+    view: &View,
+    audit_json: &serde_json::Value,
+    template: Option<&std::path::Path>,
+) -> Result<String> {
+    let ctx = context(view, audit_json);
+    render_with(
+        &environment(),
+        ("summary.md.j2", DEFAULT_TEMPLATE),
+        template,
+        &ctx,
+    )
+}
+
+/// Renders `ctx` with the template file given, else the built-in one
+/// (`builtin`: its name for messages and its source), in `env`.
+pub(crate) fn render_with(
+    env: &Environment<'static>,
+    builtin: (&str, &str),
+    template: Option<&std::path::Path>,
+    ctx: &serde_json::Value,
+) -> Result<String> {
     let source = match template {
         Some(p) => {
             let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
             if text.len() > MAX_TEMPLATE_BYTES {
-                return Err(Error::Failed(format!(
+                return Err(Error::Usage(format!(
                     "{}: template larger than {MAX_TEMPLATE_BYTES} bytes",
                     p.display()
                 )));
             }
             text
         }
-        None => DEFAULT_TEMPLATE.to_string(),
+        None => builtin.1.to_string(),
     };
     let name = template
         .map(|p| p.display().to_string())
-        .unwrap_or_else(|| "summary.md.j2".into());
-    let env = environment();
+        .unwrap_or_else(|| builtin.0.into());
     let tmpl = env
         .template_from_str(&source)
-        .map_err(|e| Error::Failed(format!("{name}: template error: {e:#}")))?;
-    let ctx = Value::from(minijinja::value::Serde(context(audit)));
+        .map_err(|e| Error::Usage(format!("{name}: template error: {e:#}")))?;
     let out = tmpl
-        .render(ctx)
-        .map_err(|e| Error::Failed(format!("{name}: template error: {e:#}")))?;
+        .render(Value::from(minijinja::value::Serde(ctx)))
+        .map_err(|e| Error::Usage(format!("{name}: template error: {e:#}")))?;
     Ok(tidy(&out))
 }
 

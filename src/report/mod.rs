@@ -1,10 +1,17 @@
-//! Report stage: three renderers of one [`Audit`] — the workbook, Markdown and
-//! JSON — which agree by construction. [`write_outputs`] writes all three
-//! atomically: each to a temporary file in the output folder, then renamed.
+//! Report stage: renderers of one [`Audit`] — the workbook, JSON, and the
+//! human-facing Markdown summary, HTML report and SVG charts (those three
+//! from one [`view::View`]) — which agree by construction. [`write_outputs`]
+//! writes them all atomically: each to a temporary file next to its final
+//! name, then renamed.
 
+pub mod charts;
+pub mod format;
+pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod pdf;
 pub mod portfolio;
+pub mod view;
 pub mod workbook;
 
 use std::path::{Path, PathBuf};
@@ -67,34 +74,73 @@ pub struct Written {
     pub summary: PathBuf,
     /// audit.json
     pub json: PathBuf,
+    /// report.html
+    pub html: PathBuf,
+    /// charts/*.svg
+    pub charts: Vec<PathBuf>,
+}
+
+/// Template overrides for the rendered outputs.
+#[derive(Debug, Clone, Default)]
+pub struct Templates {
+    /// summary.md template (`--template`).
+    pub markdown: Option<PathBuf>,
+    /// report.html template (`--html-template`).
+    pub html: Option<PathBuf>,
 }
 
 /// A temporary name unique to this process and call, next to the final file
 /// (so the rename is atomic and parallel writers never share one).
-fn tmp_path(out: &Path, name: &str) -> PathBuf {
+fn tmp_path(dest: &Path) -> PathBuf {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    out.join(format!(".{name}.{}.{n}.tmp", std::process::id()))
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    dest.with_file_name(format!(".{name}.{}.{n}.tmp", std::process::id()))
 }
 
-/// Renders and writes audit.xlsx, summary.md and audit.json into `out`.
-/// Everything is rendered before anything is renamed into place, so a
-/// failure leaves no half-written output.
-pub fn write_outputs(audit: &Audit, out: &Path, template: Option<&Path>) -> Result<Written> {
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    let markdown = markdown::render(audit, template)?;
+/// Writes `bytes` to `dest` atomically (temporary file, then rename).
+pub fn write_atomic(dest: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = tmp_path(dest);
+    if let Err(e) = std::fs::write(&tmp, bytes) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(&tmp, e));
+    }
+    std::fs::rename(&tmp, dest).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(dest, e)
+    })
+}
+
+/// Renders and writes audit.xlsx, summary.md, audit.json, report.html and
+/// charts/*.svg into `out`. Everything is rendered before anything is renamed
+/// into place, so a failure leaves no half-written output.
+pub fn write_outputs(audit: &Audit, out: &Path, templates: &Templates) -> Result<Written> {
+    let view = view::View::build(audit);
+    let audit_json = json::to_value(audit);
+    let charts = view.render_charts();
+    let markdown = markdown::render(&view, &audit_json, templates.markdown.as_deref())?;
+    let html = html::render(&view, &audit_json, &charts, templates.html.as_deref())?;
     let json_text = json::render(audit);
-    let files = [
-        ("audit.xlsx", None),
-        ("summary.md", Some(markdown.into_bytes())),
-        ("audit.json", Some(json_text.into_bytes())),
+    let charts_dir = out.join("charts");
+    std::fs::create_dir_all(&charts_dir).map_err(|e| Error::io(&charts_dir, e))?;
+    let mut files: Vec<(PathBuf, Option<Vec<u8>>)> = vec![
+        (out.join("audit.xlsx"), None),
+        (out.join("summary.md"), Some(markdown.into_bytes())),
+        (out.join("audit.json"), Some(json_text.into_bytes())),
+        (out.join("report.html"), Some(html.into_bytes())),
     ];
+    for c in &charts {
+        files.push((out.join(&c.at.file), Some(c.svg.clone().into_bytes())));
+    }
     let mut temps = Vec::new();
     let result = (|| -> Result<()> {
-        for (name, bytes) in &files {
-            let tmp = tmp_path(out, name);
-            temps.push((tmp.clone(), out.join(name)));
+        for (dest, bytes) in &files {
+            let tmp = tmp_path(dest);
+            temps.push((tmp.clone(), dest.clone()));
             match bytes {
                 Some(b) => std::fs::write(&tmp, b).map_err(|e| Error::io(&tmp, e))?,
                 None => workbook::write(audit, &tmp)?,
@@ -120,5 +166,7 @@ pub fn write_outputs(audit: &Audit, out: &Path, template: Option<&Path>) -> Resu
         workbook: out.join("audit.xlsx"),
         summary: out.join("summary.md"),
         json: out.join("audit.json"),
+        html: out.join("report.html"),
+        charts: charts.iter().map(|c| out.join(&c.at.file)).collect(),
     })
 }
