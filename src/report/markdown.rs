@@ -131,7 +131,7 @@ pub(crate) fn render_with(
         Some(p) => {
             let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
             if text.len() > MAX_TEMPLATE_BYTES {
-                return Err(Error::Usage(format!(
+                return Err(Error::Failed(format!(
                     "{}: template larger than {MAX_TEMPLATE_BYTES} bytes",
                     p.display()
                 )));
@@ -145,10 +145,10 @@ pub(crate) fn render_with(
         .unwrap_or_else(|| builtin.0.into());
     let tmpl = env
         .template_from_str(&source)
-        .map_err(|e| Error::Usage(format!("{name}: template error: {e:#}")))?;
+        .map_err(|e| Error::Failed(format!("{name}: template error: {e:#}")))?;
     let out = tmpl
         .render(Value::from(minijinja::value::Serde(ctx)))
-        .map_err(|e| Error::Usage(format!("{name}: template error: {e:#}")))?;
+        .map_err(|e| Error::Failed(format!("{name}: template error: {e:#}")))?;
     Ok(tidy(&out))
 }
 

@@ -5,10 +5,11 @@
 use rust_xlsxwriter::{Table, TableColumn, TableStyle, Workbook, Worksheet, XlsxError};
 
 use super::{Styles, print_setup};
+use crate::analytics::CustomerFacts;
 use crate::audit::{
     Audit, CUSTOMER_ROWS_PER_SHEET as ROWS_PER_SHEET, CUSTOMER_TABLE_ROWS as MAX_TABLE_ROWS,
 };
-use crate::model::{Customer, CustomerField, Extra, FieldId};
+use crate::model::{Customer, CustomerField, Dataset, Extra, FieldId};
 
 /// Writes an extra column's value.
 pub fn write_extra(
@@ -28,6 +29,7 @@ pub fn write_extra(
     Ok(())
 }
 
+/// Where a Customers column's values come from.
 #[derive(Clone, Copy)]
 enum Col {
     Field(CustomerField),
@@ -35,15 +37,73 @@ enum Col {
     Derived(&'static str),
 }
 
+/// The derived columns, after the input fields and extras.
+const DERIVED: [&str; 9] = [
+    "active",
+    "ladder_stage",
+    "value_tier",
+    "risk",
+    "risk_points",
+    "days_since_purchase",
+    "days_since_contact",
+    "overdue_contact",
+    "defection_reason",
+];
+
+/// What every Customers sheet shares: the audit, the formats, the columns and
+/// the defection reasons' names, bundled so the helpers take one argument.
+struct Sheets<'a> {
+    /// The audit being written.
+    audit: &'a Audit,
+    /// The workbook's formats.
+    st: &'a Styles,
+    /// Header and source of each column, in order.
+    cols: Vec<(String, Col)>,
+    /// Defection reason names by index, "other" last.
+    names: Vec<String>,
+}
+
 /// Writes the Customers sheet(s).
 pub fn write(wb: &mut Workbook, audit: &Audit, st: &Styles) -> Result<(), XlsxError> {
     let ds = &audit.dataset;
-    let mut cols: Vec<(String, Col)> = vec![(
-        CustomerField::CustomerId.name().into(),
-        Col::Field(CustomerField::CustomerId),
-    )];
-    for &f in CustomerField::ALL.iter().skip(1) {
-        use CustomerField as F;
+    let names: Vec<String> = audit
+        .checklist
+        .defection_keywords
+        .iter()
+        .map(|(k, _)| k.clone())
+        .chain(["other".to_string()])
+        .collect();
+    let sh = Sheets {
+        audit,
+        st,
+        cols: columns(ds),
+        names,
+    };
+    let chunks: Vec<(usize, usize)> = if ds.customers.is_empty() {
+        vec![(0, 0)]
+    } else {
+        (0..ds.customers.len())
+            .step_by(ROWS_PER_SHEET)
+            .map(|s| (s, (s + ROWS_PER_SHEET).min(ds.customers.len())))
+            .collect()
+    };
+    for (n, (start, end)) in chunks.iter().enumerate() {
+        let ws = wb.add_worksheet_with_constant_memory()?;
+        start_sheet(ws, &sh, n, (end - start) as u32)?;
+        for (k, i) in (*start..*end).enumerate() {
+            write_customer(ws, &sh, 1 + k as u32, i)?;
+        }
+    }
+    Ok(())
+}
+
+/// The columns: the id, the input fields present (or derived from orders or
+/// reach), the extras, then the derived fields.
+fn columns(ds: &Dataset) -> Vec<(String, Col)> {
+    use CustomerField as F;
+    let mut cols: Vec<(String, Col)> =
+        vec![(F::CustomerId.name().into(), Col::Field(F::CustomerId))];
+    for &f in F::ALL.iter().skip(1) {
         let derived_from_orders = ds.orders.is_some()
             && matches!(
                 f,
@@ -59,142 +119,131 @@ pub fn write(wb: &mut Workbook, audit: &Audit, st: &Styles) -> Result<(), XlsxEr
     for (k, name) in ds.customer_extras.iter().enumerate() {
         cols.push((name.clone(), Col::Extra(k)));
     }
-    for d in [
-        "active",
-        "ladder_stage",
-        "value_tier",
-        "risk",
-        "risk_points",
-        "days_since_purchase",
-        "days_since_contact",
-        "overdue_contact",
-        "defection_reason",
-    ] {
+    for d in DERIVED {
         cols.push((d.into(), Col::Derived(d)));
     }
-    let names: Vec<String> = audit
-        .checklist
-        .defection_keywords
-        .iter()
-        .map(|(k, _)| k.clone())
-        .chain(["other".to_string()])
-        .collect();
-    let chunks: Vec<(usize, usize)> = if ds.customers.is_empty() {
-        vec![(0, 0)]
+    cols
+}
+
+/// Names the `n`th Customers sheet and sets up its header (an Excel table,
+/// or a plain autofiltered header past the table size limit), frozen panes,
+/// widths and print set-up, before any row is streamed.
+fn start_sheet(ws: &mut Worksheet, sh: &Sheets, n: usize, rows: u32) -> Result<(), XlsxError> {
+    let cols = &sh.cols;
+    ws.set_name(if n == 0 {
+        "Customers".to_string()
     } else {
-        (0..ds.customers.len())
-            .step_by(ROWS_PER_SHEET)
-            .map(|s| (s, (s + ROWS_PER_SHEET).min(ds.customers.len())))
-            .collect()
-    };
-    for (n, (start, end)) in chunks.iter().enumerate() {
-        let ws = wb.add_worksheet_with_constant_memory()?;
-        ws.set_name(if n == 0 {
-            "Customers".to_string()
-        } else {
-            format!("Customers ({})", n + 1)
-        })?;
-        let rows = (end - start) as u32;
-        if ds.customers.len() <= MAX_TABLE_ROWS {
-            let columns: Vec<TableColumn> = cols
-                .iter()
-                .map(|(h, _)| TableColumn::new().set_header(h))
-                .collect();
-            let table = Table::new()
-                .set_columns(&columns)
-                .set_style(TableStyle::Medium2)
-                .set_name(if n == 0 {
-                    "CustomersTable".to_string()
-                } else {
-                    format!("CustomersTable{}", n + 1)
-                });
-            ws.add_table(0, 0, rows.max(1), cols.len() as u16 - 1, &table)?;
-        } else {
-            for (c, (h, _)) in cols.iter().enumerate() {
-                ws.write_string_with_format(0, c as u16, h, &st.header)?;
-            }
-            ws.autofilter(0, 0, rows.max(1), cols.len() as u16 - 1)?;
-        }
-        ws.set_freeze_panes(1, 1)?;
+        format!("Customers ({})", n + 1)
+    })?;
+    if sh.audit.dataset.customers.len() <= MAX_TABLE_ROWS {
+        let columns: Vec<TableColumn> = cols
+            .iter()
+            .map(|(h, _)| TableColumn::new().set_header(h))
+            .collect();
+        let table = Table::new()
+            .set_columns(&columns)
+            .set_style(TableStyle::Medium2)
+            .set_name(if n == 0 {
+                "CustomersTable".to_string()
+            } else {
+                format!("CustomersTable{}", n + 1)
+            });
+        ws.add_table(0, 0, rows.max(1), cols.len() as u16 - 1, &table)?;
+    } else {
         for (c, (h, _)) in cols.iter().enumerate() {
-            let w = match h.as_str() {
-                "name" | "churn_reason" | "touchpoints" => 24.0,
-                _ => 13.0,
-            };
-            ws.set_column_width(c as u16, w)?;
+            ws.write_string_with_format(0, c as u16, h, &sh.st.header)?;
         }
-        print_setup(ws, Some(0))?;
-        for (k, i) in (*start..*end).enumerate() {
-            let r = 1 + k as u32;
-            let c = &ds.customers[i];
-            let f = &audit.analysis.customers[i];
-            for (j, (_, col)) in cols.iter().enumerate() {
-                let j = j as u16;
-                match col {
-                    Col::Field(name) => write_field(ws, r, j, c, name, ds, st)?,
-                    Col::Extra(k) => {
-                        if let Some(v) = c.extras.get(*k) {
-                            write_extra(ws, r, j, v, st)?;
-                        }
-                    }
-                    Col::Derived(d) => {
-                        match *d {
-                            "active" => {
-                                if f.buyer {
-                                    ws.write_string(r, j, if f.active { "yes" } else { "no" })?;
-                                }
-                            }
-                            "ladder_stage" => {
-                                ws.write_string(r, j, f.stage.key())?;
-                            }
-                            "value_tier" => {
-                                if let Some(v) = f.value {
-                                    ws.write_string(r, j, v.key())?;
-                                }
-                            }
-                            "risk" => {
-                                if let Some(v) = f.risk {
-                                    ws.write_string(r, j, v.key())?;
-                                }
-                            }
-                            "risk_points" => {
-                                if let Some(v) = f.risk_points {
-                                    ws.write_number(r, j, f64::from(v))?;
-                                }
-                            }
-                            "days_since_purchase" => {
-                                if let Some(v) = f.days_since_purchase {
-                                    ws.write_number(r, j, f64::from(v))?;
-                                }
-                            }
-                            "days_since_contact" => {
-                                if let Some(v) = f.days_since_contact {
-                                    ws.write_number(r, j, f64::from(v))?;
-                                }
-                            }
-                            "overdue_contact" => {
-                                if f.active && ds.customer_fields.has(CustomerField::LastContact) {
-                                    ws.write_string(
-                                        r,
-                                        j,
-                                        if f.overdue_contact { "yes" } else { "no" },
-                                    )?;
-                                }
-                            }
-                            _ => {
-                                if let Some(d) = f.defection {
-                                    ws.write_string(r, j, &names[d as usize])?;
-                                }
-                            }
-                        };
-                    }
+        ws.autofilter(0, 0, rows.max(1), cols.len() as u16 - 1)?;
+    }
+    ws.set_freeze_panes(1, 1)?;
+    for (c, (h, _)) in cols.iter().enumerate() {
+        let w = match h.as_str() {
+            "name" | "churn_reason" | "touchpoints" => 24.0,
+            _ => 13.0,
+        };
+        ws.set_column_width(c as u16, w)?;
+    }
+    print_setup(ws, Some(0))
+}
+
+/// Row `r`: every column of customer `i`.
+fn write_customer(ws: &mut Worksheet, sh: &Sheets, r: u32, i: usize) -> Result<(), XlsxError> {
+    let ds = &sh.audit.dataset;
+    let c = &ds.customers[i];
+    let f = &sh.audit.analysis.customers[i];
+    for (j, (_, col)) in sh.cols.iter().enumerate() {
+        let j = j as u16;
+        match col {
+            Col::Field(name) => write_field(ws, r, j, c, name, ds, sh.st)?,
+            Col::Extra(k) => {
+                if let Some(v) = c.extras.get(*k) {
+                    write_extra(ws, r, j, v, sh.st)?;
                 }
+            }
+            Col::Derived(d) => write_derived(ws, sh, (r, j), d, f)?,
+        }
+    }
+    Ok(())
+}
+
+/// Derived field `d` of one customer at `(r, c)`, blank where it does not apply.
+fn write_derived(
+    ws: &mut Worksheet,
+    sh: &Sheets,
+    (r, c): (u32, u16),
+    d: &str,
+    f: &CustomerFacts,
+) -> Result<(), XlsxError> {
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    let number = |ws: &mut Worksheet, v: Option<f64>| -> Result<(), XlsxError> {
+        if let Some(v) = v {
+            ws.write_number(r, c, v)?;
+        }
+        Ok(())
+    };
+    match d {
+        "active" => {
+            if f.buyer {
+                ws.write_string(r, c, yes_no(f.active))?;
+            }
+        }
+        "ladder_stage" => {
+            ws.write_string(r, c, f.stage.key())?;
+        }
+        "value_tier" => {
+            if let Some(v) = f.value {
+                ws.write_string(r, c, v.key())?;
+            }
+        }
+        "risk" => {
+            if let Some(v) = f.risk {
+                ws.write_string(r, c, v.key())?;
+            }
+        }
+        "risk_points" => number(ws, f.risk_points.map(f64::from))?,
+        "days_since_purchase" => number(ws, f.days_since_purchase.map(f64::from))?,
+        "days_since_contact" => number(ws, f.days_since_contact.map(f64::from))?,
+        "overdue_contact" => {
+            if f.active
+                && sh
+                    .audit
+                    .dataset
+                    .customer_fields
+                    .has(CustomerField::LastContact)
+            {
+                ws.write_string(r, c, yes_no(f.overdue_contact))?;
+            }
+        }
+        _ => {
+            if let Some(d) = f.defection {
+                ws.write_string(r, c, &sh.names[d as usize])?;
             }
         }
     }
     Ok(())
 }
 
+/// Input field `name` of one customer at `(r, c)`, blank where it is unknown.
 fn write_field(
     ws: &mut Worksheet,
     r: u32,

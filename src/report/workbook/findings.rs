@@ -4,6 +4,7 @@
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::{Styles, print_setup};
+use crate::analytics::AsOfSource;
 use crate::audit::Audit;
 
 /// Writes the Findings sheet.
@@ -67,99 +68,11 @@ pub fn write_findings(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<
 pub fn write_about(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("About")?;
     ws.write_string_with_format(0, 0, "About this audit", &st.title)?;
-    let mut r = 2;
-    let mut kv = |ws: &mut Worksheet, k: &str, v: String| -> Result<(), XlsxError> {
-        ws.write_string_with_format(r, 0, k, &st.bold)?;
-        ws.write_string(r, 1, v)?;
-        r += 1;
-        Ok(())
-    };
-    kv(
-        ws,
-        "Tool",
-        format!("mixaudit {}", env!("CARGO_PKG_VERSION")),
-    )?;
-    kv(
-        ws,
-        "Generated",
-        chrono::Local::now()
-            .format("%Y-%m-%d %H:%M:%S %z")
-            .to_string(),
-    )?;
-    kv(ws, "Client", audit.client.clone())?;
-    kv(ws, "Period", audit.period.clone())?;
-    kv(
-        ws,
-        "As of",
-        format!(
-            "{} (from {})",
-            audit.analysis.as_of,
-            match audit.analysis.as_of_source {
-                crate::analytics::AsOfSource::CommandLine => "--as-of",
-                crate::analytics::AsOfSource::Config => "audit.yaml",
-                crate::analytics::AsOfSource::Data => "the latest purchase in the data",
-            }
-        ),
-    )?;
-    kv(
-        ws,
-        "Checklist",
-        format!(
-            "{} — version {}",
-            audit.checklist.name, audit.checklist.version
-        ),
-    )?;
-    kv(ws, "Checklist file", audit.checklist.origin.clone())?;
-    kv(
-        ws,
-        "Config",
-        audit
-            .config
-            .path
-            .as_ref()
-            .map_or("none (defaults)".into(), |p| p.display().to_string()),
-    )?;
-    r += 1;
-    for (c, h) in ["Input", "File", "Sheet", "Rows", "SHA-256"]
-        .iter()
-        .enumerate()
-    {
-        ws.write_string_with_format(r, c as u16, *h, &st.header)?;
-    }
-    r += 1;
-    for f in &audit.dataset.inputs {
-        ws.write_string(r, 0, &f.role)?;
-        ws.write_string(r, 1, &f.path)?;
-        ws.write_string(r, 2, &f.sheet)?;
-        ws.write_number_with_format(r, 3, f.rows as f64, &st.int)?;
-        ws.write_string(r, 4, &f.sha256)?;
-        r += 1;
-    }
-    r += 1;
-    ws.write_string_with_format(r, 0, "Parameter", &st.header)?;
-    ws.write_string_with_format(r, 1, "Value", &st.header)?;
-    r += 1;
-    for (k, v) in &audit.analysis.params.all() {
-        ws.write_string(r, 0, k)?;
-        ws.write_number(r, 1, *v)?;
-        r += 1;
-    }
+    let r = write_run(ws, audit, st, 2)?;
+    let r = write_inputs(ws, audit, st, r + 1)?;
+    let mut r = write_params(ws, audit, st, r + 1)?;
     if !audit.scores.waivers.is_empty() {
-        r += 1;
-        for (c, h) in ["Waived item", "Touchpoint", "Reason", "Expires"]
-            .iter()
-            .enumerate()
-        {
-            ws.write_string_with_format(r, c as u16, *h, &st.header)?;
-        }
-        r += 1;
-        for w in &audit.scores.waivers {
-            ws.write_string(r, 0, &w.item)?;
-            ws.write_string(r, 1, w.touchpoint.as_deref().unwrap_or("(whole client)"))?;
-            ws.write_string(r, 2, &w.reason)?;
-            ws.write_string(r, 3, w.expires.as_deref().unwrap_or(""))?;
-            r += 1;
-        }
+        r = write_waivers(ws, audit, st, r + 1)?;
     }
     if !audit.warnings.is_empty() {
         r += 1;
@@ -176,4 +89,117 @@ pub fn write_about(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(),
     ws.set_column_width(4, 66)?;
     print_setup(ws, None)?;
     Ok(())
+}
+
+/// The run's key-value lines from row `r` (tool, run time, client, period,
+/// audit date and its source, checklist, config); returns the row after them.
+fn write_run(ws: &mut Worksheet, audit: &Audit, st: &Styles, r: u32) -> Result<u32, XlsxError> {
+    let lines = [
+        ("Tool", format!("mixaudit {}", env!("CARGO_PKG_VERSION"))),
+        (
+            "Generated",
+            chrono::Local::now()
+                .format("%Y-%m-%d %H:%M:%S %z")
+                .to_string(),
+        ),
+        ("Client", audit.client.clone()),
+        ("Period", audit.period.clone()),
+        (
+            "As of",
+            format!(
+                "{} (from {})",
+                audit.analysis.as_of,
+                as_of_source(audit.analysis.as_of_source)
+            ),
+        ),
+        (
+            "Checklist",
+            format!(
+                "{} — version {}",
+                audit.checklist.name, audit.checklist.version
+            ),
+        ),
+        ("Checklist file", audit.checklist.origin.clone()),
+        (
+            "Config",
+            audit
+                .config
+                .path
+                .as_ref()
+                .map_or("none (defaults)".into(), |p| p.display().to_string()),
+        ),
+    ];
+    let mut r = r;
+    for (k, v) in lines {
+        ws.write_string_with_format(r, 0, k, &st.bold)?;
+        ws.write_string(r, 1, v)?;
+        r += 1;
+    }
+    Ok(r)
+}
+
+/// Where the audit date came from, in the words a reader knows it by.
+fn as_of_source(source: AsOfSource) -> &'static str {
+    match source {
+        AsOfSource::CommandLine => "--as-of",
+        AsOfSource::Config => "audit.yaml",
+        AsOfSource::Data => "the latest purchase in the data",
+    }
+}
+
+/// The input files table from row `r` (role, path, sheet, rows, SHA-256), so
+/// a result can be traced to the exact data; returns the row after it.
+fn write_inputs(ws: &mut Worksheet, audit: &Audit, st: &Styles, r: u32) -> Result<u32, XlsxError> {
+    let mut r = r;
+    for (c, h) in ["Input", "File", "Sheet", "Rows", "SHA-256"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(r, c as u16, *h, &st.header)?;
+    }
+    r += 1;
+    for f in &audit.dataset.inputs {
+        ws.write_string(r, 0, &f.role)?;
+        ws.write_string(r, 1, &f.path)?;
+        ws.write_string(r, 2, &f.sheet)?;
+        ws.write_number_with_format(r, 3, f.rows as f64, &st.int)?;
+        ws.write_string(r, 4, &f.sha256)?;
+        r += 1;
+    }
+    Ok(r)
+}
+
+/// The analysis parameters in force from row `r`; returns the row after them.
+fn write_params(ws: &mut Worksheet, audit: &Audit, st: &Styles, r: u32) -> Result<u32, XlsxError> {
+    let mut r = r;
+    ws.write_string_with_format(r, 0, "Parameter", &st.header)?;
+    ws.write_string_with_format(r, 1, "Value", &st.header)?;
+    r += 1;
+    for (k, v) in &audit.analysis.params.all() {
+        ws.write_string(r, 0, k)?;
+        ws.write_number(r, 1, *v)?;
+        r += 1;
+    }
+    Ok(r)
+}
+
+/// The waivers applied from row `r` (item, touchpoint, reason, expiry);
+/// returns the row after them.
+fn write_waivers(ws: &mut Worksheet, audit: &Audit, st: &Styles, r: u32) -> Result<u32, XlsxError> {
+    let mut r = r;
+    for (c, h) in ["Waived item", "Touchpoint", "Reason", "Expires"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(r, c as u16, *h, &st.header)?;
+    }
+    r += 1;
+    for w in &audit.scores.waivers {
+        ws.write_string(r, 0, &w.item)?;
+        ws.write_string(r, 1, w.touchpoint.as_deref().unwrap_or("(whole client)"))?;
+        ws.write_string(r, 2, &w.reason)?;
+        ws.write_string(r, 3, w.expires.as_deref().unwrap_or(""))?;
+        r += 1;
+    }
+    Ok(r)
 }

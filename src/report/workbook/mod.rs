@@ -5,6 +5,7 @@
 //! to the JSON values: the file opens with the right numbers, and a consultant
 //! who edits a weight sees every score recalculate. One file per sheet group.
 
+mod checklist;
 mod customers;
 mod findings;
 mod matrix;
@@ -83,7 +84,7 @@ fn build(audit: &Audit, path: &Path) -> std::result::Result<(), XlsxError> {
     matrix::write_matrix(&mut s, audit, &layout, &styles)?;
     sheets.push(s);
     let mut s = Worksheet::new();
-    matrix::write_checklist(&mut s, audit, &layout, &styles)?;
+    checklist::write_checklist(&mut s, audit, &layout, &styles)?;
     sheets.push(s);
     for s in sheets {
         wb.push_worksheet(s);
@@ -108,6 +109,18 @@ fn build(audit: &Audit, path: &Path) -> std::result::Result<(), XlsxError> {
     layout.define_names(&mut wb)?;
     wb.save(path)?;
     Ok(())
+}
+
+/// What the sheet writers' helpers read: the audit, the shared cell layout
+/// and the formats. Bundled so a helper takes one argument instead of three.
+#[derive(Clone, Copy)]
+struct Ctx<'a> {
+    /// The audit being written.
+    audit: &'a Audit,
+    /// Cell positions the cross-sheet formulas share.
+    layout: &'a Layout,
+    /// The workbook's formats.
+    st: &'a Styles,
 }
 
 /// Print set-up shared by every sheet: landscape, one page wide, header rows repeated.

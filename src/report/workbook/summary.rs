@@ -2,15 +2,18 @@
 //! a radar chart, key metrics and the top findings.
 
 use rust_xlsxwriter::{
-    Chart, ChartType, ConditionalFormatCell, ConditionalFormatCellRule, Formula, Worksheet,
+    Chart, ChartType, ConditionalFormatCell, ConditionalFormatCellRule, Format, Formula, Worksheet,
     XlsxError,
 };
 
-use super::{Layout, Styles, formula, print_setup};
-use crate::audit::Audit;
+use super::{Ctx, Layout, Styles, formula, print_setup};
+use crate::audit::{Audit, Changes, Delta};
 
 /// First row of the P table's data (zero-based).
 pub const P_ROW: u32 = 7;
+
+/// Row after the P table's last data row (zero-based): the anchor for what follows it.
+const LAST: u32 = P_ROW + 7;
 
 /// Writes the Summary sheet.
 pub fn write(
@@ -19,7 +22,29 @@ pub fn write(
     layout: &Layout,
     st: &Styles,
 ) -> Result<(), XlsxError> {
+    let cx = Ctx { audit, layout, st };
     ws.set_name("Summary")?;
+    write_header(ws, cx)?;
+    write_p_table(ws, cx)?;
+    add_traffic_lights(ws, cx)?;
+    insert_radar(ws)?;
+    let mut row = write_key_metrics(ws, cx, LAST + 2)?;
+    if let Some(ch) = audit.changes.as_ref() {
+        row = write_changes(ws, st, ch, row + 1)?;
+    }
+    write_top_findings(ws, cx, row + 1)?;
+    ws.set_column_width(0, 36)?;
+    ws.set_column_range_width(1, 7, 11)?;
+    ws.set_row_height(P_ROW - 1, 30)?;
+    ws.set_row_height(3, 36)?;
+    print_setup(ws, None)?;
+    Ok(())
+}
+
+/// Title, period line and the live overall score with its rating: what a
+/// reader sees first, kept apart from the tables below it.
+fn write_header(ws: &mut Worksheet, cx: Ctx) -> Result<(), XlsxError> {
+    let (audit, st) = (cx.audit, cx.st);
     ws.write_string_with_format(
         0,
         0,
@@ -35,17 +60,16 @@ pub fn write(
         ),
     )?;
     ws.write_string_with_format(3, 0, "Overall score", &st.subtitle)?;
-    let last = P_ROW + 7;
     let overall = format!(
         "=IF(SUM(H{a}:H{b})=0,\"\",SUM(G{a}:G{b})/SUM(H{a}:H{b}))",
         a = P_ROW + 1,
-        b = last
+        b = LAST
     );
     ws.write_formula_with_format(3, 1, formula(overall, audit.scores.score), &st.big_score)?;
     ws.write_formula_with_format(
         3,
         2,
-        Formula::new(layout.rating_formula("B4")).set_result(audit.scores.rating),
+        Formula::new(cx.layout.rating_formula("B4")).set_result(audit.scores.rating),
         &st.subtitle,
     )?;
     ws.write_string_with_format(
@@ -54,7 +78,14 @@ pub fn write(
         "0–100: the weighted share of applicable checks met. Ratings: see Checklist.",
         &st.helper,
     )?;
+    Ok(())
+}
 
+/// The 7-P table: one row per P with live weight, score and rating formulas
+/// plus the helper columns (weighted score, assessed weight) the overall
+/// score sums.
+fn write_p_table(ws: &mut Worksheet, cx: Ctx) -> Result<(), XlsxError> {
+    let (audit, layout, st) = (cx.audit, cx.layout, cx.st);
     let headers = [
         "P",
         "Weight",
@@ -105,7 +136,14 @@ pub fn write(
             &st.helper,
         )?;
     }
-    let r = audit.checklist.ratings;
+    Ok(())
+}
+
+/// Green/amber/red conditional formats on the P scores, the overall score and
+/// the rating words, so the colours follow the numbers when weights change.
+fn add_traffic_lights(ws: &mut Worksheet, cx: Ctx) -> Result<(), XlsxError> {
+    let st = cx.st;
+    let r = cx.audit.checklist.ratings;
     let rules = [
         (
             ConditionalFormatCellRule::GreaterThanOrEqualTo(r.green),
@@ -119,7 +157,7 @@ pub fn write(
     ];
     for (rule, fmt) in rules {
         let cf = ConditionalFormatCell::new().set_rule(rule).set_format(fmt);
-        ws.add_conditional_format(P_ROW, 2, last - 1, 2, &cf)?;
+        ws.add_conditional_format(P_ROW, 2, LAST - 1, 2, &cf)?;
         ws.add_conditional_format(3, 1, 3, 1, &cf)?;
     }
     for (text, fmt) in [("green", &st.green), ("amber", &st.amber), ("red", &st.red)] {
@@ -128,28 +166,49 @@ pub fn write(
                 format!("\"{text}\"").as_str(),
             ))
             .set_format(fmt);
-        ws.add_conditional_format(P_ROW, 3, last - 1, 3, &cf)?;
+        ws.add_conditional_format(P_ROW, 3, LAST - 1, 3, &cf)?;
     }
+    Ok(())
+}
 
+/// The radar chart of the seven P scores, beside the key metrics.
+fn insert_radar(ws: &mut Worksheet) -> Result<(), XlsxError> {
     let mut chart = Chart::new(ChartType::RadarFilled);
     chart
         .add_series()
         .set_name("Score")
-        .set_categories(("Summary", P_ROW, 0, last - 1, 0))
-        .set_values(("Summary", P_ROW, 2, last - 1, 2));
+        .set_categories(("Summary", P_ROW, 0, LAST - 1, 0))
+        .set_values(("Summary", P_ROW, 2, LAST - 1, 2));
     chart.title().set_name("7-P scores (0–100)");
     chart.legend().set_hidden();
     chart.y_axis().set_min(0).set_max(100).set_major_unit(25);
     chart.set_width(470).set_height(330);
-    ws.insert_chart(last + 2, 3, &chart)?;
+    ws.insert_chart(LAST + 2, 3, &chart)?;
+    Ok(())
+}
 
-    // Key metrics.
-    let m = &audit.analysis.metrics;
-    let mut row = last + 2;
+/// The key-metrics block starting at `row`, "n/a" where a metric could not be
+/// computed; returns the row after it.
+fn write_key_metrics(ws: &mut Worksheet, cx: Ctx, mut row: u32) -> Result<u32, XlsxError> {
+    let st = cx.st;
     ws.write_string_with_format(row, 0, "Key metrics", &st.subtitle)?;
     row += 1;
+    for (label, value, fmt) in key_metrics(cx) {
+        ws.write_string(row, 0, label)?;
+        match value {
+            Some(v) => ws.write_number_with_format(row, 1, v, fmt)?,
+            None => ws.write_string_with_format(row, 1, "n/a", &st.helper)?,
+        };
+        row += 1;
+    }
+    Ok(row)
+}
+
+/// The key metrics in display order: label, value (if known) and number format.
+fn key_metrics(cx: Ctx<'_>) -> Vec<(&'static str, Option<f64>, &Format)> {
+    let (m, st) = (&cx.audit.analysis.metrics, cx.st);
     let int = |v: u64| Some(v as f64);
-    let lines: Vec<(&str, Option<f64>, &rust_xlsxwriter::Format)> = vec![
+    vec![
         ("Customers", int(m.customers), &st.int),
         ("Buyers", int(m.buyers), &st.int),
         ("Active customers", int(m.active_customers), &st.int),
@@ -193,58 +252,68 @@ pub fn write(
             m.retention_spend_per_active_customer,
             &st.money2,
         ),
-    ];
-    for (label, value, fmt) in lines {
-        ws.write_string(row, 0, label)?;
-        match value {
-            Some(v) => ws.write_number_with_format(row, 1, v, fmt)?,
-            None => ws.write_string_with_format(row, 1, "n/a", &st.helper)?,
-        };
-        row += 1;
-    }
-    if let Some(ch) = audit.changes.as_ref() {
-        row += 1;
-        ws.write_string_with_format(
-            row,
-            0,
-            format!(
-                "Change since {}",
-                ch.previous_as_of.as_deref().unwrap_or("the previous audit")
-            ),
-            &st.subtitle,
-        )?;
-        row += 1;
-        for (c, h) in ["", "Before", "Now", "Change"].iter().enumerate() {
-            ws.write_string_with_format(row, c as u16, *h, &st.header)?;
-        }
-        row += 1;
-        let put = |ws: &mut Worksheet,
-                   label: &str,
-                   d: &crate::audit::Delta,
-                   row: &mut u32|
-         -> Result<(), XlsxError> {
-            ws.write_string(*row, 0, label)?;
-            for (c, v) in [(1u16, d.before), (2, d.now), (3, d.change)] {
-                if let Some(v) = v {
-                    ws.write_number_with_format(*row, c, v, &st.dec1)?;
-                }
-            }
-            *row += 1;
-            Ok(())
-        };
-        put(ws, "Overall score", &ch.score, &mut row)?;
-        for p in &ch.ps {
-            put(ws, p.p, &p.delta, &mut row)?;
-        }
-        for (k, d) in &ch.metrics {
-            put(ws, k, d, &mut row)?;
-        }
+    ]
+}
+
+/// The "Change since" block (overall, per P, per metric) starting at `row`,
+/// written only when a previous audit was given; returns the row after it.
+fn write_changes(
+    ws: &mut Worksheet,
+    st: &Styles,
+    ch: &Changes,
+    mut row: u32,
+) -> Result<u32, XlsxError> {
+    ws.write_string_with_format(
+        row,
+        0,
+        format!(
+            "Change since {}",
+            ch.previous_as_of.as_deref().unwrap_or("the previous audit")
+        ),
+        &st.subtitle,
+    )?;
+    row += 1;
+    for (c, h) in ["", "Before", "Now", "Change"].iter().enumerate() {
+        ws.write_string_with_format(row, c as u16, *h, &st.header)?;
     }
     row += 1;
+    write_delta(ws, st, "Overall score", &ch.score, row)?;
+    row += 1;
+    for p in &ch.ps {
+        write_delta(ws, st, p.p, &p.delta, row)?;
+        row += 1;
+    }
+    for (k, d) in &ch.metrics {
+        write_delta(ws, st, k, d, row)?;
+        row += 1;
+    }
+    Ok(row)
+}
+
+/// One before/now/change line of the changes block, blank where a side is unknown.
+fn write_delta(
+    ws: &mut Worksheet,
+    st: &Styles,
+    label: &str,
+    d: &Delta,
+    row: u32,
+) -> Result<(), XlsxError> {
+    ws.write_string(row, 0, label)?;
+    for (c, v) in [(1u16, d.before), (2, d.now), (3, d.change)] {
+        if let Some(v) = v {
+            ws.write_number_with_format(row, c, v, &st.dec1)?;
+        }
+    }
+    Ok(())
+}
+
+/// The ten top findings from `row`: two rows each, what falls short and then
+/// the fix, wrapped across B:H.
+fn write_top_findings(ws: &mut Worksheet, cx: Ctx, mut row: u32) -> Result<(), XlsxError> {
+    let st = cx.st;
     ws.write_string_with_format(row, 0, "Top findings", &st.subtitle)?;
     row += 1;
-    // Two rows per finding: what falls short, then the fix, across B:H.
-    for (i, f) in audit.scores.findings.iter().take(10).enumerate() {
+    for (i, f) in cx.audit.scores.findings.iter().take(10).enumerate() {
         let label = match &f.item {
             Some(id) => format!("{}. {id} · {}", i + 1, f.p.title()),
             None => format!("{}. {}", i + 1, f.p.title()),
@@ -264,20 +333,15 @@ pub fn write(
         ws.set_row_height(row, row_height(&fix))?;
         row += 1;
     }
-    ws.set_column_width(0, 36)?;
-    ws.set_column_range_width(1, 7, 11)?;
-    ws.set_row_height(P_ROW - 1, 30)?;
-    ws.set_row_height(3, 36)?;
-    print_setup(ws, None)?;
     Ok(())
 }
-
 /// Height for wrapped text across the merged B:H block (about 80 characters a line).
 fn row_height(text: &str) -> f64 {
     let lines = text.chars().count().div_ceil(80).max(1);
     15.0 * lines as f64 + 2.0
 }
 
+/// Whole number with thousands separators, for the spend-affected line.
 fn thousands(v: f64) -> String {
     let s = format!("{:.0}", v.abs());
     let mut out = String::new();
