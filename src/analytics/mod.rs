@@ -8,6 +8,7 @@ mod customers;
 mod metrics;
 mod params;
 mod touchpoints;
+pub mod value;
 
 pub use customers::{CustomerFacts, Risk, ValueTier, classify_defection, customer_facts};
 pub use metrics::{METRIC_NAMES, Metrics, OrderedMap};
