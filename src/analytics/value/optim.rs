@@ -71,7 +71,7 @@ pub fn minimise<const N: usize>(
             d[i] = -dot(&h[i], &g);
         }
         let mut slope = dot(&d, &g);
-        if !(slope < 0.0) {
+        if slope.is_nan() || slope >= 0.0 {
             h = identity();
             d = g.map(|v| -v);
             slope = dot(&d, &g);

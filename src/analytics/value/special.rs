@@ -76,8 +76,8 @@ mod tests {
     #[test]
     fn elementary_closed_forms() {
         // ₂F₁(1, 1; 2; z) = −ln(1 − z) / z.
-        for z in [0.1, 0.5, 0.9, 0.99] {
-            let want = -(1.0 - z as f64).ln() / z;
+        for z in [0.1_f64, 0.5, 0.9, 0.99] {
+            let want = -(1.0_f64 - z).ln() / z;
             assert!(
                 close(hyp2f1(1.0, 1.0, 2.0, z).unwrap(), want, 1e-13),
                 "z={z}"
