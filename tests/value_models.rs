@@ -384,7 +384,7 @@ fn histories() -> impl Strategy<Value = Vec<BuyerHistory>> {
 }
 
 fn params() -> impl Strategy<Value = BgNbdParams> {
-    (0.05f64..5.0, 0.5f64..200.0, 0.05f64..5.0, 0.05f64..10.0).prop_map(|(r, alpha, a, b)| {
+    (0.05f64..5.0, 2.0f64..200.0, 0.05f64..5.0, 0.05f64..10.0).prop_map(|(r, alpha, a, b)| {
         BgNbdParams {
             r,
             alpha,
@@ -396,7 +396,7 @@ fn params() -> impl Strategy<Value = BgNbdParams> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn predictions_are_probabilities_and_monotone(hs in histories(), bg in params()) {
@@ -419,7 +419,9 @@ proptest! {
 
     #[test]
     fn fits_return_numbers_or_reasons(hs in histories()) {
-        let o = FitOptions { min_customers: 3, ..FitOptions::default() };
+        // Random histories often have no interior maximum (a, b → ∞ along a
+        // ridge); fewer iterations keep this debug-build test quick.
+        let o = FitOptions { min_customers: 3, max_iterations: 60, ..FitOptions::default() };
         if let Ok(fit) = value::fit_bgnbd(&hs, &o) {
             let p = fit.params;
             prop_assert!([p.r, p.alpha, p.a, p.b, fit.log_likelihood].iter().all(|v| v.is_finite()));

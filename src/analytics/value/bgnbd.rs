@@ -106,20 +106,25 @@ impl BgNbdParams {
         let (ha, hb, hc) = (self.r + xf, self.b + xf, self.a + self.b + xf - 1.0);
         let z = t / (self.alpha + t_big + t);
         let ln_1mz = (-z).ln_1p();
-        // ln[₂F₁ · (1−z)^(r+x)]. Euler's transformation ₂F₁(A,B;C;z) =
-        // (1−z)^(C−A−B) ₂F₁(C−A, C−B; C; z) has faster-decaying terms when
-        // A + B > C (large x); use whichever form converges.
-        let direct = || hyp2f1(ha, hb, hc, z).map(|h| h.ln() + ha * ln_1mz);
-        let euler = || hyp2f1(hc - ha, hc - hb, hc, z).map(|h| h.ln() + (hc - hb) * ln_1mz);
-        let ln_term = if ha + hb > hc {
+        // ₂F₁ · (1−z)^(r+x) as (series value, power of 1−z). Euler's
+        // transformation ₂F₁(A,B;C;z) = (1−z)^(C−A−B) ₂F₁(C−A, C−B; C; z) has
+        // faster-decaying terms when A + B > C (large x); use whichever form
+        // converges.
+        let direct = || hyp2f1(ha, hb, hc, z).map(|h| (h, ha));
+        let euler = || hyp2f1(hc - ha, hc - hb, hc, z).map(|h| (h, hc - hb));
+        let term = if ha + hb > hc {
             euler().or_else(direct)
         } else {
             direct().or_else(euler)
         };
-        match ln_term {
-            Some(l) => hc / (self.a - 1.0) * -l.exp_m1(),
+        let one_minus = match term {
+            // 1 − h (1−z)^k through expm1, exact for short horizons.
+            Some((h, k)) if h > 0.0 => -(h.ln() + k * ln_1mz).exp_m1(),
+            // h ≤ 0 happens when a + b + x − 1 < 0 (x = 0, a + b < 1).
+            Some((h, k)) => 1.0 - h * (k * ln_1mz).exp(),
             None => f64::NAN,
-        }
+        };
+        hc / (self.a - 1.0) * one_minus
     }
 
     fn to_log(self) -> [f64; 4] {
@@ -352,7 +357,13 @@ pub fn fit_bgnbd(histories: &[BuyerHistory], opts: &FitOptions) -> Result<BgNbdF
         let (f, g) = groups.mean_ll(lp);
         (-f, g.map(|v| -v))
     };
-    let out = optim::minimise(neg, x0, opts.tolerance, opts.max_iterations);
+    let out = optim::minimise(
+        neg,
+        x0,
+        opts.tolerance,
+        opts.max_iterations,
+        LOG_PARAM_LIMIT,
+    );
     let names = ["r", "alpha", "a", "b"];
     if let Some(k) = (0..4).find(|&k| !out.x[k].is_finite() || out.x[k].abs() > LOG_PARAM_LIMIT) {
         return Err(ValueError::Diverged {

@@ -198,7 +198,13 @@ pub fn fit_gamma_gamma(
         let (f, g) = data.mean_ll(lp);
         (-f, g.map(|v| -v))
     };
-    let out = optim::minimise(neg, x0, opts.tolerance, opts.max_iterations);
+    let out = optim::minimise(
+        neg,
+        x0,
+        opts.tolerance,
+        opts.max_iterations,
+        LOG_PARAM_LIMIT,
+    );
     let names = ["p", "q", "gamma"];
     if let Some(k) = (0..3).find(|&k| !out.x[k].is_finite() || out.x[k].abs() > LOG_PARAM_LIMIT) {
         return Err(ValueError::Diverged {

@@ -76,7 +76,7 @@ impl Default for FitOptions {
         FitOptions {
             unit_days: 1.0,
             min_customers: 20,
-            max_iterations: 500,
+            max_iterations: 300,
             tolerance: 1e-8,
         }
     }
@@ -147,8 +147,9 @@ pub enum ValueError {
 }
 
 /// Largest |ln θ| a fitted parameter may reach before the fit counts as
-/// diverged (θ outside about [1e-11, 1e11]).
-pub(crate) const LOG_PARAM_LIMIT: f64 = 25.0;
+/// diverged (θ outside about [1e-8, 1e8]; e.g. a, b → ∞ together when the
+/// data show no drop-out at all).
+pub(crate) const LOG_PARAM_LIMIT: f64 = 18.42;
 
 pub(crate) fn check_options(opts: &FitOptions) -> Result<(), ValueError> {
     if !(opts.unit_days.is_finite() && opts.unit_days > 0.0) {

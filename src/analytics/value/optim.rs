@@ -50,19 +50,26 @@ fn identity<const N: usize>() -> [[f64; N]; N] {
 
 /// Minimises `fg` (returning the value and the gradient; a non-finite value
 /// means "outside the domain") from `x0`, until the largest gradient
-/// component is at most `tolerance` or `max_iterations` BFGS steps are used.
+/// component is at most `tolerance`, `max_iterations` BFGS steps are used,
+/// or a coordinate leaves [−`limit`, `limit`] (the minimum is at infinity:
+/// stopping early keeps divergent fits cheap).
 pub fn minimise<const N: usize>(
     fg: impl Fn(&[f64; N]) -> (f64, [f64; N]),
     x0: [f64; N],
     tolerance: f64,
     max_iterations: usize,
+    limit: f64,
 ) -> Outcome<N> {
     let (mut f, mut g) = fg(&x0);
     let mut x = x0;
     let mut h = identity::<N>();
     let mut iterations = 0;
     let mut restarted = false;
-    while iterations < max_iterations && f.is_finite() && max_abs(&g) > tolerance {
+    while iterations < max_iterations
+        && f.is_finite()
+        && max_abs(&g) > tolerance
+        && max_abs(&x) <= limit
+    {
         iterations += 1;
         // Search direction d = −H g; fall back to steepest descent if H lost
         // positive definiteness numerically.
@@ -79,7 +86,7 @@ pub fn minimise<const N: usize>(
         let scale = (MAX_STEP / max_abs(&d)).min(1.0);
         let mut step = scale;
         let mut accepted = None;
-        for _ in 0..60 {
+        for _ in 0..40 {
             let mut xn = x;
             for i in 0..N {
                 xn[i] += step * d[i];
@@ -129,7 +136,7 @@ pub fn minimise<const N: usize>(
         f,
         grad_max,
         iterations,
-        converged: f.is_finite() && grad_max <= tolerance,
+        converged: f.is_finite() && grad_max <= tolerance && max_abs(&x) <= limit,
     }
 }
 
@@ -163,15 +170,26 @@ mod tests {
             ];
             (f, g)
         };
-        let out = minimise(fg, [-1.2, 1.0], 1e-10, 500);
+        let out = minimise(fg, [-1.2, 1.0], 1e-10, 500, 1e3);
         assert!(out.converged, "{out:?}");
         assert!((out.x[0] - 1.0).abs() < 1e-8 && (out.x[1] - 1.0).abs() < 1e-8);
     }
 
     #[test]
+    fn stops_when_the_minimum_is_at_infinity() {
+        // e^(−v) decreases for ever.
+        let fg = |v: &[f64; 1]| ((-v[0]).exp(), [-(-v[0]).exp()]);
+        let out = minimise(fg, [0.0], 1e-300, 10_000, 25.0);
+        assert!(
+            !out.converged && out.x[0] > 25.0 && out.iterations < 100,
+            "{out:?}"
+        );
+    }
+
+    #[test]
     fn reports_no_convergence_when_out_of_iterations() {
         let fg = |v: &[f64; 1]| (v[0].exp() - v[0], [v[0].exp() - 1.0]);
-        let out = minimise(fg, [5.0], 1e-12, 1);
+        let out = minimise(fg, [5.0], 1e-12, 1, 1e3);
         assert!(!out.converged);
         assert_eq!(out.iterations, 1);
     }
