@@ -202,6 +202,41 @@ fn gamma_gamma_reproduces_the_published_fit() {
 }
 
 #[test]
+fn large_inputs_take_the_warm_start_path_to_the_same_optimum() {
+    // 250 copies of CDNOW: 589,250 buyers and 236,500 repeat buyers, above
+    // the warm-start thresholds; the maximum is the same as for one copy.
+    let (rows, _) = fixture();
+    let one: Vec<BuyerHistory> = rows.iter().map(|r| r.h).collect();
+    let many: Vec<BuyerHistory> = (0..250).flat_map(|_| one.iter().copied()).collect();
+    let o = FitOptions::default();
+    let (a, b) = (
+        value::fit_bgnbd(&one, &o).unwrap(),
+        value::fit_bgnbd(&many, &o).unwrap(),
+    );
+    assert!(b.converged);
+    for (x, y) in [
+        (a.params.r, b.params.r),
+        (a.params.alpha, b.params.alpha),
+        (a.params.a, b.params.a),
+        (a.params.b, b.params.b),
+    ] {
+        assert!(rel(y, x) < 1e-6, "{y} vs {x}");
+    }
+    assert!(rel(b.log_likelihood, 250.0 * a.log_likelihood) < 1e-9);
+    let (a, b) = (
+        value::fit_gamma_gamma(&one, &o).unwrap(),
+        value::fit_gamma_gamma(&many, &o).unwrap(),
+    );
+    for (x, y) in [
+        (a.params.p, b.params.p),
+        (a.params.q, b.params.q),
+        (a.params.gamma, b.params.gamma),
+    ] {
+        assert!(rel(y, x) < 1e-6, "{y} vs {x}");
+    }
+}
+
+#[test]
 fn holdout_totals_match_the_fixture() {
     let (rows, _) = fixture();
     let hs: Vec<BuyerHistory> = rows.iter().map(|r| r.h).collect();

@@ -151,6 +151,32 @@ pub enum ValueError {
 /// data show no drop-out at all).
 pub(crate) const LOG_PARAM_LIMIT: f64 = 18.42;
 
+/// A fast deterministic hasher for the integer and float-bit keys the value
+/// models group by (SipHash's DoS resistance is not needed for them).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(v as u64);
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(26) ^ v).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
+/// A hash map keyed by ids or float bits, hashed with [`KeyHasher`].
+pub(crate) type KeyMap<K, V> =
+    std::collections::HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
 pub(crate) fn check_options(opts: &FitOptions) -> Result<(), ValueError> {
     if !(opts.unit_days.is_finite() && opts.unit_days > 0.0) {
         return Err(ValueError::InvalidOptions(

@@ -27,6 +27,9 @@ pub struct Outcome<const N: usize> {
     pub iterations: usize,
     /// Whether `grad_max ≤ tolerance` was reached.
     pub converged: bool,
+    /// The final inverse-Hessian approximation (a warm start for a related
+    /// problem).
+    pub inverse_hessian: [[f64; N]; N],
 }
 
 /// Largest allowed step in any coordinate (log-space: a factor of e³).
@@ -52,17 +55,19 @@ fn identity<const N: usize>() -> [[f64; N]; N] {
 /// means "outside the domain") from `x0`, until the largest gradient
 /// component is at most `tolerance`, `max_iterations` BFGS steps are used,
 /// or a coordinate leaves [−`limit`, `limit`] (the minimum is at infinity:
-/// stopping early keeps divergent fits cheap).
+/// stopping early keeps divergent fits cheap). `h0` is an initial
+/// inverse-Hessian approximation (else a scaled identity).
 pub fn minimise<const N: usize>(
     fg: impl Fn(&[f64; N]) -> (f64, [f64; N]),
     x0: [f64; N],
+    h0: Option<[[f64; N]; N]>,
     tolerance: f64,
     max_iterations: usize,
     limit: f64,
 ) -> Outcome<N> {
     let (mut f, mut g) = fg(&x0);
     let mut x = x0;
-    let mut h = identity::<N>();
+    let mut h = h0.unwrap_or_else(identity::<N>);
     let mut iterations = 0;
     let mut restarted = false;
     while iterations < max_iterations
@@ -116,7 +121,7 @@ pub fn minimise<const N: usize>(
         }
         let sy = dot(&s, &y);
         if sy > 1e-300 {
-            if iterations == 1 {
+            if iterations == 1 && h0.is_none() {
                 // Scale the first inverse-Hessian guess (Nocedal & Wright 6.20).
                 let gamma = sy / dot(&y, &y);
                 h = identity();
@@ -137,6 +142,7 @@ pub fn minimise<const N: usize>(
         grad_max,
         iterations,
         converged: f.is_finite() && grad_max <= tolerance && max_abs(&x) <= limit,
+        inverse_hessian: h,
     }
 }
 
@@ -170,7 +176,7 @@ mod tests {
             ];
             (f, g)
         };
-        let out = minimise(fg, [-1.2, 1.0], 1e-10, 500, 1e3);
+        let out = minimise(fg, [-1.2, 1.0], None, 1e-10, 500, 1e3);
         assert!(out.converged, "{out:?}");
         assert!((out.x[0] - 1.0).abs() < 1e-8 && (out.x[1] - 1.0).abs() < 1e-8);
     }
@@ -179,7 +185,7 @@ mod tests {
     fn stops_when_the_minimum_is_at_infinity() {
         // e^(−v) decreases for ever.
         let fg = |v: &[f64; 1]| ((-v[0]).exp(), [-(-v[0]).exp()]);
-        let out = minimise(fg, [0.0], 1e-300, 10_000, 25.0);
+        let out = minimise(fg, [0.0], None, 1e-300, 10_000, 25.0);
         assert!(
             !out.converged && out.x[0] > 25.0 && out.iterations < 100,
             "{out:?}"
@@ -189,7 +195,7 @@ mod tests {
     #[test]
     fn reports_no_convergence_when_out_of_iterations() {
         let fg = |v: &[f64; 1]| (v[0].exp() - v[0], [v[0].exp() - 1.0]);
-        let out = minimise(fg, [5.0], 1e-12, 1, 1e3);
+        let out = minimise(fg, [5.0], None, 1e-12, 1, 1e3);
         assert!(!out.converged);
         assert_eq!(out.iterations, 1);
     }

@@ -65,6 +65,66 @@ pub fn hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
     None
 }
 
+/// Most coefficients a [`Hyp2f1Series`] keeps (800 kB).
+pub const SERIES_MAX_COEFFICIENTS: usize = 100_000;
+
+/// The coefficients of one ₂F₁(a, b; c; ·) series, for evaluating it at
+/// many arguments in [0, `z_max`]: the coefficients depend on (a, b, c) only,
+/// so scoring computes them once per distinct x and then evaluates each
+/// customer's horizons with multiply-adds alone (no divisions), several
+/// arguments interleaved.
+#[derive(Debug, Clone)]
+pub struct Hyp2f1Series {
+    coeffs: Vec<f64>,
+}
+
+impl Hyp2f1Series {
+    /// Coefficients (a)ₙ(b)ₙ/((c)ₙ n!) up to the first n where the tail bound
+    /// of [`hyp2f1`] at `z_max` is met (it then holds for every smaller
+    /// argument too). `None` in the cases where [`hyp2f1`] gives `None`, or
+    /// when more than [`SERIES_MAX_COEFFICIENTS`] would be needed (callers
+    /// then sum per argument with [`hyp2f1`]).
+    pub fn new(a: f64, b: f64, c: f64, z_max: f64) -> Option<Hyp2f1Series> {
+        if !(a.is_finite() && b.is_finite() && c.is_finite() && (0.0..1.0).contains(&z_max))
+            || (c <= 0.0 && (c - c.round()).abs() < 1e-12)
+        {
+            return None;
+        }
+        let mut coeffs = vec![1.0];
+        let (mut coeff, mut term, mut sum) = (1.0_f64, 1.0_f64, 1.0_f64);
+        for n in 0..SERIES_MAX_COEFFICIENTS {
+            let nf = n as f64;
+            let ratio = (a + nf) * (b + nf) / ((c + nf) * (nf + 1.0));
+            coeff *= ratio;
+            term *= ratio * z_max;
+            coeffs.push(coeff);
+            sum += term;
+            if coeff == 0.0 || z_max == 0.0 {
+                return Some(Hyp2f1Series { coeffs });
+            }
+            let next = (a + nf + 1.0) * (b + nf + 1.0) / ((c + nf + 1.0) * (nf + 2.0)) * z_max;
+            let rho = next.abs().max(z_max);
+            if rho < 1.0 && term.abs() * rho / (1.0 - rho) <= HYP2F1_TOLERANCE * sum.abs() {
+                return sum.is_finite().then_some(Hyp2f1Series { coeffs });
+            }
+        }
+        None
+    }
+
+    /// Writes ₂F₁(a, b; c; zs[j]) into `out[j]` (Horner's rule), for
+    /// arguments in [0, z_max].
+    pub fn eval_many(&self, zs: &[f64], out: &mut [f64]) {
+        let out = &mut out[..zs.len()];
+        out.fill(0.0);
+        for &c in self.coeffs.iter().rev() {
+            for (acc, &z) in out.iter_mut().zip(zs) {
+                // Not mul_add: without a target FMA it is a slow library call.
+                *acc = *acc * z + c;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +173,22 @@ mod tests {
         assert!(hyp2f1(1.0, 1.0, -2.0, 0.5).is_none());
         assert!(hyp2f1(f64::NAN, 1.0, 2.0, 0.5).is_none());
         assert_eq!(hyp2f1(3.0, 4.0, 5.0, 0.0), Some(1.0));
+    }
+
+    #[test]
+    fn cached_series_agrees_with_direct_summation() {
+        let s = Hyp2f1Series::new(1.243, 3.426, 3.219, 0.9).unwrap();
+        let zs = [0.0, 0.1, 0.5, 0.9];
+        let mut out = [0.0; 4];
+        s.eval_many(&zs, &mut out);
+        for (z, v) in zs.iter().zip(out) {
+            assert!(
+                close(v, hyp2f1(1.243, 3.426, 3.219, *z).unwrap(), 1e-14),
+                "z={z}"
+            );
+        }
+        assert!(Hyp2f1Series::new(1.0, 1.0, -1.0, 0.5).is_none());
+        assert!(Hyp2f1Series::new(1.0, 1.0, 2.0, 1.0).is_none());
     }
 
     #[test]
