@@ -68,6 +68,10 @@ fn bgnbd_reproduces_the_published_cdnow_fit_and_lifetimes() {
     let fit = value::fit_bgnbd(&hs, &weeks()).unwrap();
     assert!(fit.converged);
     let p = fit.params;
+    eprintln!(
+        "BG/NBD weeks: r {:.9} alpha {:.9} a {:.9} b {:.9} LL {:.6} ({} iterations)",
+        p.r, p.alpha, p.a, p.b, fit.log_likelihood, fit.iterations
+    );
     // Published (Fader, Hardie & Lee 2005), to their rounding.
     assert_eq!(
         format!("{:.3} {:.3} {:.3} {:.3}", p.r, p.alpha, p.a, p.b),
@@ -77,7 +81,7 @@ fn bgnbd_reproduces_the_published_cdnow_fit_and_lifetimes() {
     // lifetimes.
     for (k, v) in [("r", p.r), ("alpha", p.alpha), ("a", p.a), ("b", p.b)] {
         let want = num(&meta, &["weeks", k]);
-        assert!(rel(v, want) < 1e-4, "{k}: {v} vs lifetimes {want}");
+        assert!(rel(v, want) < 1e-5, "{k}: {v} vs lifetimes {want}");
     }
     let ll = num(&meta, &["weeks", "log_likelihood"]);
     assert!(
@@ -99,6 +103,10 @@ fn bgnbd_reproduces_the_published_cdnow_fit_and_lifetimes() {
         assert!(rel(d, w) < 1e-6);
     }
     let ll_days = num(&meta, &["days", "log_likelihood"]);
+    eprintln!(
+        "BG/NBD days: r {:.9} alpha {:.9} a {:.9} b {:.9} LL {:.6}",
+        days.params.r, days.params.alpha, days.params.a, days.params.b, days.log_likelihood
+    );
     assert!(
         rel(days.log_likelihood, ll_days) < 1e-8,
         "{} vs {ll_days}",
@@ -170,8 +178,9 @@ fn per_customer_figures_match_lifetimes() {
         .params;
     let [pa, e, clv] = max_errors(&rows, &bg, &gg);
     eprintln!("at our parameters: max rel err p_alive {pa:.2e}, E[273 d] {e:.2e}, CLV {clv:.2e}");
-    assert!(pa < 1e-4 && e < 1e-4, "p_alive {pa}, expected {e}");
-    assert!(clv < 1e-3, "clv {clv}");
+    // Required: 1e-4 (P(alive), expectations) and 0.1 % (CLV); measured ~1.3e-6.
+    assert!(pa < 1e-5 && e < 1e-5, "p_alive {pa}, expected {e}");
+    assert!(clv < 1e-5, "clv {clv}");
 }
 
 #[test]
@@ -181,6 +190,10 @@ fn gamma_gamma_reproduces_the_published_fit() {
     let fit = value::fit_gamma_gamma(&hs, &FitOptions::default()).unwrap();
     assert_eq!(fit.customers, 946);
     let p = fit.params;
+    eprintln!(
+        "Gamma-Gamma: p {:.9} q {:.9} gamma {:.9} LL {:.6}",
+        p.p, p.q, p.gamma, fit.log_likelihood
+    );
     assert_eq!(
         format!("{:.2} {:.2} {:.2}", p.p, p.q, p.gamma),
         "6.25 3.74 15.44"
@@ -191,7 +204,7 @@ fn gamma_gamma_reproduces_the_published_fit() {
         ("q", p.q, want.q),
         ("gamma", p.gamma, want.gamma),
     ] {
-        assert!(rel(v, w) < 1e-4, "{k}: {v} vs lifetimes {w}");
+        assert!(rel(v, w) < 1e-5, "{k}: {v} vs lifetimes {w}");
     }
     let ll = num(&meta, &["gamma_gamma", "log_likelihood"]);
     assert!(
