@@ -128,10 +128,8 @@ impl BgNbdParams {
         hc / (self.a - 1.0) * one_minus
     }
 
-    /// Hypergeometric series set up for many [`Self::expected_if_alive`]
-    /// evaluations of buyers with `x` repeat purchases, for arguments z up to
-    /// `z_max`; `None` where the per-call path must be used (a ≈ 1, a pole,
-    /// no convergence).
+    /// The series of [`Self::expected_if_alive`] for buyers with `x` repeat
+    /// purchases and arguments z ≤ `z_max`; `None`: use the per-call path.
     pub(crate) fn if_alive_series(&self, x: u32, z_max: f64) -> Option<IfAliveSeries> {
         if (self.a - 1.0).abs() < 1e-6 {
             return None;

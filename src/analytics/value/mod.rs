@@ -7,18 +7,26 @@
 //! without the rest of the audit. The audit pipeline decides where the inputs
 //! come from and how errors become warnings.
 //!
-//! Typical use:
+//! Typical use (the audit turns each `Err` into a warning):
 //! ```
 //! use mixaudit::analytics::value::{self, BuyerHistory, FitOptions, OrderValue, ScoreOptions};
-//! # let mut buyers = Vec::new();
-//! # for i in 0..200u32 { buyers.push(BuyerHistory { x: i % 4, t_x: if i % 4 == 0 { 0.0 } else { (i % 97) as f64 }, t_big: 100.0 + (i % 50) as f64, monetary: if i % 4 == 0 { 0.0 } else { 20.0 + (i % 7) as f64 } }); }
-//! let bg = value::fit_bgnbd(&buyers, &FitOptions::default()).expect("enough data");
+//! // x repeat purchases, t_x and T in days, mean repeat-order value: half
+//! // the repeat buyers stopped early (t_x ≪ T), half are still buying.
+//! let buyers: Vec<BuyerHistory> = (0..300u32)
+//!     .map(|i| {
+//!         let x = i % 6;
+//!         let t_x = match (x, i % 2) { (0, _) => 0.0, (_, 0) => 10.0 * x as f64, _ => 280.0 + (i % 20) as f64 };
+//!         let monetary = if x == 0 { 0.0 } else { 20.0 + (i % 7) as f64 };
+//!         BuyerHistory { x, t_x, t_big: 300.0, monetary }
+//!     })
+//!     .collect();
+//! let bg = value::fit_bgnbd(&buyers, &FitOptions::default()).expect("a usable purchase model");
 //! let spend = match value::fit_gamma_gamma(&buyers, &FitOptions::default()) {
 //!     Ok(fit) => OrderValue::GammaGamma(fit.params),
-//!     Err(_why) => OrderValue::Observed { mean_order_value: 25.0 }, // and warn
+//!     Err(_why) => OrderValue::Observed { mean_order_value: 23.0 },
 //! };
 //! let scores = value::score(&buyers, &bg.params, &spend, &ScoreOptions::default());
-//! assert_eq!(scores.len(), buyers.len());
+//! assert!(scores.iter().all(|s| (0.0..=1.0).contains(&s.p_alive) && s.clv >= 0.0));
 //! ```
 
 mod bgnbd;
