@@ -8,6 +8,7 @@ mod customers;
 mod metrics;
 mod params;
 mod touchpoints;
+pub mod value;
 
 pub use customers::{
     CustomerFacts, DEFAULT_DEFECTION, Risk, ValueTier, classify_defection, customer_facts,
