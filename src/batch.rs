@@ -115,6 +115,21 @@ pub fn select_clients(opts: &BatchOptions) -> Result<Vec<PathBuf>> {
     Ok(clients)
 }
 
+/// Checks what every client shares before any client runs — the checklist
+/// given with `--checklist` and the `--param` names — so a misspelt parameter
+/// is one usage error, not a failure per client.
+pub fn check_shared(opts: &BatchOptions) -> Result<()> {
+    let checklist = match &opts.audit.checklist {
+        Some(p) => crate::checklist::Checklist::load(p)?,
+        None => crate::checklist::Checklist::builtin()?,
+    };
+    crate::analytics::Params::resolve(
+        &checklist.params,
+        &[("--param", opts.audit.params.clone())],
+    )?;
+    Ok(())
+}
+
 /// One client's outcome: what the portfolio keeps, or why it failed.
 pub type Outcome = std::result::Result<ClientSummary, Failure>;
 

@@ -14,13 +14,13 @@
 
 pub mod analytics;
 pub mod audit;
-pub mod batch;
-pub mod checklist;
+mod batch;
+mod checklist;
 pub mod cli;
 
 pub mod error;
-pub mod init;
+mod init;
 pub mod input;
 pub mod model;
-pub mod report;
-pub mod score;
+mod report;
+mod score;

@@ -13,6 +13,9 @@ use crate::batch::{self, Outcome};
 /// Runs `mixaudit batch`.
 pub fn cmd_batch(args: &BatchArgs) -> u8 {
     let opts = args.options();
+    if let Err(e) = batch::check_shared(&opts) {
+        return fail(&e);
+    }
     let clients = match batch::select_clients(&opts) {
         Ok(c) => c,
         Err(e) => return fail(&e),

@@ -3,18 +3,18 @@
 //!
 //! Inputs are only ever opened for reading.
 
-pub mod activity;
-pub mod columns;
-pub mod config;
-pub mod csv;
-pub mod customers;
+mod activity;
+mod columns;
+pub(crate) mod config;
+mod csv;
+mod customers;
 mod dataset;
 pub mod fields;
-pub mod row;
-pub mod spend;
-pub mod table;
+pub(crate) mod row;
+mod spend;
+mod table;
 pub mod value;
-pub mod xlsx;
+mod xlsx;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -70,14 +70,8 @@ pub fn at_risk(audit: &Audit, limit: usize) -> Vec<AtRisk> {
 pub struct Written {
     /// audit.xlsx
     pub workbook: PathBuf,
-    /// summary.md
-    pub summary: PathBuf,
-    /// audit.json
-    pub json: PathBuf,
     /// report.html
     pub html: PathBuf,
-    /// charts/*.svg
-    pub charts: Vec<PathBuf>,
 }
 
 /// Template overrides for the rendered outputs.
@@ -100,19 +94,6 @@ fn tmp_path(dest: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     dest.with_file_name(format!(".{name}.{}.{n}.tmp", std::process::id()))
-}
-
-/// Writes `bytes` to `dest` atomically (temporary file, then rename).
-pub fn write_atomic(dest: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = tmp_path(dest);
-    if let Err(e) = std::fs::write(&tmp, bytes) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(&tmp, e));
-    }
-    std::fs::rename(&tmp, dest).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(dest, e)
-    })
 }
 
 /// Renders and writes audit.xlsx, summary.md, audit.json, report.html and
@@ -164,9 +145,6 @@ pub fn write_outputs(audit: &Audit, out: &Path, templates: &Templates) -> Result
     }
     Ok(Written {
         workbook: out.join("audit.xlsx"),
-        summary: out.join("summary.md"),
-        json: out.join("audit.json"),
         html: out.join("report.html"),
-        charts: charts.iter().map(|c| out.join(&c.at.file)).collect(),
     })
 }

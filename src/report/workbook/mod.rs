@@ -24,19 +24,6 @@ use crate::error::{Error, Result};
 pub use matrix::Layout;
 pub use style::Styles;
 
-/// Names of the sheets, in order.
-pub const SHEETS: &[&str] = &[
-    "Summary",
-    "Touchpoints",
-    "Matrix",
-    "Checklist",
-    "Customers",
-    "Segments",
-    "Spend",
-    "Findings",
-    "About",
-];
-
 /// Deflate level for the output: level 1 deflates several times faster than
 /// the default 6 for a somewhat larger file, which matters at a million rows.
 pub const ZIP_LEVEL: u8 = 1;
