@@ -4,8 +4,11 @@
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-use super::{CustomerFacts, Params, Risk, TouchpointFacts, ValueTier};
-use crate::model::{CustomerField, Dataset, Day, Objective, P, SpendField, Stage};
+mod tally;
+
+use super::{CustomerFacts, Params};
+use crate::model::{CustomerField, Dataset, Day, Stage};
+use tally::{ContactFigures, CustomerTally, Keeping, SpendTally, feedback_share};
 
 /// A map that keeps its keys in a meaningful order (ladder bottom to top, the 7 Ps…).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -215,209 +218,75 @@ impl Metrics {
     pub fn compute(
         ds: &Dataset,
         facts: &[CustomerFacts],
-        _tps: &[TouchpointFacts],
         params: &Params,
         as_of: Day,
         keywords: &[(String, Vec<String>)],
         warnings: &mut Vec<String>,
     ) -> Metrics {
         let period = super::params::days(params.period_days);
-        let promoter_min = params.promoter_min;
-        let detractor_max = params.detractor_max;
-        let mut ladder = OrderedMap::with_keys(Stage::ALL.iter().map(|s| s.key()));
-        let mut tiers = OrderedMap::with_keys(ValueTier::ALL.iter().map(|v| v.key()));
-        let mut risk = OrderedMap::with_keys(Risk::ALL.iter().map(|r| r.key()));
-        let mut value_risk: OrderedMap<OrderedMap<u64>> = OrderedMap(
-            ValueTier::ALL
-                .iter()
-                .map(|v| {
-                    (
-                        v.key().to_string(),
-                        OrderedMap::with_keys(Risk::ALL.iter().map(|r| r.key())),
-                    )
-                })
-                .collect(),
-        );
-        let mut defection =
-            OrderedMap::with_keys(keywords.iter().map(|(k, _)| k.as_str()).chain(["other"]));
-        let (mut buyers, mut active, mut repeat, mut repeat_purchases, mut orders) =
-            (0u64, 0u64, 0u64, 0u64, 0u64);
-        let (mut hvar, mut hvar_revenue, mut overdue, mut complaints) = (0u64, 0f64, 0u64, 0u64);
-        let (mut sat_known, mut promoters, mut detractors, mut revenue, mut with_reason) =
-            (0u64, 0u64, 0u64, 0f64, 0u64);
-        let mut new_customers = 0u64;
-        let new_from = as_of.plus(-period);
-        let categories: Vec<String> = defection.0.iter().map(|(k, _)| k.clone()).collect();
-        for (c, f) in ds.customers.iter().zip(facts) {
-            ladder.add(f.stage.key(), 1);
-            revenue += c.revenue;
-            orders += u64::from(c.orders);
-            if let Some(s) = c.satisfaction {
-                sat_known += 1;
-                promoters += u64::from(s >= promoter_min);
-                detractors += u64::from(s <= detractor_max);
-            }
-            if c.first_purchase
-                .is_some_and(|d| d >= new_from && d <= as_of)
-            {
-                new_customers += 1;
-            }
-            if !f.buyer {
-                continue;
-            }
-            buyers += 1;
-            active += u64::from(f.active);
-            repeat += u64::from(c.orders >= 2);
-            repeat_purchases += u64::from(c.orders.saturating_sub(1));
-            complaints += u64::from(c.open_complaints.unwrap_or(0) > 0);
-            overdue += u64::from(f.overdue_contact);
-            if let (Some(v), Some(r)) = (f.value, f.risk) {
-                tiers.add(v.key(), 1);
-                risk.add(r.key(), 1);
-                if let Some((_, row)) = value_risk.0.iter_mut().find(|(k, _)| k == v.key()) {
-                    row.add(r.key(), 1);
-                }
-                if f.active && v == ValueTier::High && r == Risk::High {
-                    hvar += 1;
-                    hvar_revenue += c.revenue;
-                }
-            }
-            if let Some(d) = f.defection {
-                with_reason += 1;
-                defection.add(&categories[d as usize], 1);
-            }
-        }
+        let c = CustomerTally::count(ds, facts, params, as_of.plus(-period), as_of, keywords);
         let has_first = ds.customer_fields.has(CustomerField::FirstPurchase) || ds.orders.is_some();
         let (retention_rate, retention_base) = retention(ds, as_of, period, warnings);
-
-        let spend_total: f64 = crate::model::total(ds.touchpoints.iter().map(|t| t.spend));
-        let mut by_p = OrderedMap::with_keys(P::ALL.iter().map(|p| p.key()));
-        let mut by_stage = OrderedMap::with_keys(Stage::ALL.iter().map(|s| s.key()));
-        let mut by_objective = OrderedMap::with_keys(Objective::ALL.iter().map(|o| o.key()));
-        let mut served: Vec<Stage> = Vec::new();
-        for t in &ds.touchpoints {
-            by_p.add(t.p.key(), t.spend);
-            by_objective.add(t.objective.key(), t.spend);
-            if t.stages.is_empty() {
-                by_stage.add("unassigned", t.spend);
-            }
-            for s in &t.stages {
-                by_stage.add(s.key(), t.spend / t.stages.len() as f64);
-                if !served.contains(s) {
-                    served.push(*s);
-                }
-            }
-        }
-        served.sort();
-        let has_stage = ds.spend_fields.has(SpendField::Stage);
-        let retention_spend = by_objective.get("retention").unwrap_or(0.0);
-        let acquisition_spend = by_objective.get("acquisition").unwrap_or(0.0);
-        let keeping: Vec<_> = ds
-            .touchpoints
-            .iter()
-            .filter(|t| t.objective != Objective::Acquisition)
-            .collect();
-        let pers_known: Vec<bool> = keeping.iter().filter_map(|t| t.personalized).collect();
-        let fb_known: Vec<bool> = ds
-            .touchpoints
-            .iter()
-            .filter_map(|t| t.feedback_loop)
-            .collect();
-        let gap = params.max_contact_gap_days;
-        let avoidable =
-            defection.get("competitor").unwrap_or(0) + defection.get("indifference").unwrap_or(0);
-        let new_customers = has_first.then_some(new_customers);
+        let s = SpendTally::count(ds);
+        let k = Keeping::of(ds, params.max_contact_gap_days);
+        let contact = ContactFigures::of(ds, &c);
+        let indifference_share = c.indifference_share();
+        let new_customers = has_first.then_some(c.new_customers);
+        let (retention_spend, acquisition_spend) =
+            (s.objective("retention"), s.objective("acquisition"));
+        let (stages_served, stages_without_touchpoint) = s.stage_coverage(ds);
         Metrics {
             customers: ds.customers.len() as u64,
-            buyers,
-            prospects: ds.customers.len() as u64 - buyers,
-            active_customers: active,
-            lost_customers: buyers - active,
-            active_rate: share(active, buyers),
-            churn_rate: share(active, buyers).map(|a| 1.0 - a),
-            repeat_buyers: repeat,
-            repeat_rate: share(repeat, buyers),
-            repeat_purchases,
+            buyers: c.buyers,
+            prospects: ds.customers.len() as u64 - c.buyers,
+            active_customers: c.active,
+            lost_customers: c.buyers - c.active,
+            active_rate: share(c.active, c.buyers),
+            churn_rate: share(c.active, c.buyers).map(|a| 1.0 - a),
+            repeat_buyers: c.repeat,
+            repeat_rate: share(c.repeat, c.buyers),
+            repeat_purchases: c.repeat_purchases,
             retention_rate,
             retention_base,
             new_customers,
-            ladder,
-            value_tiers: tiers,
-            high_value_customers: 0,
-            risk,
-            value_risk,
-            high_value_at_risk: hvar,
-            high_value_at_risk_revenue: hvar_revenue,
-            overdue_contact: ds
-                .customer_fields
-                .has(CustomerField::LastContact)
-                .then_some(overdue),
-            overdue_contact_rate: if ds.customer_fields.has(CustomerField::LastContact) {
-                share(overdue, active)
-            } else {
-                None
-            },
-            customers_with_complaints: ds
-                .customer_fields
-                .has(CustomerField::OpenComplaints)
-                .then_some(complaints),
-            complaint_rate: if ds.customer_fields.has(CustomerField::OpenComplaints) {
-                share(complaints, buyers)
-            } else {
-                None
-            },
-            satisfaction_known: sat_known,
-            promoters,
-            detractors,
-            nps: share(promoters, sat_known)
-                .zip(share(detractors, sat_known))
-                .map(|(p, d)| 100.0 * (p - d)),
-            defection_reasons: defection,
-            lost_with_reason: with_reason,
-            indifference_share: share(avoidable, with_reason),
-            revenue_total: revenue,
-            average_order_value: ratio(revenue, orders as f64),
-            spend_total,
-            spend_by_p: by_p,
-            spend_by_stage: by_stage,
-            spend_by_objective: by_objective,
+            ladder: c.ladder,
+            high_value_customers: c.tiers.get("high").unwrap_or(0),
+            value_tiers: c.tiers,
+            risk: c.risk,
+            value_risk: c.value_risk,
+            high_value_at_risk: c.hvar,
+            high_value_at_risk_revenue: c.hvar_revenue,
+            overdue_contact: contact.overdue_contact,
+            overdue_contact_rate: contact.overdue_contact_rate,
+            customers_with_complaints: contact.customers_with_complaints,
+            complaint_rate: contact.complaint_rate,
+            satisfaction_known: c.satisfaction.known,
+            promoters: c.satisfaction.promoters,
+            detractors: c.satisfaction.detractors,
+            nps: c.satisfaction.nps(),
+            indifference_share,
+            defection_reasons: c.defection,
+            lost_with_reason: c.with_reason,
+            revenue_total: c.revenue,
+            average_order_value: ratio(c.revenue, c.orders as f64),
+            spend_total: s.total,
+            retention_spend_share: ratio(retention_spend, s.total),
+            spend_by_p: s.by_p,
+            spend_by_stage: s.by_stage,
+            spend_by_objective: s.by_objective,
             retention_spend,
             acquisition_spend,
-            retention_spend_share: ratio(retention_spend, spend_total),
             acquisition_cost_per_new_customer: new_customers
                 .and_then(|n| ratio(acquisition_spend, n as f64)),
-            retention_spend_per_active_customer: ratio(retention_spend, active as f64),
+            retention_spend_per_active_customer: ratio(retention_spend, c.active as f64),
             touchpoints: ds.touchpoints.len() as u64,
-            retention_touchpoints: keeping.len() as u64,
-            personalized_share: share(
-                pers_known.iter().filter(|b| **b).count() as u64,
-                pers_known.len() as u64,
-            ),
-            feedback_share: share(
-                fb_known.iter().filter(|b| **b).count() as u64,
-                fb_known.len() as u64,
-            ),
-            contact_plan_touchpoints: ds.spend_fields.has(SpendField::CadenceDays).then(|| {
-                keeping
-                    .iter()
-                    .filter(|t| t.cadence_days.is_some_and(|c| c <= gap))
-                    .count() as u64
-            }),
-            stages_served: has_stage.then(|| served.clone()),
-            stages_without_touchpoint: has_stage.then(|| {
-                Stage::ALL
-                    .iter()
-                    .copied()
-                    .filter(|s| !served.contains(s))
-                    .collect()
-            }),
+            retention_touchpoints: k.count,
+            personalized_share: k.personalized_share,
+            feedback_share: feedback_share(ds),
+            contact_plan_touchpoints: k.contact_plan,
+            stages_served,
+            stages_without_touchpoint,
         }
-        .with_high_value()
-    }
-
-    fn with_high_value(mut self) -> Metrics {
-        self.high_value_customers = self.value_tiers.get("high").unwrap_or(0);
-        self
     }
 }
 

@@ -83,15 +83,7 @@ pub fn analyse(
     let facts = customer_facts(ds, params, as_of, defection_keywords);
     let tps = touchpoint_facts(ds, &facts);
     let mut warnings = Vec::new();
-    let metrics = Metrics::compute(
-        ds,
-        &facts,
-        &tps,
-        params,
-        as_of,
-        defection_keywords,
-        &mut warnings,
-    );
+    let metrics = Metrics::compute(ds, &facts, params, as_of, defection_keywords, &mut warnings);
     Ok(Analysis {
         as_of,
         as_of_source,

@@ -4,6 +4,7 @@
 //! ids, Ps, weights, expression syntax and every variable an expression reads —
 //! and each problem names the item id and its YAML line.
 
+mod parse;
 pub mod rules;
 
 use std::collections::BTreeMap;
@@ -14,68 +15,13 @@ use serde::Deserialize;
 use crate::error::{Error, Location, Problem, Problems, Result, suggest};
 use crate::input::config::{read_yaml_text, yaml_problem};
 use crate::model::P;
+use parse::{Parser, RawChecklist};
 pub use rules::Rule;
 
 /// The default checklist, compiled into the binary.
 pub const DEFAULT_CHECKLIST: &str = include_str!("../../checklists/retention-7p.yaml");
 /// Its file name, for messages and the About sheet.
 pub const DEFAULT_CHECKLIST_NAME: &str = "retention-7p.yaml (built in)";
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawChecklist {
-    name: String,
-    version: serde_yaml::Value,
-    #[serde(default)]
-    description: Option<String>,
-    ratings: Ratings,
-    #[serde(default)]
-    params: BTreeMap<String, f64>,
-    #[serde(default)]
-    defection_keywords: BTreeMap<String, Vec<String>>,
-    sections: Vec<RawSection>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSection {
-    p: String,
-    #[serde(default = "one")]
-    weight: f64,
-    #[serde(default)]
-    title: Option<String>,
-    items: Vec<RawItem>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawItem {
-    id: String,
-    title: String,
-    #[serde(default = "touchpoint_scope")]
-    scope: String,
-    #[serde(default)]
-    when: Option<String>,
-    pass: String,
-    #[serde(default)]
-    partial: Option<String>,
-    #[serde(default = "one")]
-    weight: f64,
-    #[serde(default)]
-    why: String,
-    #[serde(default)]
-    fix: String,
-    #[serde(default)]
-    source: Option<String>,
-}
-
-fn one() -> f64 {
-    1.0
-}
-
-fn touchpoint_scope() -> String {
-    "touchpoint".into()
-}
 
 /// Score bands.
 #[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq)]
@@ -183,31 +129,6 @@ pub struct Checklist {
     pub origin: String,
 }
 
-/// The line of the `nth` (0-based) item with this id (YAML keeps no spans).
-fn item_line(text: &str, id: &str, nth: usize) -> Option<usize> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| {
-            let t = l
-                .trim_start()
-                .trim_start_matches("- ")
-                .trim_start_matches('{')
-                .trim();
-            t.strip_prefix("id:")
-                .map(|v| {
-                    v.split(',')
-                        .next()
-                        .unwrap_or("")
-                        .trim()
-                        .trim_matches(['"', '\''])
-                        == id
-                })
-                .unwrap_or(false)
-        })
-        .nth(nth)
-        .map(|(i, _)| i + 1)
-}
-
 impl Checklist {
     /// The built-in default checklist.
     pub fn builtin() -> Result<Checklist> {
@@ -228,209 +149,21 @@ impl Checklist {
     pub fn parse(text: &str, path: &Path, origin: &str) -> Result<Checklist> {
         let raw: RawChecklist =
             serde_yaml::from_str(text).map_err(|e| Error::problem(yaml_problem(path, &e)))?;
-        let mut problems = Problems::default();
-        let at = |line: Option<usize>, id: Option<&str>| {
-            let l = Location::file(path).at_line(line);
-            match id {
-                Some(id) => l.item(id),
-                None => l,
-            }
-        };
-        if !(raw.ratings.amber < raw.ratings.green
-            && raw.ratings.amber >= 0.0
-            && raw.ratings.green <= 100.0)
-        {
-            problems.push(Problem::new(
-                at(None, None),
-                format!(
-                    "ratings green {} / amber {}",
-                    raw.ratings.green, raw.ratings.amber
-                ),
-                "0 ≤ amber < green ≤ 100",
-            ));
-        }
-        let mut params = raw.params.clone();
-        for (k, v) in crate::analytics::DEFAULT_PARAMS {
-            params.entry(k.to_string()).or_insert(*v);
-        }
-        let defection_keywords: Vec<(String, Vec<String>)> = if raw.defection_keywords.is_empty() {
-            crate::analytics::DEFAULT_DEFECTION
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
-                .collect()
-        } else {
-            let order = ["price", "complaint", "competitor", "indifference"];
-            let mut v: Vec<(String, Vec<String>)> = Vec::new();
-            for key in order {
-                if let Some(words) = raw.defection_keywords.get(key) {
-                    v.push((
-                        key.to_string(),
-                        words.iter().map(|w| w.to_lowercase()).collect(),
-                    ));
-                }
-            }
-            for (key, words) in &raw.defection_keywords {
-                if !order.contains(&key.as_str()) {
-                    if key == "other" {
-                        problems.push(Problem::new(
-                            at(None, None),
-                            "defection_keywords lists `other`",
-                            "only specific categories; `other` is whatever matches none",
-                        ));
-                    }
-                    v.push((
-                        key.clone(),
-                        words.iter().map(|w| w.to_lowercase()).collect(),
-                    ));
-                }
-            }
-            v
-        };
-        if defection_keywords.len() > 200 {
-            problems.push(Problem::new(
-                at(None, None),
-                format!(
-                    "defection_keywords has {} categories",
-                    defection_keywords.len()
-                ),
-                "at most 200 categories",
-            ));
-        }
+        let mut parser = Parser::new(text, path, parse::with_default_params(&raw.params));
+        parser.check_ratings(&raw.ratings);
+        let defection_keywords = parser.defection_keywords(&raw.defection_keywords);
         let mut sections: Vec<Section> = Vec::new();
-        let mut ids: BTreeMap<String, Option<usize>> = BTreeMap::new();
-        let mut seen_ids: Vec<String> = Vec::new();
         for rs in raw.sections {
-            let first_id = rs.items.first().map(|i| i.id.clone());
-            let sline = first_id.as_deref().and_then(|id| item_line(text, id, 0));
-            let Some(p) = P::parse(&rs.p) else {
-                problems.push(Problem::new(
-                    at(sline, first_id.as_deref()),
-                    format!("section p \"{}\" is not one of the 7 Ps", rs.p),
-                    "product, price, place, promotion, people, process or physical_evidence",
-                ));
-                continue;
-            };
-            if sections.iter().any(|s| s.p == p) {
-                problems.push(Problem::new(
-                    at(sline, None),
-                    format!("P `{p}` has two sections"),
-                    "one section per P",
-                ));
-                continue;
+            if let Some(s) = parser.section(rs, &sections) {
+                sections.push(s);
             }
-            if !(rs.weight > 0.0 && rs.weight.is_finite()) {
-                problems.push(Problem::new(
-                    at(sline, None),
-                    format!("section `{p}` has weight {}", rs.weight),
-                    "a weight > 0",
-                ));
-            }
-            let mut items = Vec::new();
-            for ri in rs.items {
-                let nth = seen_ids.iter().filter(|x| **x == ri.id).count();
-                seen_ids.push(ri.id.clone());
-                let line = item_line(text, &ri.id, nth);
-                let here = || at(line, Some(&ri.id));
-                if let Some(prev) = ids.insert(ri.id.clone(), line) {
-                    problems.push(Problem::new(
-                        here(),
-                        format!(
-                            "duplicate item id `{}` (first at line {})",
-                            ri.id,
-                            prev.unwrap_or(0)
-                        ),
-                        "unique ids",
-                    ));
-                }
-                let scope = match ri.scope.trim() {
-                    "touchpoint" => Scope::Touchpoint,
-                    "portfolio" => Scope::Portfolio,
-                    other => {
-                        problems.push(Problem::new(
-                            here(),
-                            format!("scope \"{other}\""),
-                            "touchpoint or portfolio",
-                        ));
-                        Scope::Touchpoint
-                    }
-                };
-                if !(ri.weight > 0.0 && ri.weight.is_finite()) {
-                    problems.push(Problem::new(
-                        here(),
-                        format!("weight {}", ri.weight),
-                        "a weight > 0",
-                    ));
-                }
-                let mut compile = |label: &str, src: &str| -> Option<Rule> {
-                    match Rule::compile(src) {
-                        Ok(r) => {
-                            for (root, field) in &r.vars {
-                                if let Some(msg) = check_var(root, field.as_deref(), scope, &params)
-                                {
-                                    problems.push(Problem::new(
-                                        here(),
-                                        format!("{label}: {msg}"),
-                                        "",
-                                    ));
-                                }
-                            }
-                            Some(r)
-                        }
-                        Err(e) => {
-                            problems.push(Problem::new(
-                                here(),
-                                format!("{label}: {e}"),
-                                "a valid minijinja expression",
-                            ));
-                            None
-                        }
-                    }
-                };
-                let when = ri.when.as_deref().map(|s| compile("when", s));
-                let pass = compile("pass", &ri.pass);
-                let partial = ri.partial.as_deref().map(|s| compile("partial", s));
-                let (Some(pass), Some(when), Some(partial)) = (
-                    pass,
-                    when.map_or(Some(None), |w| w.map(Some)),
-                    partial.map_or(Some(None), |w| w.map(Some)),
-                ) else {
-                    continue;
-                };
-                items.push(Item {
-                    id: ri.id,
-                    title: ri.title,
-                    p,
-                    scope,
-                    when,
-                    pass,
-                    partial,
-                    weight: ri.weight,
-                    why: ri.why,
-                    fix: ri.fix,
-                    source: ri.source,
-                    line,
-                });
-            }
-            sections.push(Section {
-                p,
-                weight: rs.weight,
-                title: rs.title.unwrap_or_else(|| p.title().to_string()),
-                items,
-            });
         }
+        let (params, problems) = parser.finish();
         problems.into_result()?;
         sections.sort_by_key(|s| s.p);
-        let version = match raw.version {
-            serde_yaml::Value::String(s) => s,
-            serde_yaml::Value::Number(n) => n.to_string(),
-            other => serde_yaml::to_string(&other)
-                .unwrap_or_default()
-                .trim()
-                .to_string(),
-        };
         Ok(Checklist {
             name: raw.name,
-            version,
+            version: parse::version_text(raw.version),
             description: raw.description,
             ratings: raw.ratings,
             params,
@@ -501,41 +234,3 @@ pub const TOUCHPOINT_FIELDS: &[&str] = &[
     "spend_per_reached",
     "revenue_per_reached",
 ];
-
-fn check_var(
-    root: &str,
-    field: Option<&str>,
-    scope: Scope,
-    params: &BTreeMap<String, f64>,
-) -> Option<String> {
-    match root {
-        "touchpoint" if scope == Scope::Portfolio => Some(
-            "a portfolio item cannot read `touchpoint` (it is evaluated once per client)".into(),
-        ),
-        "touchpoint" => field
-            .is_none()
-            .then(|| "`touchpoint` must be used with a field, e.g. touchpoint.spend".into()),
-        "metrics" => match field {
-            None => Some("`metrics` must be used with a field, e.g. metrics.active_rate".into()),
-            Some(f) if crate::analytics::METRIC_NAMES.contains(&f) => None,
-            Some(f) => Some(format!(
-                "`metrics.{f}` is not a metric{}",
-                suggest(f, crate::analytics::METRIC_NAMES)
-            )),
-        },
-        "params" => match field {
-            None => Some("`params` must be used with a name, e.g. params.active_days".into()),
-            Some(f) if params.contains_key(f) => None,
-            Some(f) => {
-                let keys: Vec<&str> = params.keys().map(String::as_str).collect();
-                Some(format!(
-                    "`params.{f}` is not declared under params:{}",
-                    suggest(f, &keys)
-                ))
-            }
-        },
-        other => Some(format!(
-            "unknown variable `{other}`; rules can read touchpoint.*, metrics.* and params.*"
-        )),
-    }
-}
