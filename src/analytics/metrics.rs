@@ -327,3 +327,30 @@ fn retention(
     }
     (share(kept, base), Some(base))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names checklist rules may read are exactly the keys audit.json's
+    /// `metrics` has, so a rule can neither miss a metric nor name one that
+    /// does not exist.
+    #[test]
+    fn metric_names_are_the_metrics_keys() {
+        let ds = Dataset::default();
+        let metrics = Metrics::compute(
+            &ds,
+            &[],
+            &Params::default(),
+            Day::from_ymd(2026, 6, 30).unwrap(),
+            &[],
+            &mut Vec::new(),
+        );
+        let v = serde_json::to_value(&metrics).unwrap();
+        let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut names = METRIC_NAMES.to_vec();
+        keys.sort_unstable();
+        names.sort_unstable();
+        assert_eq!(keys, names);
+    }
+}
