@@ -11,6 +11,9 @@ use crate::input::{self, Config, InputPaths};
 use crate::model::{Dataset, Day};
 use crate::score::{self, Scores};
 
+/// Largest previous audit.json read for the change since the last audit.
+const MAX_PREVIOUS_BYTES: u64 = 64 << 20;
+
 /// What the user asked for (command line, already parsed).
 #[derive(Debug, Clone, Default)]
 pub struct AuditOptions {
@@ -96,7 +99,8 @@ pub fn run(opts: &AuditOptions) -> Result<Audit> {
     let scores = score::score(&dataset, &analysis, &checklist, &cfg.waivers)?;
     let previous = match &opts.previous {
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+            let text = crate::input::guard::read_text_capped(p, MAX_PREVIOUS_BYTES)
+                .map_err(Error::problem)?;
             let v: serde_json::Value = serde_json::from_str(&text)
                 .map_err(|e| Error::Usage(format!("{}: not an audit.json ({e})", p.display())))?;
             if v.get("schema").and_then(|s| s.as_str()) != Some(crate::report::json::SCHEMA) {

@@ -4,6 +4,7 @@
 //! ids, Ps, weights, expression syntax and every variable an expression reads —
 //! and each problem names the item id and its YAML line.
 
+pub mod nesting;
 pub mod rules;
 
 use std::collections::BTreeMap;

@@ -45,11 +45,21 @@ pub(super) fn stream_xlsx(
                 };
                 let mut batch = fresh();
                 let mut current: Option<u32> = None;
+                let mut seen: u64 = 0;
                 while let Some(cell) = cells
                     .next_cell_with_formula_metadata()
                     .map_err(|e| fail(e.to_string()))?
                 {
                     let (r, c) = cell.pos;
+                    seen += 1;
+                    if seen > super::guard::MAX_STREAM_CELLS {
+                        return Err(super::guard::over_limit(
+                            &loc.file,
+                            loc.sheet.as_deref(),
+                            "its number of cells".into(),
+                            format!("{} cells", super::guard::count(super::guard::MAX_STREAM_CELLS)),
+                        ));
+                    }
                     if c >= MAX_COLUMNS {
                         return Err(column_limit(loc, r, c));
                     }

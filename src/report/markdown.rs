@@ -44,6 +44,8 @@ fn group(n: f64, decimals: usize) -> String {
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_fuel(Some(TEMPLATE_FUEL));
+    // each macro call recurses natively; keep it well inside a thread's stack
+    env.set_recursion_limit(64);
     env.set_syntax(
         minijinja::syntax::SyntaxConfig::builder()
             .trim_blocks(true)
@@ -157,13 +159,10 @@ pub fn context(audit: &Audit) -> serde_json::Value {
 pub fn render(audit: &Audit, template: Option<&std::path::Path>) -> Result<String> {
     let source = match template {
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
-            if text.len() > MAX_TEMPLATE_BYTES {
-                return Err(Error::Usage(format!(
-                    "{}: template larger than {MAX_TEMPLATE_BYTES} bytes",
-                    p.display()
-                )));
-            }
+            let text = crate::input::guard::read_text_capped(p, MAX_TEMPLATE_BYTES as u64)
+                .map_err(|e| Error::Usage(format!("template {e}")))?;
+            crate::checklist::nesting::template_depth(&text)
+                .map_err(|e| Error::Usage(format!("{}:{e}", p.display())))?;
             text
         }
         None => DEFAULT_TEMPLATE.to_string(),
