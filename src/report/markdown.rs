@@ -170,14 +170,8 @@ pub fn render(audit: &Audit, template: Option<&std::path::Path>) -> Result<Strin
     let name = template
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "summary.md.j2".into());
-    let env = environment();
-    let tmpl = env
-        .template_from_str(&source)
-        .map_err(|e| Error::Usage(format!("{name}: template error: {e:#}")))?;
     let ctx = Value::from(minijinja::value::Serde(context(audit)));
-    let out = tmpl
-        .render(ctx)
-        .map_err(|e| Error::Usage(format!("{name}: template error: {e:#}")))?;
+    let out = super::bounded::render(environment(), source, &name, ctx)?;
     Ok(tidy(&out))
 }
 

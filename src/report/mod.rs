@@ -2,6 +2,7 @@
 //! JSON — which agree by construction. [`write_outputs`] writes all three
 //! atomically: each to a temporary file in the output folder, then renamed.
 
+pub mod bounded;
 pub mod json;
 pub mod markdown;
 pub mod workbook;
