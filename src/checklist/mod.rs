@@ -264,29 +264,27 @@ pub const DEFAULT_DEFECTION: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// The line of the `nth` (0-based) item with this id (YAML keeps no spans).
-fn item_line(text: &str, id: &str, nth: usize) -> Option<usize> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| {
-            let t = l
-                .trim_start()
-                .trim_start_matches("- ")
-                .trim_start_matches('{')
-                .trim();
-            t.strip_prefix("id:")
-                .map(|v| {
-                    v.split(',')
-                        .next()
-                        .unwrap_or("")
-                        .trim()
-                        .trim_matches(['"', '\''])
-                        == id
-                })
-                .unwrap_or(false)
-        })
-        .nth(nth)
-        .map(|(i, _)| i + 1)
+/// The lines of every item id, in order (YAML keeps no spans): built in one
+/// pass, so a long checklist is not rescanned once per item.
+fn item_lines(text: &str) -> std::collections::HashMap<&str, Vec<usize>> {
+    let mut lines: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (i, l) in text.lines().enumerate() {
+        let t = l
+            .trim_start()
+            .trim_start_matches("- ")
+            .trim_start_matches('{')
+            .trim();
+        if let Some(v) = t.strip_prefix("id:") {
+            let id = v
+                .split(',')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches(['"', '\'']);
+            lines.entry(id).or_default().push(i + 1);
+        }
+    }
+    lines
 }
 
 impl Checklist {
@@ -309,6 +307,8 @@ impl Checklist {
     pub fn parse(text: &str, path: &Path, origin: &str) -> Result<Checklist> {
         let raw: RawChecklist =
             serde_yaml::from_str(text).map_err(|e| Error::problem(yaml_problem(path, &e)))?;
+        nesting::item_count(raw.sections.iter().map(|s| s.items.len()).sum(), path)
+            .map_err(Error::problem)?;
         let mut problems = Problems::default();
         let at = |line: Option<usize>, id: Option<&str>| {
             let l = Location::file(path).at_line(line);
@@ -379,10 +379,12 @@ impl Checklist {
         }
         let mut sections: Vec<Section> = Vec::new();
         let mut ids: BTreeMap<String, Option<usize>> = BTreeMap::new();
-        let mut seen_ids: Vec<String> = Vec::new();
+        let mut seen_ids: std::collections::HashMap<String, usize> = Default::default();
+        let id_lines = item_lines(text);
+        let item_line = |id: &str, nth: usize| id_lines.get(id).and_then(|l| l.get(nth)).copied();
         for rs in raw.sections {
             let first_id = rs.items.first().map(|i| i.id.clone());
-            let sline = first_id.as_deref().and_then(|id| item_line(text, id, 0));
+            let sline = first_id.as_deref().and_then(|id| item_line(id, 0));
             let Some(p) = P::parse(&rs.p) else {
                 problems.push(Problem::new(
                     at(sline, first_id.as_deref()),
@@ -408,9 +410,10 @@ impl Checklist {
             }
             let mut items = Vec::new();
             for ri in rs.items {
-                let nth = seen_ids.iter().filter(|x| **x == ri.id).count();
-                seen_ids.push(ri.id.clone());
-                let line = item_line(text, &ri.id, nth);
+                let seen = seen_ids.entry(ri.id.clone()).or_default();
+                let nth = *seen;
+                *seen += 1;
+                let line = item_line(&ri.id, nth);
                 let here = || at(line, Some(&ri.id));
                 if let Some(prev) = ids.insert(ri.id.clone(), line) {
                     problems.push(Problem::new(

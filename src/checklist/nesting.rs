@@ -23,6 +23,9 @@ pub const MAX_UNARY_RUN: usize = 32;
 /// Most tokens in one expression or template tag: minijinja's syntax tree
 /// gets one level deeper per chained operator, filter or attribute.
 pub const MAX_TOKENS: usize = 512;
+/// Most items in a checklist (the built-in one has a few dozen; the workbook
+/// gives each item a column, and Excel stops at 16,384).
+pub const MAX_ITEMS: usize = 1_000;
 /// Deepest block nesting in a template (`if`/`elif`/`for`/`macro`/… ).
 pub const MAX_BLOCK_DEPTH: usize = 64;
 
@@ -98,6 +101,18 @@ pub fn yaml_depth(text: &str, path: &Path) -> Result<(), Problem> {
         {
             block_scalar = Some(indent);
         }
+    }
+    Ok(())
+}
+
+/// Refuses a checklist with more than [`MAX_ITEMS`] items.
+pub fn item_count(n: usize, path: &Path) -> Result<(), Problem> {
+    if n > MAX_ITEMS {
+        return Err(Problem::new(
+            Location::file(path),
+            format!("its {n} items exceed the limit of {MAX_ITEMS}"),
+            "a checklist of at most 1,000 items",
+        ));
     }
     Ok(())
 }
