@@ -390,7 +390,7 @@ impl CellBudget<'_> {
             return Err(over_limit(
                 self.file,
                 Some(sheet),
-                format!("{what} of {} cells", count(cells)),
+                format!("{what} ({} cells)", count(cells)),
                 format!("{} cells per sheet", count(MAX_SHEET_CELLS)),
             ));
         }
@@ -403,7 +403,10 @@ impl CellBudget<'_> {
             return Err(over_limit(
                 self.file,
                 Some(sheet),
-                format!("the workbook's sheets, {} cells so far,", count(self.book)),
+                format!(
+                    "the size of all its sheets ({} cells so far)",
+                    count(self.book)
+                ),
                 format!("{} cells per workbook", count(MAX_BOOK_CELLS)),
             ));
         }
@@ -590,7 +593,7 @@ mod xls {
                             let rows = (rl - 1).wrapping_sub(rf).wrapping_add(1) as u64;
                             let cols = (cl - 1).wrapping_sub(cf).wrapping_add(1) as u64;
                             declared = area(rows, cols);
-                            budget.sheet(sheet, "its declared dimensions", declared)?;
+                            budget.sheet(sheet, "the size its dimensions declare", declared)?;
                         }
                     }
                 }
@@ -718,7 +721,7 @@ mod zipped {
             over_limit(
                 name,
                 Some(part),
-                format!("its {what} {} shared strings", count(n)),
+                what.replace("{}", &count(n)),
                 format!("{} shared strings", count(MAX_SHARED_STRINGS)),
             )
         };
@@ -731,13 +734,19 @@ mod zipped {
                         if let Some(n) = attr_u64(&e, "uniqueCount")
                             && n > MAX_SHARED_STRINGS
                         {
-                            return Err(too_many(n, "declared"));
+                            return Err(too_many(
+                                n,
+                                "the number of shared strings it declares ({})",
+                            ));
                         }
                     }
                     "si" => {
                         items += 1;
                         if items > MAX_SHARED_STRINGS {
-                            return Err(too_many(items, "more than"));
+                            return Err(too_many(
+                                items,
+                                "the number of its shared strings (at least {})",
+                            ));
                         }
                     }
                     _ => {}
@@ -802,8 +811,12 @@ mod zipped {
                 t.last_end - t.first.unwrap_or(t.last_end),
                 t.col_max.saturating_sub(t.col_min),
             );
-            budget.sheet(&t.name, "the cells it stores", t.stored)?;
-            budget.sheet(&t.name, "its rows, expanded by their repeat counts,", span)?;
+            budget.sheet(&t.name, "the number of cells it stores", t.stored)?;
+            budget.sheet(
+                &t.name,
+                "the range its rows span once repeats are expanded",
+                span,
+            )?;
             Ok::<(), Problem>(())
         };
         loop {
@@ -982,7 +995,7 @@ mod zipped {
                     {
                         let rows = u64::from(b.saturating_sub(a)) + 1;
                         let cols = u64::from(d.saturating_sub(c)) + 1;
-                        budget.sheet(part, "its declared dimensions", area(rows, cols))?;
+                        budget.sheet(part, "the size its dimensions declare", area(rows, cols))?;
                     }
                 }
                 0x009F if lower.ends_with("sharedstrings.bin") => {
@@ -990,7 +1003,10 @@ mod zipped {
                         return Err(over_limit(
                             name,
                             Some(part),
-                            format!("its declared {} shared strings", count(u64::from(n))),
+                            format!(
+                                "the number of shared strings it declares ({})",
+                                count(u64::from(n))
+                            ),
                             format!("{} shared strings", count(MAX_SHARED_STRINGS)),
                         ));
                     }
@@ -1001,7 +1017,10 @@ mod zipped {
                         return Err(over_limit(
                             name,
                             Some(part),
-                            format!("its more than {} shared strings", count(strings - 1)),
+                            format!(
+                                "the number of its shared strings (at least {})",
+                                count(strings)
+                            ),
                             format!("{} shared strings", count(MAX_SHARED_STRINGS)),
                         ));
                     }
