@@ -12,6 +12,35 @@
 //! xlsx/xlsm/xlsb/ods, streamed and counted) and anything over a budget is
 //! refused with `file › sheet: … exceeds the limit of …`.
 //!
+//! Where calamine 0.38 allocates from sizes a file declares (checked here,
+//! for a note upstream):
+//! - `xls.rs` `Xls::parse_workbook`: `cells.reserve(rows × cols)` from the
+//!   DIMENSIONS record (0x0200) of every sheet, at open — 4 billion rows
+//!   aborts; then `Range::from_sparse` (`lib.rs`) allocates the dense
+//!   bounding box of the cell records for values *and* formulas (a cell moved
+//!   to row/column 65535 asks for 4.3 billion cells); `worksheet_range`
+//!   clones it again. `parse_mul_rk` computes `col_last - col_first + 1` in
+//!   u16 (panics on a forged record).
+//! - `xlsx/mod.rs` `Xlsx::read_shared_strings`: `strings.reserve(uniqueCount)`
+//!   at open (a 13-digit `uniqueCount` aborts); every string is then kept.
+//!   `worksheet_range`/`worksheet_range_ref` reserve from `<dimension>` only
+//!   below 100,000 cells, but `from_sparse` allocates the cells' bounding box
+//!   (mixaudit streams xlsx instead, so it never builds that range).
+//! - `xlsb/mod.rs` `RecordIter::fill_buffer`: `buf.resize(len)` from the
+//!   record header's varint (up to 256 MiB per record from a few bytes);
+//!   `worksheet_range_ref` → `from_sparse` allocates the cells' bounding box
+//!   (row from BrtRowHdr, column from each cell record); `extern_sheets` is
+//!   reserved from `cxti` (capped at 1,000,000).
+//! - `ods.rs` `read_row`: column repeats (`number-columns-repeated`, capped at
+//!   16,384 per row) are pushed one `Data` + one `String` per cell for every
+//!   row element; `get_range` expands `number-rows-repeated` up to its own
+//!   `MAX_CELLS` = 100,000,000 cells (≈ 5.6 GB of `Data` + formula `String`s)
+//!   — a 859-byte file asks for 5.5 GB. All sheets are read at open.
+//! - zip parts: calamine decompresses parts without a limit (the declared
+//!   uncompressed size is not enforced by the zip crate on `by_name` reads),
+//!   and quick-xml buffers a whole tag or text node, so one huge text run sits
+//!   in memory whole.
+//!
 //! It also makes sure only regular files are read (a FIFO would block, a
 //! device such as /dev/zero never ends) and that size caps hold on the open
 //! handle and while reading, not only on what the path's metadata said.
