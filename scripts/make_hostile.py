@@ -13,7 +13,8 @@ rules and templates — plus a `case.json`:
 `args` is the mixaudit command line, with `{dir}` (the case folder) and
 `{out}` (a fresh output folder) filled in by the test; `file` is the file the
 message must name; `expect` a fragment the message must contain.
-`tests/hostile_corpus.rs` runs every case with the real binary under a 4 GB
+`exit` is 1 but for the few well-formed files that must be read within the
+memory bound (0). `tests/hostile_corpus.rs` runs every case with the real binary under a 4 GB
 address-space limit and a timeout, and asserts exit code 1, the message, no
 output written, inputs unchanged and peak memory under 1 GB.
 
@@ -54,7 +55,8 @@ SPEND_CSV = (
 AUDIT = ["audit", "{dir}", "--out", "{out}"]
 
 
-def case(name: str, files: dict[str, bytes | str], args: list[str], file: str, expect: str) -> None:
+def case(name: str, files: dict[str, bytes | str], args: list[str], file: str, expect: str,
+         exit: int = 1) -> None:
     d = OUT / name
     if d.exists():
         shutil.rmtree(d)
@@ -62,7 +64,7 @@ def case(name: str, files: dict[str, bytes | str], args: list[str], file: str, e
     for fname, body in files.items():
         data = body.encode() if isinstance(body, str) else body
         (d / fname).write_bytes(data)
-    meta = {"args": args, "file": file, "expect": expect}
+    meta = {"args": args, "file": file, "expect": expect, "exit": exit}
     (d / "case.json").write_text(json.dumps(meta, indent=2) + "\n")
 
 
@@ -319,6 +321,16 @@ def main() -> None:
     case("xlsx_part_claims_4gb", {**good, "customers.xlsx": forge_zip_size(
         xlsx(sheet_xml(ROW_OK), SST_OK), "xl/sharedStrings.xml", 0xFFFFFFF0)},
         AUDIT, "customers.xlsx", "declared uncompressed size of 4294967280 bytes exceeds the limit of 1 GiB per part")
+
+    # Rows that make reused row buffers huge: 3,000 rows reaching column XFD
+    # (read, but within bounds), and one row of 17.5 MiB of text (refused).
+    wide = "".join(f'<row r="{r}">' + inline(f"A{r}", f"C{r}") + f'<c r="XFD{r}"><v>1</v></c></row>'
+                   for r in range(2, 3002))
+    case("xlsx_wide_rows_accepted", {**good, "customers.xlsx": xlsx(sheet_xml(wide), SST_OK)},
+         ["check", "{dir}"], "", "", exit=0)
+    heavy = '<row r="2">' + "".join(inline(f"{c}2", "y" * (7 << 19)) for c in "ABCDE") + "</row>"
+    case("xlsx_row_text", {**good, "customers.xlsx": xlsx(sheet_xml(heavy), SST_OK)},
+         AUDIT, "customers.xlsx", "the text of row 2 exceeds the limit of 16 MiB per row")
 
     # xlsb: a record header sizes calamine's buffer; cells far apart make
     # it allocate the range between them.

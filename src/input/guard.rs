@@ -63,6 +63,11 @@ pub const MAX_XLS_STREAM_BYTES: u64 = 256 << 20;
 pub const MAX_ZIP_PARTS: usize = 10_000;
 /// Largest decompressed size of one zip part, declared or actual.
 pub const MAX_ZIP_PART_BYTES: u64 = 1 << 30;
+/// Largest decompressed part that calamine holds in memory whole (ods
+/// content.xml, xlsb parts).
+pub const MAX_LOADED_PART_BYTES: u64 = 256 << 20;
+/// Most text in one streamed row (xlsx), all its cells together.
+pub const MAX_ROW_BYTES: u64 = 16 << 20;
 /// Largest decompressed xlsx shared-strings part (calamine keeps it all).
 pub const MAX_SHARED_STRINGS_BYTES: u64 = 192 << 20;
 /// Most shared strings in a workbook, declared (`uniqueCount`) or actual.
@@ -864,7 +869,7 @@ mod zipped {
         part: &str,
         budget: &mut CellBudget<'_>,
     ) -> Result<(), Problem> {
-        let m = Meter::new(f, MAX_ZIP_PART_BYTES, Some(MAX_TOKEN_BYTES));
+        let m = Meter::new(f, MAX_LOADED_PART_BYTES, Some(MAX_TOKEN_BYTES));
         let mut xml = quick_xml::Reader::from_reader(BufReader::new(m));
         let mut buf = Vec::new();
         #[derive(Default)]
@@ -1036,7 +1041,7 @@ mod zipped {
         sheet: bool,
         lower: &str,
     ) -> Result<(), Problem> {
-        let mut m = BufReader::new(Meter::new(f, MAX_ZIP_PART_BYTES, None));
+        let mut m = BufReader::new(Meter::new(f, MAX_LOADED_PART_BYTES, None));
         let mut budget = CellBudget {
             file: name,
             book: 0,
