@@ -305,6 +305,25 @@ def main() -> None:
         f"<table:table-row>{VALUE_CELL}</table:table-row>" * 300)},
         AUDIT, "customers.ods", "(4,014,080 cells) exceeds the limit of 4,000,000 cells per sheet")
 
+    string_row = ('<table:table-row><table:table-cell table:number-columns-repeated="16384" '
+                  'office:value-type="string"><text:p>abcdefgh</text:p></table:table-cell></table:table-row>')
+    two = ods(string_row * 243)  # one sheet of 3,981,312 cells, then a renamed copy
+    import io
+    src = zipfile.ZipFile(io.BytesIO(two))
+    content = src.read("content.xml").decode()
+    t0, t1 = content.index("<table:table "), content.index("</table:table>") + len("</table:table>")
+    content = content[:t1] + content[t0:t1].replace('table:name="Customers"', 'table:name="Other"') + content[t1:]
+    case("ods_two_sheets_at_the_sheet_limit", {**good, "customers.ods": zip_bytes(
+        [("mimetype", src.read("mimetype")), ("META-INF/manifest.xml", src.read("META-INF/manifest.xml")),
+         ("content.xml", content)], stored_first=True)},
+        AUDIT, "customers.ods", "cells so far) exceeds the limit of 6,000,000 cells per workbook")
+
+    # csv: 3,000 columns all named the same (naming the extra columns was
+    # cubic in their number).
+    case("csv_wide_header", {**good, "customers.csv": "customer_id,last_purchase,orders,revenue,"
+                             + ",".join(["x"] * 3000) + "\nC1,2026-01-01,1,10," + ",".join(["1"] * 3000) + "\n"},
+         AUDIT, "customers.csv", "the row's 3004 filled cells exceed the limit of 1024 columns per table")
+
     # xlsx / xlsm: shared strings calamine reserves or keeps, parts that
     # claim huge sizes, a text run that would sit whole in the XML buffer.
     case("xlsx_unique_count", {**good, "customers.xlsx": xlsx(sheet_xml(ROW_OK), SST_OK.replace(

@@ -81,7 +81,7 @@ pub const MAX_RECORD_BYTES: u64 = 4 << 20;
 pub const MAX_SHEET_CELLS: u64 = 4_000_000;
 /// Most cells of all sheets together where calamine loads every sheet at
 /// open (xls, ods).
-pub const MAX_BOOK_CELLS: u64 = 8_000_000;
+pub const MAX_BOOK_CELLS: u64 = 6_000_000;
 /// Most cells of one streamed sheet (xlsx, CSV): bounds time, not memory.
 pub const MAX_STREAM_CELLS: u64 = 200_000_000;
 /// Longest CSV field.
@@ -90,6 +90,30 @@ pub const MAX_CELL_BYTES: u64 = 256 << 10;
 pub const MAX_CSV_RECORD_BYTES: u64 = 4 << 20;
 /// Largest UTF-16 text file (decoded whole).
 pub const MAX_UTF16_BYTES: u64 = 64 << 20;
+
+/// Most filled cells in a row where the header is looked for: matching
+/// headers costs fields × synonyms per cell, and naming duplicate extra
+/// columns grows with their square.
+pub const MAX_TABLE_COLUMNS: usize = 1_024;
+
+/// The problem for a row among the header candidates with more than
+/// [`MAX_TABLE_COLUMNS`] filled cells.
+pub fn header_scan_row(loc: &Location, row: &super::row::Row) -> Option<Problem> {
+    let filled = row
+        .cells()
+        .iter()
+        .filter(|c| c.kind != super::row::CellKind::Empty)
+        .count();
+    (filled > MAX_TABLE_COLUMNS).then(|| {
+        Problem::new(
+            loc.clone().at_row(row.index),
+            format!(
+                "the row's {filled} filled cells exceed the limit of {MAX_TABLE_COLUMNS} columns per table"
+            ),
+            FIX,
+        )
+    })
+}
 
 /// Excel's row limit, which also caps calamine's ods row repeats.
 const ROWS_LIMIT: u64 = 1_048_576;

@@ -376,6 +376,7 @@ pub fn read_table(
     let mut buffered: Vec<Row> = Vec::new();
     let mut found: Option<TableInfo> = None;
     let mut failed = false;
+    let mut too_wide: Option<Problem> = None;
     let header_of = |rows: &[Row]| -> Option<TableInfo> {
         let texts: Vec<(u32, Vec<Option<String>>)> = rows
             .iter()
@@ -405,6 +406,10 @@ pub fn read_table(
             on_row(&info.mapping, row);
             return ControlFlow::Continue(());
         }
+        if let Some(p) = guard::header_scan_row(&loc, row) {
+            too_wide = Some(p);
+            return ControlFlow::Break(());
+        }
         buffered.push(row.clone());
         if buffered.len() < HEADER_SCAN_ROWS {
             return ControlFlow::Continue(());
@@ -427,6 +432,9 @@ pub fn read_table(
             }
         }
     })?;
+    if let Some(p) = too_wide {
+        return Err(p);
+    }
     if found.is_none()
         && !failed
         && !buffered.is_empty()
