@@ -15,6 +15,9 @@ use crate::score::Scores;
 /// The schema name of audit.json; bump the number when a key changes meaning.
 pub const SCHEMA: &str = "mixaudit.audit/1";
 
+/// Largest previous audit.json read for the change since the last audit.
+const MAX_PREVIOUS_BYTES: u64 = 64 << 20;
+
 /// Metrics compared across audits and shown as key figures.
 pub const KEY_METRICS: &[&str] = &[
     "customers",
@@ -80,7 +83,8 @@ pub struct PreviousScore {
 impl PreviousAudit {
     /// Reads and checks a previous audit.json; a file that is not one is a usage error.
     pub fn load(path: &Path) -> Result<PreviousAudit> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::input::guard::read_text_capped(path, MAX_PREVIOUS_BYTES)
+            .map_err(Error::problem)?;
         let schema = serde_json::from_str::<Value>(&text)
             .map_err(|e| Error::Usage(format!("{}: not an audit.json ({e})", path.display())))?
             .get("schema")

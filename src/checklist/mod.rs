@@ -149,6 +149,7 @@ impl Checklist {
     pub fn parse(text: &str, path: &Path, origin: &str) -> Result<Checklist> {
         let raw: RawChecklist =
             serde_yaml::from_str(text).map_err(|e| Error::problem(yaml_problem(path, &e)))?;
+        crate::input::nesting::item_count(raw.item_count(), path).map_err(Error::problem)?;
         let mut parser = Parser::new(text, path, parse::with_default_params(&raw.params));
         parser.check_ratings(&raw.ratings);
         let defection_keywords = parser.defection_keywords(&raw.defection_keywords);

@@ -2,7 +2,7 @@
 //! validation steps it runs, one concern per function, so each check (ratings,
 //! params, defection keywords, sections, items, rules) reads on its own.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -32,6 +32,13 @@ pub(super) struct RawChecklist {
     pub(super) defection_keywords: BTreeMap<String, Vec<String>>,
     /// The sections as written.
     pub(super) sections: Vec<RawSection>,
+}
+
+impl RawChecklist {
+    /// Items over all sections, checked against the limit before any is compiled.
+    pub(super) fn item_count(&self) -> usize {
+        self.sections.iter().map(|s| s.items.len()).sum()
+    }
 }
 
 /// One section as written.
@@ -93,29 +100,27 @@ fn touchpoint_scope() -> String {
     "touchpoint".into()
 }
 
-/// The line of the `nth` (0-based) item with this id (YAML keeps no spans).
-fn item_line(text: &str, id: &str, nth: usize) -> Option<usize> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| {
-            let t = l
-                .trim_start()
-                .trim_start_matches("- ")
-                .trim_start_matches('{')
-                .trim();
-            t.strip_prefix("id:")
-                .map(|v| {
-                    v.split(',')
-                        .next()
-                        .unwrap_or("")
-                        .trim()
-                        .trim_matches(['"', '\''])
-                        == id
-                })
-                .unwrap_or(false)
-        })
-        .nth(nth)
-        .map(|(i, _)| i + 1)
+/// The lines of every item id, in order (YAML keeps no spans): built in one
+/// pass, so a long checklist is not rescanned once per item.
+fn item_lines(text: &str) -> HashMap<&str, Vec<usize>> {
+    let mut lines: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, l) in text.lines().enumerate() {
+        let t = l
+            .trim_start()
+            .trim_start_matches("- ")
+            .trim_start_matches('{')
+            .trim();
+        if let Some(v) = t.strip_prefix("id:") {
+            let id = v
+                .split(',')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches(['"', '\'']);
+            lines.entry(id).or_default().push(i + 1);
+        }
+    }
+    lines
 }
 
 /// The checklist's params with every built-in default filled in, so rules may
@@ -144,8 +149,8 @@ pub(super) fn version_text(version: serde_yaml::Value) -> String {
 /// returned early) so the user sees every mistake at once, and item ids are
 /// tracked across sections to catch duplicates and find each item's line.
 pub(super) struct Parser<'a> {
-    /// The YAML text, for item lines.
-    text: &'a str,
+    /// Each item id's lines in the YAML text, in order.
+    id_lines: HashMap<&'a str, Vec<usize>>,
     /// The file, for messages.
     path: &'a Path,
     /// Params with defaults, for checking `params.*`.
@@ -154,21 +159,26 @@ pub(super) struct Parser<'a> {
     problems: Problems,
     /// Item id → its line, for duplicate messages.
     ids: BTreeMap<String, Option<usize>>,
-    /// Ids in the order seen, to tell repeated ids' lines apart.
-    seen_ids: Vec<String>,
+    /// How often each id was seen, to tell repeated ids' lines apart.
+    seen_ids: HashMap<String, usize>,
 }
 
 impl<'a> Parser<'a> {
     /// Starts validating `text` from `path` against these params.
     pub(super) fn new(text: &'a str, path: &'a Path, params: BTreeMap<String, f64>) -> Self {
         Parser {
-            text,
+            id_lines: item_lines(text),
             path,
             params,
             problems: Problems::default(),
             ids: BTreeMap::new(),
-            seen_ids: Vec::new(),
+            seen_ids: HashMap::new(),
         }
+    }
+
+    /// The line of the `nth` (0-based) item with this id.
+    fn item_line(&self, id: &str, nth: usize) -> Option<usize> {
+        self.id_lines.get(id).and_then(|l| l.get(nth)).copied()
     }
 
     /// The params and every problem found.
@@ -252,9 +262,7 @@ impl<'a> Parser<'a> {
     /// items are then not checked, as before).
     pub(super) fn section(&mut self, rs: RawSection, done: &[Section]) -> Option<Section> {
         let first_id = rs.items.first().map(|i| i.id.clone());
-        let sline = first_id
-            .as_deref()
-            .and_then(|id| item_line(self.text, id, 0));
+        let sline = first_id.as_deref().and_then(|id| self.item_line(id, 0));
         let Some(p) = P::parse(&rs.p) else {
             let at = self.at(sline, first_id.as_deref());
             self.push(
@@ -292,9 +300,10 @@ impl<'a> Parser<'a> {
 
     /// One item, or `None` when one of its rules does not compile.
     fn item(&mut self, ri: RawItem, p: P) -> Option<Item> {
-        let nth = self.seen_ids.iter().filter(|x| **x == ri.id).count();
-        self.seen_ids.push(ri.id.clone());
-        let line = item_line(self.text, &ri.id, nth);
+        let seen = self.seen_ids.entry(ri.id.clone()).or_default();
+        let nth = *seen;
+        *seen += 1;
+        let line = self.item_line(&ri.id, nth);
         let here = self.at(line, Some(&ri.id));
         if let Some(prev) = self.ids.insert(ri.id.clone(), line) {
             self.push(

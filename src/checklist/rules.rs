@@ -47,6 +47,7 @@ impl Rule {
         if source.trim().is_empty() {
             return Err("the expression is empty".into());
         }
+        crate::input::nesting::expression(source)?;
         let expr = rule_env()
             .compile_expression_owned(source.to_string())
             .map_err(|e| {

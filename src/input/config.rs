@@ -97,15 +97,9 @@ pub struct Config {
 
 /// Reads a YAML file with a size cap (defence against huge or hostile files).
 pub fn read_yaml_text(path: &Path) -> Result<String> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-    if meta.len() > MAX_YAML_BYTES {
-        return Err(Error::problem(Problem::new(
-            Location::file(path),
-            format!("is {} bytes", meta.len()),
-            format!("a YAML file under {MAX_YAML_BYTES} bytes"),
-        )));
-    }
-    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
+    let text = super::guard::read_text_capped(path, MAX_YAML_BYTES).map_err(Error::problem)?;
+    super::nesting::yaml_depth(&text, path).map_err(Error::problem)?;
+    Ok(text)
 }
 
 /// Turns a serde_yaml error into a problem at its line.

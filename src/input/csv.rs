@@ -2,11 +2,11 @@
 //! sniffed from the first line (or Excel's `sep=` line), BOM skipped,
 //! Windows-1252 and UTF-16 text decoded.
 
-use std::fs::File;
 use std::io::{BufReader, Read};
 use std::ops::ControlFlow;
 use std::path::Path;
 
+use super::guard;
 use super::row::{CellKind, Row};
 use super::table::{MAX_COLUMNS, MAX_ROWS, column_limit};
 use crate::error::{Location, Problem};
@@ -45,11 +45,14 @@ pub(super) fn read_csv(
     let mut file: Box<dyn Read> = match utf16 {
         // UTF-16 exports (Excel's "Unicode Text") are small; decode them whole.
         Some(enc) => {
-            let bytes = std::fs::read(path).map_err(io)?;
+            let bytes = guard::read_capped(path, guard::MAX_UTF16_BYTES)?;
             let (text, _, _) = enc.decode(&bytes);
             Box::new(std::io::Cursor::new(text.into_owned().into_bytes()))
         }
-        None => Box::new(BufReader::new(File::open(path).map_err(io)?)),
+        None => Box::new(BufReader::new(guard::open_regular(
+            path,
+            guard::MAX_INPUT_BYTES,
+        )?)),
     };
     let mut head = Vec::new();
     (&mut file)
@@ -73,7 +76,11 @@ pub(super) fn read_csv(
     if skip_first {
         start = (first_line_end + 1).min(head.len());
     }
-    let rest = std::io::Cursor::new(head[start..].to_vec()).chain(file);
+    let rest = guard::CsvMeter::new(
+        std::io::Cursor::new(head[start..].to_vec()).chain(file),
+        delimiter,
+        guard::MAX_INPUT_BYTES,
+    );
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -82,12 +89,20 @@ pub(super) fn read_csv(
     let mut record = csv::ByteRecord::new();
     let mut row = Row::default();
     let mut index: u32 = 0;
+    let mut cells: u64 = 0;
     let mut decoded = String::new();
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
+                if let Some(over) = &reader.get_ref().over {
+                    return Err(Problem::new(
+                        loc.at_row(index),
+                        over.clone(),
+                        "a file within mixaudit's input limits (it may be corrupt, or built to exhaust memory)",
+                    ));
+                }
                 return Err(Problem::new(
                     loc.at_row(index),
                     format!("is not valid CSV here: {e}"),
@@ -104,6 +119,15 @@ pub(super) fn read_csv(
         }
         if record.len() as u32 > MAX_COLUMNS {
             return Err(column_limit(&loc, index, record.len() as u32));
+        }
+        cells += record.len() as u64;
+        if cells > guard::MAX_STREAM_CELLS {
+            return Err(guard::over_limit(
+                &loc.file,
+                None,
+                "its number of cells".into(),
+                format!("{} cells", guard::count(guard::MAX_STREAM_CELLS)),
+            ));
         }
         row.reset(index);
         for (j, field) in record.iter().enumerate() {

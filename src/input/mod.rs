@@ -10,6 +10,8 @@ mod csv;
 mod customers;
 mod dataset;
 pub mod fields;
+pub(crate) mod guard;
+pub(crate) mod nesting;
 pub(crate) mod row;
 mod spend;
 mod table;
@@ -57,12 +59,8 @@ pub fn load_config(paths: &InputPaths) -> Result<Config> {
 
 fn find_config(paths: &InputPaths) -> Result<Config> {
     if let Some(p) = &paths.config {
-        if !p.is_file() {
-            return Err(Error::problem(Problem::new(
-                Location::file(p),
-                "does not exist",
-                "an audit.yaml file",
-            )));
+        if let Some(problem) = guard::check_path(p, "an audit.yaml file") {
+            return Err(Error::problem(problem));
         }
         return Config::load(p);
     }
@@ -157,11 +155,15 @@ fn resolve(
         }
     };
     match path {
-        Some(p) if !p.is_file() => Err(Error::problem(Problem::new(
-            Location::file(&p),
-            "does not exist",
-            format!("the {role} file"),
-        ))),
+        Some(p) if !p.is_file() => Err(Error::problem(
+            guard::check_path(&p, &format!("the {role} file")).unwrap_or_else(|| {
+                Problem::new(
+                    Location::file(&p),
+                    "does not exist",
+                    format!("the {role} file"),
+                )
+            }),
+        )),
         Some(p) => Ok(Some(p)),
         None if required => Err(Error::problem(Problem::new(
             search_location(cfg),
@@ -176,7 +178,7 @@ fn resolve(
 
 /// SHA-256 of a file, hex: identifies exactly which inputs an audit saw.
 pub fn sha256_file(path: &Path) -> Result<String> {
-    let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut f = guard::open_regular(path, guard::MAX_INPUT_BYTES).map_err(Error::problem)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     loop {

@@ -114,6 +114,13 @@ impl Row {
         &self.cells[..self.width]
     }
 
+    /// Bytes this row's buffers hold (cells and their text, used or not), so
+    /// a reused row can be let go once a hostile row made it huge.
+    pub(super) fn retained(&self) -> usize {
+        self.cells.capacity() * std::mem::size_of::<Cell>()
+            + self.cells.iter().map(|c| c.text.capacity()).sum::<usize>()
+    }
+
     pub(super) fn reset(&mut self, index: u32) {
         self.index = index;
         for c in &mut self.cells[..self.width] {

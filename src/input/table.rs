@@ -9,14 +9,15 @@
 //! data rows.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
-use calamine::{Reader, Sheets, open_workbook_auto};
+use calamine::{Reader, Sheets};
 
 use super::csv::read_csv;
 use super::fields::{Field, Mapping, locate_header, normalize};
+use super::guard;
 use super::row::data_ref;
 pub use super::row::{Cell, CellKind, Row};
 use super::xlsx::stream_xlsx;
@@ -60,8 +61,9 @@ impl Workbook {
         let name = display_name(path);
         let loc = || Location::file(path);
         let mut head = [0u8; 512];
-        let n = File::open(path)
-            .and_then(|mut f| f.read(&mut head))
+        let mut file = guard::open_regular(path, guard::MAX_INPUT_BYTES)?;
+        let n = file
+            .read(&mut head)
             .map_err(|e| Problem::new(loc(), format!("cannot be read: {e}"), ""))?;
         let head = &head[..n];
         if n == 0 {
@@ -137,7 +139,15 @@ impl Workbook {
                 ));
             }
         }
-        let opened = std::panic::catch_unwind(|| open_workbook_auto(path));
+        let kind = guard::Kind::from_ext(&ext).expect("a workbook extension");
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| Problem::new(loc(), format!("cannot be read: {e}"), ""))?;
+        guard::prescan(&file, kind, &name)?;
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| Problem::new(loc(), format!("cannot be read: {e}"), ""))?;
+        let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            guard::open_sheets(file, kind)
+        }));
         let sheets = match opened {
             Ok(Ok(s)) => s,
             Ok(Err(e)) => {
@@ -366,6 +376,7 @@ pub fn read_table(
     let mut buffered: Vec<Row> = Vec::new();
     let mut found: Option<TableInfo> = None;
     let mut failed = false;
+    let mut too_wide: Option<Problem> = None;
     let header_of = |rows: &[Row]| -> Option<TableInfo> {
         let texts: Vec<(u32, Vec<Option<String>>)> = rows
             .iter()
@@ -395,6 +406,10 @@ pub fn read_table(
             on_row(&info.mapping, row);
             return ControlFlow::Continue(());
         }
+        if let Some(p) = guard::header_scan_row(&loc, row) {
+            too_wide = Some(p);
+            return ControlFlow::Break(());
+        }
         buffered.push(row.clone());
         if buffered.len() < HEADER_SCAN_ROWS {
             return ControlFlow::Continue(());
@@ -417,6 +432,9 @@ pub fn read_table(
             }
         }
     })?;
+    if let Some(p) = too_wide {
+        return Err(p);
+    }
     if found.is_none()
         && !failed
         && !buffered.is_empty()

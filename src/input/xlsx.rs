@@ -13,6 +13,11 @@ use crate::error::{Location, Problem};
 
 /// Rows handed from the reading thread to the consuming one at a time.
 const BATCH_ROWS: usize = 512;
+/// Bytes of row buffers per batch before it is handed on early (wide or
+/// text-heavy rows), so the batches in flight stay small.
+const BATCH_BYTES: usize = 16 << 20;
+/// A recycled row holding more than this is replaced by a fresh one.
+const REUSE_BYTES: usize = 64 << 10;
 
 /// A batch of rows; its row buffers travel back to the reader for reuse.
 struct Batch {
@@ -45,11 +50,23 @@ pub(super) fn stream_xlsx(
                 };
                 let mut batch = fresh();
                 let mut current: Option<u32> = None;
+                let mut seen: u64 = 0;
+                let mut row_bytes: u64 = 0;
+                let mut batch_bytes: usize = 0;
                 while let Some(cell) = cells
                     .next_cell_with_formula_metadata()
                     .map_err(|e| fail(e.to_string()))?
                 {
                     let (r, c) = cell.pos;
+                    seen += 1;
+                    if seen > super::guard::MAX_STREAM_CELLS {
+                        return Err(super::guard::over_limit(
+                            &loc.file,
+                            loc.sheet.as_deref(),
+                            "its number of cells".into(),
+                            format!("{} cells", super::guard::count(super::guard::MAX_STREAM_CELLS)),
+                        ));
+                    }
                     if c >= MAX_COLUMNS {
                         return Err(column_limit(loc, r, c));
                     }
@@ -61,10 +78,23 @@ pub(super) fn stream_xlsx(
                         ));
                     }
                     if current != Some(r) {
+                        row_bytes = 0;
                         if current.is_some() && !batch.rows[batch.len].is_blank() {
+                            batch_bytes += batch.rows[batch.len].retained();
                             batch.len += 1;
-                            if batch.len == BATCH_ROWS {
-                                let next = empty_rx.try_recv().unwrap_or_else(|_| fresh());
+                            if batch.len == BATCH_ROWS || batch_bytes >= BATCH_BYTES {
+                                batch_bytes = 0;
+                                let next = empty_rx
+                                    .try_recv()
+                                    .map(|mut b| {
+                                        for row in b.rows.iter_mut() {
+                                            if row.retained() > REUSE_BYTES {
+                                                *row = Row::default();
+                                            }
+                                        }
+                                        b
+                                    })
+                                    .unwrap_or_else(|_| fresh());
                                 let full = std::mem::replace(&mut batch, next);
                                 if full_tx.send(Ok(full)).is_err() {
                                     return Ok(()); // the consumer stopped early
@@ -80,6 +110,15 @@ pub(super) fn stream_xlsx(
                         batch.rows[batch.len].set_text(c as usize, CellKind::Error, UNCOMPUTED);
                     } else {
                         batch.rows[batch.len].set_data(c as usize, &cell.value);
+                        row_bytes += batch.rows[batch.len].get(c).text.len() as u64;
+                        if row_bytes > super::guard::MAX_ROW_BYTES {
+                            return Err(super::guard::over_limit(
+                                &loc.file,
+                                loc.sheet.as_deref(),
+                                format!("the text of row {}", u64::from(r) + 1),
+                                format!("{} per row", super::guard::bytes(super::guard::MAX_ROW_BYTES)),
+                            ));
+                        }
                     }
                 }
                 if current.is_some() && !batch.rows[batch.len].is_blank() {

@@ -26,6 +26,8 @@ fn as_f64(v: &Value) -> Option<f64> {
 pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_fuel(Some(TEMPLATE_FUEL));
+    // each macro call recurses natively; keep it well inside a thread's stack
+    env.set_recursion_limit(64);
     env.set_syntax(
         minijinja::syntax::SyntaxConfig::builder()
             .trim_blocks(true)
@@ -129,13 +131,10 @@ pub(crate) fn render_with(
 ) -> Result<String> {
     let source = match template {
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
-            if text.len() > MAX_TEMPLATE_BYTES {
-                return Err(Error::Failed(format!(
-                    "{}: template larger than {MAX_TEMPLATE_BYTES} bytes",
-                    p.display()
-                )));
-            }
+            let text = crate::input::guard::read_text_capped(p, MAX_TEMPLATE_BYTES as u64)
+                .map_err(|e| Error::Failed(format!("template {e}")))?;
+            crate::input::nesting::template_depth(&text)
+                .map_err(|e| Error::Failed(format!("{}:{e}", p.display())))?;
             text
         }
         None => builtin.1.to_string(),
@@ -143,12 +142,8 @@ pub(crate) fn render_with(
     let name = template
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| builtin.0.into());
-    let tmpl = env
-        .template_from_str(&source)
-        .map_err(|e| Error::Failed(format!("{name}: template error: {e:#}")))?;
-    let out = tmpl
-        .render(Value::from(minijinja::value::Serde(ctx)))
-        .map_err(|e| Error::Failed(format!("{name}: template error: {e:#}")))?;
+    let ctx = Value::from(minijinja::value::Serde(ctx));
+    let out = super::bounded::render(env.clone(), source, &name, ctx)?;
     Ok(tidy(&out))
 }
 

@@ -4,6 +4,7 @@
 //! writes them all atomically: each to a temporary file next to its final
 //! name, then renamed.
 
+pub mod bounded;
 pub mod charts;
 pub mod format;
 pub mod html;
