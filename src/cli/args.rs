@@ -109,6 +109,9 @@ pub struct BatchArgs {
     /// Folder of a previous batch output: each client is compared with its audit.json there.
     #[arg(long, value_name = "DIR")]
     pub previous_dir: Option<PathBuf>,
+    /// Stop a client's audit after this many seconds and report it as failed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
+    pub client_timeout: u64,
 }
 
 /// `mixaudit portfolio`.
@@ -214,6 +217,7 @@ impl BatchArgs {
             shard: self.shard,
             previous_dir: self.previous_dir.clone(),
             templates: self.run.templates(),
+            client_timeout: std::time::Duration::from_secs(self.client_timeout),
         }
     }
 }

@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::args::{BatchArgs, PortfolioArgs};
 use super::{exit, fail};
 use crate::batch::{self, Outcome};
+use crate::report::outputs::OutLock;
 
 /// Runs `mixaudit batch`.
 pub fn cmd_batch(args: &BatchArgs) -> u8 {
@@ -18,6 +19,11 @@ pub fn cmd_batch(args: &BatchArgs) -> u8 {
     }
     let clients = match batch::select_clients(&opts) {
         Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    // Held for the whole run: a second batch into the same folder is refused.
+    let lock = match OutLock::acquire(&opts.out) {
+        Ok(l) => l,
         Err(e) => return fail(&e),
     };
     let terminal = std::io::stderr().is_terminal();
@@ -51,7 +57,7 @@ pub fn cmd_batch(args: &BatchArgs) -> u8 {
     bar.finish_and_clear();
     print_table(&outcomes);
     let portfolio = batch::portfolio(&outcomes);
-    if let Err(e) = crate::report::portfolio::write(&opts.out, &portfolio) {
+    if let Err(e) = crate::report::portfolio::write(&lock, &portfolio) {
         return fail(&e);
     }
     if !portfolio.failures.is_empty() {
@@ -99,7 +105,9 @@ pub fn cmd_portfolio(args: &PortfolioArgs) -> u8 {
         Ok(p) => p,
         Err(e) => return fail(&e),
     };
-    match crate::report::portfolio::write(&args.out, &portfolio) {
+    let written = OutLock::acquire(&args.out)
+        .and_then(|lock| crate::report::portfolio::write(&lock, &portfolio));
+    match written {
         Ok(()) => {
             eprintln!(
                 "portfolio of {} client(s) → {}",

@@ -3,6 +3,7 @@
 
 mod args;
 mod batch;
+mod fault;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -89,6 +90,7 @@ fn cmd_audit(args: &AuditArgs) -> u8 {
         );
         return exit::USAGE;
     }
+    fault::inject(args.input.dir.as_deref());
     let opts = args.options();
     let audit = match audit::run(&opts) {
         Ok(a) => a,

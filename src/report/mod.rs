@@ -10,6 +10,7 @@ pub mod format;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod outputs;
 pub mod pdf;
 pub mod portfolio;
 pub mod view;
@@ -21,7 +22,7 @@ use serde::Serialize;
 
 use crate::analytics::{Risk, ValueTier};
 use crate::audit::Audit;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// A valuable customer at risk, for the summary's watch list.
 #[derive(Debug, Clone, Serialize)]
@@ -84,66 +85,44 @@ pub struct Templates {
     pub html: Option<PathBuf>,
 }
 
-/// A temporary name unique to this process and call, next to the final file
-/// (so the rename is atomic and parallel writers never share one).
-fn tmp_path(dest: &Path) -> PathBuf {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    dest.with_file_name(format!(".{name}.{}.{n}.tmp", std::process::id()))
-}
+/// The fixed output names of one audit (charts are added per chart).
+const OUTPUT_NAMES: &[&str] = &[
+    "audit.xlsx",
+    "summary.md",
+    "audit.json",
+    "report.html",
+    "report.pdf",
+    "charts",
+];
 
-/// Renders and writes audit.xlsx, summary.md, audit.json, report.html and
-/// charts/*.svg into `out`. Everything is rendered before anything is renamed
-/// into place, so a failure leaves no half-written output.
+/// Renders and writes audit.xlsx, summary.md, report.html, charts/*.svg and
+/// audit.json into `out` as one set (see [`outputs`]): everything is rendered
+/// first, written to a staging folder, then moved in with audit.json last.
 pub fn write_outputs(audit: &Audit, out: &Path, templates: &Templates) -> Result<Written> {
+    let inputs: Vec<PathBuf> = audit
+        .dataset
+        .inputs
+        .iter()
+        .map(|i| PathBuf::from(&i.path))
+        .collect();
+    outputs::refuse_overwriting_inputs(out, OUTPUT_NAMES, &inputs)?;
     let view = view::View::build(audit);
     let audit_json = json::to_value(audit);
     let charts = view.render_charts();
     let markdown = markdown::render(&view, &audit_json, templates.markdown.as_deref())?;
     let html = html::render(&view, &audit_json, &charts, templates.html.as_deref())?;
     let json_text = json::render(audit);
-    let charts_dir = out.join("charts");
-    std::fs::create_dir_all(&charts_dir).map_err(|e| Error::io(&charts_dir, e))?;
-    let mut files: Vec<(PathBuf, Option<Vec<u8>>)> = vec![
-        (out.join("audit.xlsx"), None),
-        (out.join("summary.md"), Some(markdown.into_bytes())),
-        (out.join("audit.json"), Some(json_text.into_bytes())),
-        (out.join("report.html"), Some(html.into_bytes())),
-    ];
+    let lock = outputs::OutLock::acquire(out)?;
+    let mut set = outputs::Staging::begin(&lock)?;
+    let xlsx = set.path("audit.xlsx")?;
+    workbook::write(audit, &xlsx, set.scratch())?;
+    set.write("summary.md", markdown.as_bytes())?;
+    set.write("report.html", html.as_bytes())?;
     for c in &charts {
-        files.push((out.join(&c.at.file), Some(c.svg.clone().into_bytes())));
+        set.write(&c.at.file, c.svg.as_bytes())?;
     }
-    let mut temps = Vec::new();
-    let result = (|| -> Result<()> {
-        for (dest, bytes) in &files {
-            let tmp = tmp_path(dest);
-            temps.push((tmp.clone(), dest.clone()));
-            match bytes {
-                Some(b) => std::fs::write(&tmp, b).map_err(|e| Error::io(&tmp, e))?,
-                None => workbook::write(audit, &tmp)?,
-            }
-        }
-        Ok(())
-    })();
-    if let Err(e) = result {
-        for (tmp, _) in &temps {
-            let _ = std::fs::remove_file(tmp);
-        }
-        return Err(e);
-    }
-    for (k, (tmp, dest)) in temps.iter().enumerate() {
-        if let Err(e) = std::fs::rename(tmp, dest) {
-            for (left, _) in &temps[k..] {
-                let _ = std::fs::remove_file(left);
-            }
-            return Err(Error::io(dest, e));
-        }
-    }
+    set.write("audit.json", json_text.as_bytes())?;
+    set.commit("audit.json")?;
     Ok(Written {
         workbook: out.join("audit.xlsx"),
         html: out.join("report.html"),

@@ -1,12 +1,11 @@
 //! The portfolio roll-up's renderers: portfolio.json (`mixaudit.portfolio/1`),
 //! portfolio.md, and (in `workbook::portfolio`) portfolio.xlsx, written together.
 
-use std::path::Path;
-
 use serde_json::{Value, json};
 
+use super::outputs::{OutLock, Staging};
 use crate::audit::{PORTFOLIO_SCHEMA, Portfolio};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::P;
 
 /// The portfolio as JSON: clients ranked by score, P scores by key, failures.
@@ -28,21 +27,18 @@ pub fn to_value(v: &Portfolio) -> Value {
     json!({"schema": PORTFOLIO_SCHEMA, "clients": clients, "mean_score": v.mean_score, "failures": v.failures})
 }
 
-/// Writes portfolio.json, portfolio.md and portfolio.xlsx into `out`.
-pub fn write(out: &Path, v: &Portfolio) -> Result<()> {
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+/// Writes portfolio.xlsx, portfolio.md and portfolio.json (last, the
+/// marker) as one set into the folder `lock` holds.
+pub fn write(lock: &OutLock, v: &Portfolio) -> Result<()> {
     let mut json_text = serde_json::to_string_pretty(&to_value(v)).unwrap_or_default();
     json_text.push('\n');
     let md = markdown(v);
-    let tmp = out.join(format!(".portfolio.xlsx.{}.tmp", std::process::id()));
-    super::workbook::portfolio::write(v, &tmp)?;
-    for (name, text) in [("portfolio.json", json_text), ("portfolio.md", md)] {
-        let t = out.join(format!(".{name}.tmp"));
-        std::fs::write(&t, text).map_err(|e| Error::io(&t, e))?;
-        std::fs::rename(&t, out.join(name)).map_err(|e| Error::io(&t, e))?;
-    }
-    std::fs::rename(&tmp, out.join("portfolio.xlsx")).map_err(|e| Error::io(&tmp, e))?;
-    Ok(())
+    let mut set = Staging::begin(lock)?;
+    let xlsx = set.path("portfolio.xlsx")?;
+    super::workbook::portfolio::write(v, &xlsx)?;
+    set.write("portfolio.md", md.as_bytes())?;
+    set.write("portfolio.json", json_text.as_bytes())?;
+    set.commit("portfolio.json")
 }
 
 fn cell(v: Option<f64>) -> String {

@@ -35,13 +35,24 @@ fn xlsx_err(path: &Path) -> impl Fn(XlsxError) -> Error + '_ {
     }
 }
 
-/// Writes the workbook to `path`.
-pub fn write(audit: &Audit, path: &Path) -> Result<()> {
-    build(audit, path).map_err(xlsx_err(path))
+/// Writes the workbook to `path`; `scratch` holds the constant-memory
+/// writer's temporary files (on the output's disk, so a full disk is one
+/// clear error). A panic inside the writer (it panics when it cannot write
+/// a temporary file) becomes an error, never a crash.
+pub fn write(audit: &Audit, path: &Path, scratch: &Path) -> Result<()> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(audit, path, scratch)))
+        .unwrap_or_else(|_| {
+            Err(XlsxError::ParameterError(
+                "the workbook writer failed while writing its temporary files (is the disk full?)"
+                    .into(),
+            ))
+        })
+        .map_err(xlsx_err(path))
 }
 
-fn build(audit: &Audit, path: &Path) -> std::result::Result<(), XlsxError> {
+fn build(audit: &Audit, path: &Path, scratch: &Path) -> std::result::Result<(), XlsxError> {
     let mut wb = Workbook::new();
+    wb.set_tempdir(scratch)?;
     wb.set_zip_compression_level(ZIP_LEVEL);
     let styles = Styles::new();
     let layout = Layout::new(audit);

@@ -1,15 +1,17 @@
-//! Batch over folders: every client folder is audited in parallel (rayon);
-//! one client's failure — a panic inside a reader included — is recorded as
-//! that client's [`Failure`] and the rest complete. The outcome is a typed
+//! Batch over folders: every client folder is audited in parallel (rayon),
+//! each in a child process of its own ([`child`]), so one client's failure —
+//! an error, a crash, a hang — is recorded as that client's [`Failure`] and
+//! the rest complete. The outcome is a typed
 //! [`Portfolio`]; printing, progress and exit codes belong to the CLI.
 
 use std::path::{Path, PathBuf};
+
+mod child;
 
 use rayon::prelude::*;
 
 use crate::audit::{AuditOptions, ClientSummary, Failure, Portfolio};
 use crate::error::{Error, Result};
-use crate::input::InputPaths;
 
 /// What a batch run was asked to do (the command line, parsed).
 #[derive(Debug, Clone, Default)]
@@ -28,6 +30,8 @@ pub struct BatchOptions {
     pub previous_dir: Option<PathBuf>,
     /// Template overrides for every client's reports.
     pub templates: crate::report::Templates,
+    /// Longest one client's audit may take before it is stopped.
+    pub client_timeout: std::time::Duration,
 }
 
 /// Whether a folder holds a client's inputs.
@@ -135,21 +139,12 @@ pub type Outcome = std::result::Result<ClientSummary, Failure>;
 
 fn audit_one(dir: &Path, opts: &BatchOptions) -> std::result::Result<ClientSummary, String> {
     let key = client_key(dir);
-    let mut audit_opts = opts.audit.clone();
-    audit_opts.paths = InputPaths {
-        dir: Some(dir.to_path_buf()),
-        ..InputPaths::default()
-    };
-    if let Some(prev) = &opts.previous_dir {
-        let p = prev.join(&key).join("audit.json");
-        if p.is_file() {
-            audit_opts.previous = Some(p);
-        }
-    }
-    let audit = crate::audit::run(&audit_opts).map_err(|e| e.to_string())?;
-    crate::report::write_outputs(&audit, &opts.out.join(&key), &opts.templates)
-        .map_err(|e| e.to_string())?;
-    ClientSummary::from_json(&key, &crate::report::json::render(&audit))
+    let previous = opts
+        .previous_dir
+        .as_ref()
+        .map(|prev| prev.join(&key).join("audit.json"))
+        .filter(|p| p.is_file());
+    child::audit(dir, &opts.out.join(&key), opts, previous.as_deref())
 }
 
 /// Audits every client in parallel; `done` is called as each finishes (from
@@ -168,9 +163,7 @@ pub fn run(
             .par_iter()
             .map(|dir| {
                 let key = client_key(dir);
-                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| audit_one(dir, opts)))
-                    .unwrap_or_else(|_| Err("the audit crashed on this client's files (a reader panicked); check that they open in Excel".into()))
-                    .map_err(|error| Failure { key, error });
+                let outcome = audit_one(dir, opts).map_err(|error| Failure { key, error });
                 done(&outcome);
                 outcome
             })
