@@ -59,16 +59,15 @@ impl Workbook {
     /// password-protected workbook or a PDF renamed `.xlsx` gets a clear message.
     pub fn open(path: &Path) -> Result<Workbook, Problem> {
         let name = display_name(path);
-        let loc = || Location::file(path);
-        let mut head = [0u8; 512];
         let mut file = guard::open_regular(path, guard::MAX_INPUT_BYTES)?;
+        let mut head = [0u8; 512];
         let n = file
             .read(&mut head)
-            .map_err(|e| Problem::new(loc(), format!("cannot be read: {e}"), ""))?;
+            .map_err(|e| Problem::new(Location::file(path), format!("cannot be read: {e}"), ""))?;
         let head = &head[..n];
         if n == 0 {
             return Err(Problem::new(
-                loc(),
+                Location::file(path),
                 "is an empty file",
                 "a spreadsheet (.xlsx, .xls, .ods) or .csv file",
             ));
@@ -77,94 +76,19 @@ impl Workbook {
             .extension()
             .map(|e| e.to_string_lossy().to_lowercase())
             .unwrap_or_default();
-        let is_zip = head.starts_with(ZIP_MAGIC);
-        let is_cfb = head.starts_with(CFB_MAGIC);
-        let utf16 = if head.starts_with(&[0xFF, 0xFE]) {
-            Some(encoding_rs::UTF_16LE)
-        } else if head.starts_with(&[0xFE, 0xFF]) {
-            Some(encoding_rs::UTF_16BE)
-        } else {
-            None
-        };
+        let utf16 = utf16_encoding(head);
         let text_like = !head.contains(&0) || utf16.is_some();
-        let csv = |path: &Path| Workbook {
-            path: path.to_path_buf(),
-            name: name.clone(),
-            book: Book::Csv(utf16),
-            sheets: vec![],
-            visible: vec![],
-        };
-        match ext.as_str() {
-            "csv" | "tsv" | "txt" => {
-                if !text_like {
-                    return Err(Problem::new(
-                        loc(),
-                        "is not a text file (binary content)",
-                        "comma, semicolon or tab separated text",
-                    ));
-                }
-                return Ok(csv(path));
-            }
-            "xlsx" | "xlsm" | "xlsb" | "ods" if is_cfb => {
-                return Err(Problem::new(
-                    loc(),
-                    "is password-protected (encrypted), so it cannot be read",
-                    "the workbook saved again without a password (File › Info › Protect Workbook › remove the password)",
-                ));
-            }
-            "xlsx" | "xlsm" | "xlsb" | "ods" if !is_zip => {
-                return Err(Problem::new(
-                    loc(),
-                    format!("is not a spreadsheet ({})", sniff(head)),
-                    format!("a real .{ext} workbook"),
-                ));
-            }
-            "xls" if !is_cfb => {
-                if text_like && !sniff(head).contains("HTML") {
-                    // Old web exports write tab-separated text named .xls.
-                    return Ok(csv(path));
-                }
-                return Err(Problem::new(
-                    loc(),
-                    format!("is not a spreadsheet ({})", sniff(head)),
-                    "a real .xls workbook (or save it as .xlsx or .csv)",
-                ));
-            }
-            "xlsx" | "xlsm" | "xlsb" | "ods" | "xls" => {}
-            _ => {
-                return Err(Problem::new(
-                    loc(),
-                    format!("has an unknown file type `.{ext}`"),
-                    "one of .xlsx, .xlsm, .xlsb, .xls, .ods, .csv",
-                ));
-            }
+        if classify(path, &ext, head, text_like)? == Content::Text {
+            return Ok(Workbook {
+                path: path.to_path_buf(),
+                name,
+                book: Book::Csv(utf16),
+                sheets: vec![],
+                visible: vec![],
+            });
         }
         let kind = guard::Kind::from_ext(&ext).expect("a workbook extension");
-        file.seek(SeekFrom::Start(0))
-            .map_err(|e| Problem::new(loc(), format!("cannot be read: {e}"), ""))?;
-        guard::prescan(&file, kind, &name)?;
-        file.seek(SeekFrom::Start(0))
-            .map_err(|e| Problem::new(loc(), format!("cannot be read: {e}"), ""))?;
-        let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            guard::open_sheets(file, kind)
-        }));
-        let sheets = match opened {
-            Ok(Ok(s)) => s,
-            Ok(Err(e)) => {
-                return Err(Problem::new(
-                    loc(),
-                    describe_calamine(&e),
-                    "a workbook that opens in Excel or LibreOffice",
-                ));
-            }
-            Err(_) => {
-                return Err(Problem::new(
-                    loc(),
-                    "is malformed (the spreadsheet reader gave up on it)",
-                    "a workbook that opens in Excel or LibreOffice",
-                ));
-            }
-        };
+        let sheets = open_workbook(path, file, kind, &name)?;
         let names = sheets.sheet_names();
         let visible = sheets
             .sheets_metadata()
@@ -261,6 +185,108 @@ impl Workbook {
                 })
             }
         }
+    }
+}
+
+/// What [`classify`] found a file to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Content {
+    /// Delimited text, read as CSV.
+    Text,
+    /// A workbook for calamine (its kind named by the extension).
+    Workbook,
+}
+
+/// The UTF-16 encoding a byte-order mark at the start of `head` names.
+fn utf16_encoding(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    if head.starts_with(&[0xFF, 0xFE]) {
+        Some(encoding_rs::UTF_16LE)
+    } else if head.starts_with(&[0xFE, 0xFF]) {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Whether a file with extension `ext` and first bytes `head` is read as
+/// text or as a workbook, or why it cannot be read: binary content named
+/// `.csv`, an encrypted or non-zip `.xlsx`, a non-workbook `.xls` that is not
+/// tab-separated text, an unknown extension.
+fn classify(path: &Path, ext: &str, head: &[u8], text_like: bool) -> Result<Content, Problem> {
+    let loc = || Location::file(path);
+    let is_zip = head.starts_with(ZIP_MAGIC);
+    let is_cfb = head.starts_with(CFB_MAGIC);
+    match ext {
+        "csv" | "tsv" | "txt" => {
+            if !text_like {
+                return Err(Problem::new(
+                    loc(),
+                    "is not a text file (binary content)",
+                    "comma, semicolon or tab separated text",
+                ));
+            }
+            Ok(Content::Text)
+        }
+        "xlsx" | "xlsm" | "xlsb" | "ods" if is_cfb => Err(Problem::new(
+            loc(),
+            "is password-protected (encrypted), so it cannot be read",
+            "the workbook saved again without a password (File › Info › Protect Workbook › remove the password)",
+        )),
+        "xlsx" | "xlsm" | "xlsb" | "ods" if !is_zip => Err(Problem::new(
+            loc(),
+            format!("is not a spreadsheet ({})", sniff(head)),
+            format!("a real .{ext} workbook"),
+        )),
+        "xls" if !is_cfb => {
+            if text_like && !sniff(head).contains("HTML") {
+                // Old web exports write tab-separated text named .xls.
+                return Ok(Content::Text);
+            }
+            Err(Problem::new(
+                loc(),
+                format!("is not a spreadsheet ({})", sniff(head)),
+                "a real .xls workbook (or save it as .xlsx or .csv)",
+            ))
+        }
+        "xlsx" | "xlsm" | "xlsb" | "ods" | "xls" => Ok(Content::Workbook),
+        _ => Err(Problem::new(
+            loc(),
+            format!("has an unknown file type `.{ext}`"),
+            "one of .xlsx, .xlsm, .xlsb, .xls, .ods, .csv",
+        )),
+    }
+}
+
+/// Pre-scans the workbook `file` (named `name`) against the input budgets,
+/// then opens it with calamine from its start, a calamine error or panic
+/// turned into a problem for `path`.
+fn open_workbook(
+    path: &Path,
+    mut file: File,
+    kind: guard::Kind,
+    name: &str,
+) -> Result<Sheets<BufReader<File>>, Problem> {
+    let loc = || Location::file(path);
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| Problem::new(loc(), format!("cannot be read: {e}"), ""))?;
+    guard::prescan(&file, kind, name)?;
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| Problem::new(loc(), format!("cannot be read: {e}"), ""))?;
+    let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        guard::open_sheets(file, kind)
+    }));
+    match opened {
+        Ok(Ok(s)) => Ok(s),
+        Ok(Err(e)) => Err(Problem::new(
+            loc(),
+            describe_calamine(&e),
+            "a workbook that opens in Excel or LibreOffice",
+        )),
+        Err(_) => Err(Problem::new(
+            loc(),
+            "is malformed (the spreadsheet reader gave up on it)",
+            "a workbook that opens in Excel or LibreOffice",
+        )),
     }
 }
 

@@ -1,0 +1,179 @@
+//! The zip-based formats (xlsx/xlsm, xlsb, ods): the number of parts, every
+//! part's declared size, and the parts calamine reads, decompressed and
+//! counted — xlsx shared strings here, xlsb parts in [`super::xlsb`], ods
+//! content in [`super::ods`], every other XML part metered for its size and
+//! its longest tag or text run.
+//!
+//! Why: calamine decompresses parts without a limit, quick-xml buffers a
+//! whole tag or text node, and `Xlsx::read_shared_strings` reserves
+//! `uniqueCount` strings at open and then keeps every string.
+
+use super::*;
+use quick_xml::events::Event;
+
+/// Checks the zip directory and the parts of a zip-based workbook of `kind`;
+/// a broken zip is left to calamine.
+pub(super) fn scan(file: &File, kind: Kind, name: &str) -> Result<(), Problem> {
+    let Ok(mut zip) = ::zip::ZipArchive::new(BufReader::new(file)) else {
+        return Ok(()); // calamine reports a broken zip in its own words
+    };
+    if zip.len() > MAX_ZIP_PARTS {
+        return Err(over_limit(
+            name,
+            None,
+            format!("its {} zip parts", count(zip.len() as u64)),
+            format!("{} parts", count(MAX_ZIP_PARTS as u64)),
+        ));
+    }
+    let mut parts = Vec::new();
+    for i in 0..zip.len() {
+        let Ok(f) = zip.by_index_raw(i) else {
+            continue;
+        };
+        let Ok(part) = f.name().map(|n| n.to_string()) else {
+            continue;
+        };
+        if f.size() > MAX_ZIP_PART_BYTES {
+            return Err(over_limit(
+                name,
+                Some(&part),
+                format!("its declared uncompressed size of {}", bytes(f.size())),
+                format!("{} per part", bytes(MAX_ZIP_PART_BYTES)),
+            ));
+        }
+        parts.push((i, part));
+    }
+    let mut budget = CellBudget {
+        file: name,
+        book: 0,
+    };
+    for (i, part) in parts {
+        let lower = part.to_ascii_lowercase();
+        let Ok(f) = zip.by_index(i) else {
+            continue;
+        };
+        let xml = lower.ends_with(".xml") || lower.ends_with(".rels");
+        if kind == Kind::Xlsx && lower.ends_with("sharedstrings.xml") {
+            shared_strings(f, name, &part)?;
+        } else if kind == Kind::Ods && lower == "content.xml" {
+            super::ods::content(f, name, &part, &mut budget)?;
+        } else if kind == Kind::Xlsb && lower.ends_with(".bin") {
+            super::xlsb::part(f, name, &part, lower.starts_with("xl/worksheets/"), &lower)?;
+        } else if xml {
+            let mut m = Meter::new(f, MAX_ZIP_PART_BYTES, Some(MAX_TOKEN_BYTES));
+            let _ = io::copy(&mut m, &mut io::sink());
+            if let Some(p) = meter_problem(&m, name, &part, "decompressed size") {
+                return Err(p);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// xlsx sharedStrings: `uniqueCount` (calamine reserves that many
+/// strings), the number of `<si>` items and the decompressed bytes.
+fn shared_strings(f: impl Read, name: &str, part: &str) -> Result<(), Problem> {
+    let m = Meter::new(f, MAX_SHARED_STRINGS_BYTES, Some(MAX_TOKEN_BYTES));
+    let mut xml = quick_xml::Reader::from_reader(BufReader::new(m));
+    let mut buf = Vec::new();
+    let mut items = 0u64;
+    let too_many = |n: u64, what: &str| {
+        over_limit(
+            name,
+            Some(part),
+            what.replace("{}", &count(n)),
+            format!("{} shared strings", count(MAX_SHARED_STRINGS)),
+        )
+    };
+    loop {
+        buf.clear();
+        match xml.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.local_name().as_ref() {
+                "sst" => {
+                    // calamine reserves `uniqueCount` strings up front
+                    if let Some(n) = attr_u64(&e, "uniqueCount")
+                        && n > MAX_SHARED_STRINGS
+                    {
+                        return Err(too_many(n, "the number of shared strings it declares ({})"));
+                    }
+                }
+                "si" => items += 1,
+                _ => {}
+            },
+            Ok(Event::Eof) => return Ok(()),
+            Ok(_) => {}
+            Err(_) => {
+                let m = xml.get_ref().get_ref();
+                return match meter_problem(m, name, part, "decompressed size") {
+                    Some(p) => Err(p),
+                    None => Ok(()),
+                };
+            }
+        }
+        if items > 0 {
+            break; // past the header: the items are only counted from here on
+        }
+    }
+    // Counting `<si>` tags byte-wise is many times faster than events
+    // (what matters in a debug build and on a 20 MB part).
+    let mut r = xml.into_inner();
+    let counted = count_tags(&mut r, b"si", |n| n > MAX_SHARED_STRINGS - items);
+    match counted {
+        Ok(n) if items + n > MAX_SHARED_STRINGS => Err(too_many(
+            items + n,
+            "the number of its shared strings (at least {})",
+        )),
+        Ok(_) => Ok(()),
+        Err(_) => match meter_problem(r.get_ref(), name, part, "decompressed size") {
+            Some(p) => Err(p),
+            None => Ok(()),
+        },
+    }
+}
+
+/// Counts start or empty tags whose local name is `local`, until the end
+/// of `r` or until `stop` says the count is enough.
+pub(super) fn count_tags(
+    r: &mut impl Read,
+    local: &[u8],
+    stop: impl Fn(u64) -> bool,
+) -> io::Result<u64> {
+    const NAME: usize = 64;
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut data: Vec<u8> = Vec::with_capacity(buf.len() + NAME);
+    let mut n = 0u64;
+    loop {
+        let got = r.read(&mut buf)?;
+        if got == 0 {
+            return Ok(n);
+        }
+        data.extend_from_slice(&buf[..got]);
+        let mut pos = 0;
+        let mut keep = data.len();
+        while let Some(i) = data[pos..].iter().position(|&b| b == b'<') {
+            let at = pos + i;
+            let tail = &data[at + 1..];
+            let end = tail
+                .iter()
+                .take(NAME)
+                .position(|b| matches!(b, b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r'));
+            let Some(end) = end else {
+                if tail.len() < NAME {
+                    keep = at; // the name may continue in the next read
+                    break;
+                }
+                pos = at + 1;
+                continue;
+            };
+            let name = &tail[..end];
+            if name.rsplit(|&b| b == b':').next() == Some(local) {
+                n += 1;
+                if stop(n) {
+                    return Ok(n);
+                }
+            }
+            pos = at + 1;
+        }
+        data.drain(..keep);
+    }
+}
