@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::args::{BatchArgs, PortfolioArgs};
-use super::{exit, fail};
+use super::{exit, fail, say};
 use crate::batch::{self, Outcome};
 use crate::report::outputs::OutLock;
 
@@ -47,7 +47,7 @@ pub fn cmd_batch(args: &BatchArgs) -> u8 {
                 Ok(c) => (&c.key, "ok"),
                 Err(f) => (&f.key, "FAILED"),
             };
-            eprintln!("[{}/{total}] {key}: {state}", *d);
+            say!("[{}/{total}] {key}: {state}", *d);
         }
     };
     let outcomes = match batch::run(&opts, &clients, &progress) {
@@ -69,7 +69,7 @@ pub fn cmd_batch(args: &BatchArgs) -> u8 {
             .iter()
             .any(|c| c.score.is_none_or(|s| s < min))
     {
-        eprintln!("at least one client scored below --fail-under {min}");
+        say!("at least one client scored below --fail-under {min}");
         return exit::BELOW_THRESHOLD;
     }
     exit::OK
@@ -77,16 +77,16 @@ pub fn cmd_batch(args: &BatchArgs) -> u8 {
 
 /// The closing table (in folder order), then each failure's whole message.
 fn print_table(outcomes: &[Outcome]) {
-    eprintln!("\n{:<30} {:>7}  result", "client", "score");
+    say!("\n{:<30} {:>7}  result", "client", "score");
     for o in outcomes {
         match o {
-            Ok(c) => eprintln!(
+            Ok(c) => say!(
                 "{:<30} {:>7}  {}",
                 c.key,
                 c.score.map_or("n/a".into(), |s| format!("{s:.1}")),
                 c.rating.as_deref().unwrap_or("")
             ),
-            Err(f) => eprintln!(
+            Err(f) => say!(
                 "{:<30} {:>7}  FAILED: {}",
                 f.key,
                 "—",
@@ -95,7 +95,7 @@ fn print_table(outcomes: &[Outcome]) {
         }
     }
     for f in outcomes.iter().filter_map(|o| o.as_ref().err()) {
-        eprintln!("\n{} failed:\n{}", f.key, f.error);
+        say!("\n{} failed:\n{}", f.key, f.error);
     }
 }
 
@@ -109,7 +109,7 @@ pub fn cmd_portfolio(args: &PortfolioArgs) -> u8 {
         .and_then(|lock| crate::report::portfolio::write(&lock, &portfolio));
     match written {
         Ok(()) => {
-            eprintln!(
+            say!(
                 "portfolio of {} client(s) → {}",
                 portfolio.clients.len(),
                 args.out.display()

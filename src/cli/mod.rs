@@ -5,6 +5,24 @@ mod args;
 mod batch;
 mod fault;
 
+/// Prints a line to stderr with control characters removed: client text
+/// (names, cells, file names) can hold terminal escape sequences, which must
+/// never reach the user's terminal.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        eprintln!("{}", $crate::cli::terminal_text(&format!($($arg)*)))
+    };
+}
+pub(crate) use say;
+
+/// Text safe for a terminal: control characters other than line breaks and
+/// tabs are dropped (so no escape sequence survives).
+pub fn terminal_text(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect()
+}
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -63,9 +81,9 @@ pub fn report_error(e: &Error) {
     match e {
         Error::Problems(p) => {
             let n = p.total();
-            eprintln!("mixaudit: {n} problem(s) found:\n{p}");
+            say!("mixaudit: {n} problem(s) found:\n{p}");
         }
-        other => eprintln!("mixaudit: {other}"),
+        other => say!("mixaudit: {other}"),
     }
 }
 
@@ -85,7 +103,7 @@ fn fail(e: &Error) -> u8 {
 
 fn cmd_audit(args: &AuditArgs) -> u8 {
     if args.input.dir.is_none() && args.input.customers.is_none() {
-        eprintln!(
+        say!(
             "mixaudit: give a client folder (mixaudit audit DIR) or --customers FILE --spend FILE"
         );
         return exit::USAGE;
@@ -101,10 +119,10 @@ fn cmd_audit(args: &AuditArgs) -> u8 {
         Err(e) => return fail(&e),
     };
     for w in &audit.warnings {
-        eprintln!("warning: {w}");
+        say!("warning: {w}");
     }
     let score = audit.scores.score;
-    eprintln!(
+    say!(
         "{}: score {} ({}) → {}",
         audit.client,
         score.map_or("n/a".into(), |s| format!("{s:.1}")),
@@ -122,11 +140,11 @@ fn cmd_audit(args: &AuditArgs) -> u8 {
     }
     match (args.run.fail_under, score) {
         (Some(min), Some(s)) if s < min => {
-            eprintln!("score {s:.1} is below --fail-under {min}");
+            say!("score {s:.1} is below --fail-under {min}");
             exit::BELOW_THRESHOLD
         }
         (Some(min), None) => {
-            eprintln!("no score could be computed, so --fail-under {min} is not met");
+            say!("no score could be computed, so --fail-under {min} is not met");
             exit::BELOW_THRESHOLD
         }
         _ => exit::OK,
@@ -135,7 +153,7 @@ fn cmd_audit(args: &AuditArgs) -> u8 {
 
 fn cmd_check(args: &InputArgs) -> u8 {
     if args.dir.is_none() && args.customers.is_none() {
-        eprintln!(
+        say!(
             "mixaudit: give a client folder (mixaudit check DIR) or --customers FILE --spend FILE"
         );
         return exit::USAGE;
@@ -143,9 +161,9 @@ fn cmd_check(args: &InputArgs) -> u8 {
     match audit::prepare(&args.options()) {
         Ok((_, checklist, ds, _)) => {
             for w in &ds.warnings {
-                eprintln!("warning: {w}");
+                say!("warning: {w}");
             }
-            eprintln!(
+            say!(
                 "ok: {} customers, {} touchpoints{}; checklist {} ({} items) is valid",
                 ds.customers.len(),
                 ds.touchpoints.len(),
@@ -171,7 +189,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Init { dir, force } => match crate::init::write_templates(dir, *force) {
             Ok(files) => {
                 for f in files {
-                    eprintln!("wrote {}", f.display());
+                    say!("wrote {}", f.display());
                 }
                 exit::OK
             }

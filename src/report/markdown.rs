@@ -3,6 +3,7 @@
 //! Templates are sandboxed: no loader (so no file-system access beyond the
 //! template given), and fuel bounds the work a template may do.
 
+use minijinja::AutoEscape;
 use minijinja::{Environment, Value};
 use serde_json::json;
 
@@ -36,6 +37,25 @@ pub fn environment() -> Environment<'static> {
             .build()
             .expect("default delimiters are valid"),
     );
+    // Every value a Markdown template prints is escaped as Markdown (client
+    // text must not become HTML, links, headings or table cells); the HTML
+    // report replaces the callback with HTML escaping.
+    env.set_auto_escape_callback(|_| AutoEscape::Custom("markdown".into()));
+    env.set_formatter(|out, state, value| {
+        if matches!(state.auto_escape(), AutoEscape::Custom(k) if k == "markdown")
+            && !value.is_safe()
+        {
+            let text = match value.as_str() {
+                Some(s) => escape_markdown(s),
+                None if value.is_none() || value.is_undefined() => String::new(),
+                None => escape_markdown(&value.to_string()),
+            };
+            return out
+                .write_str(&text)
+                .map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write"));
+        }
+        minijinja::escape_formatter(out, state, value)
+    });
     env.add_filter("pct", |v: Value| format::pct(as_f64(&v)));
     env.add_filter("money", |v: Value| format::money(as_f64(&v), ""));
     env.add_filter("num", |v: Value| format::num(as_f64(&v)));
@@ -44,6 +64,30 @@ pub fn environment() -> Environment<'static> {
     env.add_filter("pp", |v: Value| format::pp(as_f64(&v)));
     env.add_filter("bar", |v: Value| format::bar(as_f64(&v)));
     env
+}
+
+/// Client-supplied text made inert in Markdown: one line (newlines become
+/// spaces, control characters go), no raw HTML (`<` `>` `&` as entities), and
+/// the characters that start links, emphasis, code, headings or table cells
+/// backslash-escaped, so a touchpoint named `[x](javascript:…)` or `| a |`
+/// prints as itself.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The template context: everything in audit.json, the [`View`] under
