@@ -25,10 +25,12 @@ const P_FIRST_ROW: u32 = 7;
 /// Touchpoints: first data row and the score column (U).
 const TP_FIRST_ROW: u32 = 1;
 const TP_SCORE_COL: u32 = 20;
-/// Matrix: first touchpoint row, the score column (D) and the item-weight row.
-const MX_FIRST_ROW: u32 = 3;
+/// Matrix: first touchpoint row, the score column (D), the item-id row (the
+/// item titles are above it) and the item-weight row.
+const MX_FIRST_ROW: u32 = 4;
 const MX_SCORE_COL: u32 = 3;
-const MX_WEIGHT_ROW: u32 = 1;
+const MX_ID_ROW: u32 = 1;
+const MX_WEIGHT_ROW: u32 = 2;
 const MX_FIRST_ITEM_COL: u32 = 4;
 /// A cached result no formula here can produce.
 const SENTINEL: &str = "-987654.321";
@@ -564,7 +566,7 @@ fn editing_one_item_weight_rescores_exactly_what_depends_on_it() {
     // The Matrix weight row follows the Checklist.
     let k = cl.items.iter().position(|(i, ..)| *i == id).unwrap() as u32;
     let matrix = read_cells(&recalculated, "Matrix");
-    assert_eq!(text_at(&matrix, (0, MX_FIRST_ITEM_COL + k)), id);
+    assert_eq!(text_at(&matrix, (MX_ID_ROW, MX_FIRST_ITEM_COL + k)), id);
     assert_eq!(
         matrix
             .get(&(MX_WEIGHT_ROW, MX_FIRST_ITEM_COL + k))

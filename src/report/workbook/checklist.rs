@@ -2,9 +2,10 @@
 //! rating bands) that every live score in the workbook reads through
 //! [`Layout`]. Split from the Matrix sheet, whose marks it counts.
 
-use rust_xlsxwriter::{Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, Worksheet, XlsxError};
 
-use super::{Ctx, Layout, Styles, formula, print_setup};
+use super::print::Print;
+use super::{Ctx, Layout, Styles, formula};
 use crate::audit::Audit;
 use crate::checklist::{Item, Scope};
 use crate::model::P;
@@ -37,28 +38,38 @@ pub fn write_checklist(
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &st.header)?;
     }
+    let mut pr = Print::new(true);
+    for (c, w) in [
+        (0, 13.0),
+        (1, 17.0),
+        (2, 32.0),
+        (3, 11.0),
+        (4, 8.0),
+        (5, 42.0),
+        (6, 42.0),
+        (7, 18.0),
+    ] {
+        pr.width(ws, c, c, w)?;
+    }
+    pr.width(ws, 8, 12, 7.5)?;
+    pr.height(ws, 0, 18.0)?;
     for (k, item) in audit.checklist.items().enumerate() {
         write_item(ws, cx, k, item)?;
+        let source = item.source.as_deref().unwrap_or("");
+        let text = [(&item.title, 2), (&item.why, 5), (&item.fix, 6)];
+        let mut cells: Vec<(&str, u16)> = text.iter().map(|(t, c)| (t.as_str(), *c)).collect();
+        cells.push((source, 7));
+        pr.fit_row(ws, 1 + k as u32, &cells)?;
     }
     write_p_weights(ws, cx)?;
     write_ratings(ws, cx)?;
-    for (c, w) in [
-        (0, 9.0),
-        (1, 16.0),
-        (2, 42.0),
-        (3, 11.0),
-        (4, 8.0),
-        (5, 50.0),
-        (6, 50.0),
-        (7, 28.0),
-    ] {
-        ws.set_column_width(c, w)?;
-    }
-    ws.set_column_range_width(8, 12, 8.0)?;
+    let (pw, (g, am)) = (layout.p_weight_row, layout.rating_rows);
+    pr.keep(pw - 1, pw + 7);
+    pr.keep(g - 1, am + 5);
     ws.set_freeze_panes(1, 1)?;
     ws.autofilter(0, 0, layout.items.len() as u32, 12)?;
-    print_setup(ws, Some(0))?;
-    Ok(())
+    pr.repeat_rows(0, 0);
+    pr.finish(ws, &super::page_title(audit), 12)
 }
 
 /// Row of item `k`: its text, its editable weight (column E, which Matrix
@@ -68,10 +79,12 @@ fn write_item(ws: &mut Worksheet, cx: Ctx, k: usize, item: &Item) -> Result<(), 
     let (layout, st) = (cx.layout, cx.st);
     let (a, b) = (layout.first_row + 1, layout.portfolio_row() + 1);
     let r = 1 + k as u32;
-    ws.write_string(r, 0, &item.id)?;
-    ws.write_string(r, 1, item.p.title())?;
+    // Top-aligned like the wrapped text, so a tall row reads as one line.
+    let top = Format::new().set_align(FormatAlign::Top);
+    ws.write_string_with_format(r, 0, &item.id, &top)?;
+    ws.write_string_with_format(r, 1, item.p.title(), &top)?;
     ws.write_string_with_format(r, 2, &item.title, &st.wrap)?;
-    ws.write_string(
+    ws.write_string_with_format(
         r,
         3,
         if item.scope == Scope::Touchpoint {
@@ -79,8 +92,14 @@ fn write_item(ws: &mut Worksheet, cx: Ctx, k: usize, item: &Item) -> Result<(), 
         } else {
             "portfolio"
         },
+        &top,
     )?;
-    ws.write_number(r, 4, item.weight)?;
+    ws.write_number_with_format(
+        r,
+        4,
+        item.weight,
+        &top.clone().set_align(FormatAlign::Center),
+    )?;
     ws.write_string_with_format(r, 5, &item.why, &st.wrap)?;
     ws.write_string_with_format(r, 6, &item.fix, &st.wrap)?;
     ws.write_string_with_format(r, 7, item.source.as_deref().unwrap_or(""), &st.wrap)?;
@@ -96,17 +115,18 @@ fn write_item(ws: &mut Worksheet, cx: Ctx, k: usize, item: &Item) -> Result<(), 
         .iter()
         .enumerate()
     {
-        ws.write_formula(
+        ws.write_formula_with_format(
             r,
             8 + j as u16,
             formula(
                 format!("=COUNTIF(Matrix!{col}{a}:{col}{b},\"{}\")", status.mark()),
                 Some(count(*status) as f64),
             ),
+            &top,
         )?;
     }
-    ws.write_number(r, 11, count(Status::NotApplicable) as f64)?;
-    ws.write_number(r, 12, count(Status::Waived) as f64)?;
+    ws.write_number_with_format(r, 11, count(Status::NotApplicable) as f64, &top)?;
+    ws.write_number_with_format(r, 12, count(Status::Waived) as f64, &top)?;
     Ok(())
 }
 

@@ -1,8 +1,9 @@
 //! The Findings sheet (ranked weaknesses with fixes) and the About sheet
 //! (provenance: inputs with SHA-256, checklist, parameters, tool, run time).
 
-use rust_xlsxwriter::{Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, Worksheet, XlsxError};
 
+use super::print::Print;
 use super::{Styles, print_setup};
 use crate::analytics::AsOfSource;
 use crate::audit::Audit;
@@ -26,42 +27,54 @@ pub fn write_findings(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &st.header)?;
     }
-    for (i, f) in audit.scores.findings.iter().enumerate() {
-        let r = 1 + i as u32;
-        ws.write_number(r, 0, (i + 1) as f64)?;
-        ws.write_string(r, 1, f.item.as_deref().unwrap_or("—"))?;
-        ws.write_string(r, 2, f.kind)?;
-        ws.write_string(r, 3, f.p.title())?;
-        ws.write_string_with_format(r, 4, &f.title, &st.wrap)?;
-        ws.write_string_with_format(r, 5, f.touchpoints.join(", "), &st.wrap)?;
-        ws.write_number_with_format(r, 6, f.spend_affected, &st.money)?;
-        ws.write_number(r, 7, f.weight)?;
-        ws.write_number_with_format(r, 8, f.impact, &st.money)?;
-        ws.write_string_with_format(r, 9, &f.why, &st.wrap)?;
-        ws.write_string_with_format(r, 10, &f.fix, &st.wrap)?;
-    }
-    if audit.scores.findings.is_empty() {
-        ws.write_string(1, 0, "No findings: every applicable check passed.")?;
-    }
+    let mut pr = Print::new(true);
     for (c, w) in [
         (0, 6.0),
         (1, 9.0),
         (2, 10.0),
-        (3, 16.0),
-        (4, 40.0),
-        (5, 30.0),
-        (6, 13.0),
+        (3, 17.0),
+        (4, 32.0),
+        (5, 24.0),
+        (6, 10.0),
         (7, 8.0),
-        (8, 13.0),
-        (9, 50.0),
-        (10, 50.0),
+        (8, 10.0),
+        (9, 40.0),
+        (10, 40.0),
     ] {
-        ws.set_column_width(c, w)?;
+        pr.width(ws, c, c, w)?;
+    }
+    pr.height(ws, 0, 32.0)?;
+    // Top-aligned like the wrapped text, so a tall row reads as one line.
+    let top = Format::new().set_align(FormatAlign::Top);
+    let money = st.money.clone().set_align(FormatAlign::Top);
+    let centred = top.clone().set_align(FormatAlign::Center);
+    for (i, f) in audit.scores.findings.iter().enumerate() {
+        let r = 1 + i as u32;
+        ws.write_number_with_format(r, 0, (i + 1) as f64, &top)?;
+        ws.write_string_with_format(r, 1, f.item.as_deref().unwrap_or("—"), &top)?;
+        ws.write_string_with_format(r, 2, f.kind, &top)?;
+        ws.write_string_with_format(r, 3, f.p.title(), &top)?;
+        ws.write_string_with_format(r, 4, &f.title, &st.wrap)?;
+        ws.write_string_with_format(r, 5, f.touchpoints.join(", "), &st.wrap)?;
+        ws.write_number_with_format(r, 6, f.spend_affected, &money)?;
+        ws.write_number_with_format(r, 7, f.weight, &centred)?;
+        ws.write_number_with_format(r, 8, f.impact, &money)?;
+        ws.write_string_with_format(r, 9, &f.why, &st.wrap)?;
+        ws.write_string_with_format(r, 10, &f.fix, &st.wrap)?;
+        let tps = f.touchpoints.join(", ");
+        pr.fit_row(
+            ws,
+            r,
+            &[(&f.title, 4), (&tps, 5), (&f.why, 9), (&f.fix, 10)],
+        )?;
+    }
+    if audit.scores.findings.is_empty() {
+        ws.write_string(1, 0, "No findings: every applicable check passed.")?;
     }
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, audit.scores.findings.len().max(1) as u32, 10)?;
-    print_setup(ws, Some(0))?;
-    Ok(())
+    pr.repeat_rows(0, 0);
+    pr.finish(ws, &super::page_title(audit), 10)
 }
 
 /// Writes the About sheet.

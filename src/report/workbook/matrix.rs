@@ -1,9 +1,10 @@
 //! The live core: the Matrix sheet (marks and per-P subtotals) and the cell
 //! positions the Checklist, Matrix, Touchpoints and Summary formulas share.
 
-use rust_xlsxwriter::{Note, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError};
 
-use super::{Ctx, Styles, formula, print_setup};
+use super::print::Print;
+use super::{Ctx, Styles, formula};
 use crate::audit::Audit;
 use crate::checklist::Item;
 use crate::error::column_letters;
@@ -20,6 +21,10 @@ pub struct Layout {
     pub first_item_col: u16,
     /// Matrix column of the first per-P helper (points, weight pairs).
     pub helper_col: u16,
+    /// Matrix row of the item ids (the item titles are on the row above).
+    pub id_row: u32,
+    /// Matrix row of the live item weights.
+    pub weight_row: u32,
     /// Matrix row of the first touchpoint.
     pub first_row: u32,
     /// Touchpoints.
@@ -70,7 +75,9 @@ impl Layout {
             marks,
             first_item_col,
             helper_col,
-            first_row: 3,
+            id_row: 1,
+            weight_row: 2,
+            first_row: 4,
             n_tp: audit.scores.touchpoints.len() as u32,
             p_weight_row: n_items + 4,
             rating_rows: (n_items + 12, n_items + 13),
@@ -92,6 +99,12 @@ impl Layout {
             .map(|(k, _)| self.first_item_col + k as u16)
             .collect();
         Some((*cols.first()?, *cols.last()?))
+    }
+
+    /// Absolute reference to the Matrix weight-row cells of columns `a..=b`.
+    fn weight_range(&self, a: u16, b: u16) -> String {
+        let r = self.weight_row + 1;
+        format!("${}${r}:${}${r}", Self::col(a), Self::col(b))
     }
 
     /// Column letters of zero-based column `c`, for formulas.
@@ -198,36 +211,88 @@ pub fn write_matrix(
         let cf = super::style::score_scale(audit.checklist.ratings.amber);
         ws.add_conditional_format(layout.first_row, 3, last_row - 1, 3, &cf)?;
     }
-    ws.set_column_width(0, 30)?;
-    ws.set_column_width(1, 16)?;
-    ws.set_column_width(2, 11)?;
-    ws.set_column_width(3, 7)?;
-    if n_items > 0 {
-        ws.set_column_range_width(fc, last, 7.5)?;
-    }
-    ws.set_column_range_width(layout.helper_col, layout.helper_col + 13, 10.0)?;
     ws.set_freeze_panes(layout.first_row, fc)?;
     ws.write_string_with_format(last_row + 2, 0, "✓ pass · ½ partial · ✗ fail · blank: not applicable · W: waived. Notes on ✗ and ½ say what was seen and how to fix it.", &st.helper)?;
-    print_setup(ws, Some(0))?;
-    Ok(())
+    matrix_print(ws, cx, &items, last)
 }
 
-/// The three header rows: item ids (with a note on what each checks), the
-/// live item weights from Checklist and each item's P; then the per-P helper
+/// Widths, the title row's height and the print layout: the marks and
+/// labels print landscape with the title and id rows and the label columns
+/// repeated; the per-P helper columns (formula plumbing for the Summary) are
+/// grouped, collapsed and left out of the print area.
+fn matrix_print(ws: &mut Worksheet, cx: Ctx, items: &[&Item], last: u16) -> Result<(), XlsxError> {
+    let layout = cx.layout;
+    let fc = layout.first_item_col;
+    let mut pr = Print::new(true);
+    pr.width(ws, 0, 0, 30.0)?;
+    pr.width(ws, 1, 1, 17.0)?;
+    pr.width(ws, 2, 2, 11.0)?;
+    pr.width(ws, 3, 3, 7.0)?;
+    if !items.is_empty() {
+        pr.width(ws, fc, last, ITEM_WIDTH)?;
+    }
+    let (h0, h1) = (layout.helper_col, layout.helper_col + 13);
+    ws.set_column_range_width(h0, h1, 10.0)?;
+    ws.group_columns_collapsed(h0, h1)?;
+    let longest = items
+        .iter()
+        .map(|i| i.title.chars().count())
+        .max()
+        .unwrap_or(0);
+    let title_pt = (longest as f64 / 3.0 * 4.4 + 12.0).clamp(60.0, 160.0);
+    pr.height(ws, 0, title_pt)?;
+    pr.height(ws, layout.id_row, 18.0)?;
+    pr.repeat_rows(0, layout.id_row);
+    pr.repeat_cols(0, 3);
+    let legend_row = layout.portfolio_row() + 2;
+    ws.set_print_area(0, 0, legend_row, last.max(3))?;
+    pr.finish(ws, &super::page_title(cx.audit), last.max(3))
+}
+
+/// Width of an item's mark column, in characters: room for a mark and three
+/// lines of the rotated title above it.
+const ITEM_WIDTH: f64 = 6.5;
+
+/// The four header rows: item titles (rotated, so the narrow mark columns
+/// can carry them), item ids (with a note on what each checks), the live
+/// item weights from Checklist and each item's P; then the per-P helper
 /// column headers.
 fn write_matrix_header(ws: &mut Worksheet, cx: Ctx, items: &[&Item]) -> Result<(), XlsxError> {
     let (layout, st) = (cx.layout, cx.st);
     let fc = layout.first_item_col;
+    let (ir, wr) = (layout.id_row, layout.weight_row);
+    let rotated = Format::new()
+        .set_rotation(90)
+        .set_text_wrap()
+        .set_font_size(8)
+        .set_align(FormatAlign::Bottom)
+        .set_align(FormatAlign::Center)
+        .set_border(FormatBorder::Hair);
+    // Unwrapped and a size smaller, so an id fits its narrow mark column.
+    let id_format = st.header.clone().unset_text_wrap().set_font_size(9);
+    // Small enough that "promotion" fits the mark column.
+    let p_format = st
+        .helper
+        .clone()
+        .set_font_size(7)
+        .set_align(FormatAlign::Center);
+    ws.write_string_with_format(
+        0,
+        0,
+        "Item title",
+        &st.bold.clone().set_align(FormatAlign::Bottom),
+    )?;
     for (c, h) in ["Touchpoint", "P", "Spend", "Score"].iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &st.header)?;
+        ws.write_string_with_format(ir, c as u16, *h, &st.header)?;
     }
-    ws.write_string_with_format(1, 0, "Item weight (from Checklist)", &st.bold)?;
-    ws.write_string_with_format(2, 0, "Item P", &st.bold)?;
+    ws.write_string_with_format(wr, 0, "Item weight (from Checklist)", &st.bold)?;
+    ws.write_string_with_format(wr + 1, 0, "Item P", &st.bold)?;
     for (k, item) in items.iter().enumerate() {
         let c = fc + k as u16;
-        ws.write_string_with_format(0, c, &item.id, &st.header)?;
+        ws.write_string_with_format(0, c, &item.title, &rotated)?;
+        ws.write_string_with_format(ir, c, &item.id, &id_format)?;
         ws.insert_note(
-            0,
+            ir,
             c,
             &Note::new(format!("{} — {}\n\nWhy: {}", item.id, item.title, item.why))
                 .set_author("mixaudit")
@@ -235,17 +300,17 @@ fn write_matrix_header(ws: &mut Worksheet, cx: Ctx, items: &[&Item]) -> Result<(
                 .set_height(160),
         )?;
         ws.write_formula_with_format(
-            1,
+            wr,
             c,
             formula(format!("=Checklist!$E${}", k + 2), Some(item.weight)),
             &st.helper,
         )?;
-        ws.write_string_with_format(2, c, item.p.key(), &st.helper)?;
+        ws.write_string_with_format(wr + 1, c, item.p.key(), &p_format)?;
     }
     for (i, p) in P::ALL.iter().enumerate() {
         let c = layout.helper_col + 2 * i as u16;
-        ws.write_string_with_format(0, c, format!("{} points", p.title()), &st.header)?;
-        ws.write_string_with_format(0, c + 1, format!("{} weight", p.title()), &st.header)?;
+        ws.write_string_with_format(ir, c, format!("{} points", p.title()), &st.header)?;
+        ws.write_string_with_format(ir, c + 1, format!("{} weight", p.title()), &st.header)?;
     }
     Ok(())
 }
@@ -262,7 +327,7 @@ fn write_matrix_label(ws: &mut Worksheet, cx: Ctx, r: usize) -> Result<(), XlsxE
     }
     let fc = layout.first_item_col;
     let last = fc + (layout.items.len() as u16).max(1) - 1;
-    let w_range = format!("${}$2:${}$2", Layout::col(fc), Layout::col(last));
+    let w_range = layout.weight_range(fc, last);
     let t = &cx.audit.scores.touchpoints[r];
     ws.write_string(row, 0, &t.name)?;
     ws.write_string(row, 1, t.p.title())?;
@@ -346,7 +411,7 @@ fn write_p_helpers(ws: &mut Worksheet, cx: Ctx, r: usize) -> Result<(), XlsxErro
         let (pts, w) = layout.p_subtotal(r, *p);
         match layout.p_columns(*p) {
             Some((a, b)) => {
-                let wr = format!("${}$2:${}$2", Layout::col(a), Layout::col(b));
+                let wr = layout.weight_range(a, b);
                 let m = format!(
                     "{}{excel_row}:{}{excel_row}",
                     Layout::col(a),

@@ -10,6 +10,7 @@ mod customers;
 mod findings;
 mod matrix;
 pub mod portfolio;
+mod print;
 mod segments;
 mod style;
 mod summary;
@@ -121,7 +122,9 @@ struct Ctx<'a> {
     st: &'a Styles,
 }
 
-/// Print set-up shared by every sheet: landscape, one page wide, header rows repeated.
+/// Print set-up for sheets without a [`print::Print`] layout (Customers,
+/// About): landscape, one page wide, header rows repeated, and the same page
+/// header and footer as the others.
 fn print_setup(
     ws: &mut Worksheet,
     repeat_header: Option<u32>,
@@ -130,11 +133,16 @@ fn print_setup(
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
     ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
-    ws.set_footer("&L&A&RPage &P of &N");
+    print::page_titles(ws, "&F");
     if let Some(r) = repeat_header {
         ws.set_repeat_rows(r, r)?;
     }
     Ok(())
+}
+
+/// The title every printed page's header carries.
+fn page_title(audit: &Audit) -> String {
+    format!("Retention audit — {}", audit.client)
 }
 
 /// A formula with its cached result.

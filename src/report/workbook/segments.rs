@@ -3,7 +3,8 @@
 
 use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
 
-use super::{Styles, print_setup};
+use super::Styles;
+use super::print::Print;
 use crate::analytics::OrderedMap;
 use crate::audit::Audit;
 
@@ -53,6 +54,24 @@ fn chart(
     Ok(())
 }
 
+/// Rows a chart covers (260 px at 20 px a row), for the page breaks.
+const CHART_ROWS: u32 = 14;
+
+/// Keeps a table's heading at `row`, its `n` data rows from `first` and the
+/// chart beside it on one page; returns the row after the block.
+fn keep_table(pr: &mut Print, row: u32, first: u32, n: usize) -> u32 {
+    let end = (first + n as u32).max(row + CHART_ROWS);
+    pr.keep(row, end);
+    end
+}
+
+/// The portrait layout of a tables-and-charts sheet: columns A:D with the
+/// charts beside them (from column E, 480 px wide).
+fn finish(ws: &mut Worksheet, audit: &Audit, mut pr: Print) -> Result<(), XlsxError> {
+    pr.extra_width(480.0);
+    pr.finish(ws, &super::page_title(audit), 3)
+}
+
 fn floats(m: &OrderedMap<u64>) -> Vec<(String, f64)> {
     m.0.iter().map(|(k, v)| (k.clone(), *v as f64)).collect()
 }
@@ -60,6 +79,10 @@ fn floats(m: &OrderedMap<u64>) -> Vec<(String, f64)> {
 /// Writes the Segments sheet.
 pub fn write_segments(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Segments")?;
+    let mut pr = Print::new(false);
+    pr.width(ws, 0, 0, 26.0)?;
+    pr.width(ws, 1, 1, 15.0)?;
+    pr.width(ws, 2, 3, 12.0)?;
     let m = &audit.analysis.metrics;
     ws.write_string_with_format(0, 0, "Customer segments", &st.title)?;
     ws.write_string_with_format(2, 0, "Value tier × risk (buyers)", &st.subtitle)?;
@@ -106,6 +129,8 @@ pub fn write_segments(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<
         ladder.len(),
         9,
     )?;
+    pr.keep(0, 8);
+    keep_table(&mut pr, 9, first, ladder.len());
     let reasons = floats(&m.defection_reasons);
     let row = first + ladder.len() as u32 + 8;
     let first = table(
@@ -117,6 +142,7 @@ pub fn write_segments(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<
         &reasons,
         false,
     )?;
+    keep_table(&mut pr, row, first, reasons.len() + 1);
     if m.lost_with_reason > 0 {
         chart(
             ws,
@@ -135,15 +161,15 @@ pub fn write_segments(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<
             &st.helper,
         )?;
     }
-    ws.set_column_width(0, 26)?;
-    ws.set_column_range_width(1, 3, 12)?;
-    print_setup(ws, None)?;
-    Ok(())
+    finish(ws, audit, pr)
 }
 
 /// Writes the Spend sheet.
 pub fn write_spend(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Spend")?;
+    let mut pr = Print::new(false);
+    pr.width(ws, 0, 0, 24.0)?;
+    pr.width(ws, 1, 1, 14.0)?;
     let m = &audit.analysis.metrics;
     ws.write_string_with_format(0, 0, "Marketing spend", &st.title)?;
     ws.write_string(
@@ -177,6 +203,8 @@ pub fn write_spend(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(),
         by_p.len(),
         3,
     )?;
+    pr.keep(0, 3);
+    keep_table(&mut pr, 3, first, by_p.len());
     let row = first + by_p.len() as u32 + 8;
     let by_stage: Vec<(String, f64)> = m.spend_by_stage.0.clone();
     let first = table(
@@ -197,6 +225,7 @@ pub fn write_spend(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(),
         by_stage.len(),
         row,
     )?;
+    keep_table(&mut pr, row, first, by_stage.len());
     let row = first + by_stage.len().max(7) as u32 + 8;
     let by_obj: Vec<(String, f64)> = m.spend_by_objective.0.clone();
     let first = table(
@@ -217,8 +246,6 @@ pub fn write_spend(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(),
         by_obj.len(),
         row,
     )?;
-    ws.set_column_width(0, 24)?;
-    ws.set_column_width(1, 14)?;
-    print_setup(ws, None)?;
-    Ok(())
+    keep_table(&mut pr, row, first, by_obj.len());
+    finish(ws, audit, pr)
 }

@@ -6,7 +6,8 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use super::{Ctx, Layout, Styles, formula, print_setup};
+use super::print::{Print, row_height};
+use super::{Ctx, Layout, Styles, formula};
 use crate::audit::{Audit, Changes, Delta};
 
 /// First row of the P table's data (zero-based).
@@ -24,22 +25,30 @@ pub fn write(
 ) -> Result<(), XlsxError> {
     let cx = Ctx { audit, layout, st };
     ws.set_name("Summary")?;
+    let mut pr = Print::new(false);
+    pr.width(ws, 0, 0, 36.0)?;
+    pr.width(ws, 1, 7, 11.0)?;
+    pr.height(ws, P_ROW - 1, 30.0)?;
+    pr.height(ws, 3, 36.0)?;
     write_header(ws, cx)?;
     write_p_table(ws, cx)?;
+    pr.keep(0, LAST);
     add_traffic_lights(ws, cx)?;
     insert_radar(ws)?;
+    pr.extra_width(60.0);
     let mut row = write_key_metrics(ws, cx, LAST + 2)?;
+    pr.keep(LAST + 1, row.max(LAST + 2 + RADAR_ROWS));
     if let Some(ch) = audit.changes.as_ref() {
-        row = write_changes(ws, st, ch, row + 1)?;
+        let end = write_changes(ws, st, ch, row + 1)?;
+        pr.keep(row, end);
+        row = end;
     }
-    write_top_findings(ws, cx, row + 1)?;
-    ws.set_column_width(0, 36)?;
-    ws.set_column_range_width(1, 7, 11)?;
-    ws.set_row_height(P_ROW - 1, 30)?;
-    ws.set_row_height(3, 36)?;
-    print_setup(ws, None)?;
-    Ok(())
+    write_top_findings(ws, cx, &mut pr, row + 1)?;
+    pr.finish(ws, &super::page_title(audit), 7)
 }
+
+/// Rows the radar chart covers (330 px at 20 px a row), for the page breaks.
+const RADAR_ROWS: u32 = 17;
 
 /// Title, period line and the live overall score with its rating: what a
 /// reader sees first, kept apart from the tables below it.
@@ -308,11 +317,19 @@ fn write_delta(
 }
 
 /// The ten top findings from `row`: two rows each, what falls short and then
-/// the fix, wrapped across B:H.
-fn write_top_findings(ws: &mut Worksheet, cx: Ctx, mut row: u32) -> Result<(), XlsxError> {
+/// the fix, wrapped across B:H, each kept on one page (the heading with the
+/// first).
+fn write_top_findings(
+    ws: &mut Worksheet,
+    cx: Ctx,
+    pr: &mut Print,
+    mut row: u32,
+) -> Result<(), XlsxError> {
     let st = cx.st;
     ws.write_string_with_format(row, 0, "Top findings", &st.subtitle)?;
+    let mut start = row;
     row += 1;
+    let merged: f64 = (1..=7).map(|c| pr.col_width(c)).sum();
     for (i, f) in cx.audit.scores.findings.iter().take(10).enumerate() {
         let label = match &f.item {
             Some(id) => format!("{}. {id} · {}", i + 1, f.p.title()),
@@ -320,7 +337,7 @@ fn write_top_findings(ws: &mut Worksheet, cx: Ctx, mut row: u32) -> Result<(), X
         };
         ws.write_string_with_format(row, 0, label, &st.bold)?;
         ws.merge_range(row, 1, row, 7, &f.title, &st.wrap_bold)?;
-        ws.set_row_height(row, row_height(&f.title))?;
+        pr.height(ws, row, row_height(&[(&f.title, merged)]))?;
         row += 1;
         ws.write_string_with_format(
             row,
@@ -330,15 +347,12 @@ fn write_top_findings(ws: &mut Worksheet, cx: Ctx, mut row: u32) -> Result<(), X
         )?;
         let fix = format!("Fix: {}", f.fix);
         ws.merge_range(row, 1, row, 7, &fix, &st.wrap)?;
-        ws.set_row_height(row, row_height(&fix))?;
+        pr.height(ws, row, row_height(&[(&fix, merged)]))?;
         row += 1;
+        pr.keep(start, row);
+        start = row;
     }
     Ok(())
-}
-/// Height for wrapped text across the merged B:H block (about 80 characters a line).
-fn row_height(text: &str) -> f64 {
-    let lines = text.chars().count().div_ceil(80).max(1);
-    15.0 * lines as f64 + 2.0
 }
 
 /// Whole number with thousands separators, for the spend-affected line.

@@ -3,7 +3,8 @@
 
 use rust_xlsxwriter::{Format, Formula, Note, Worksheet, XlsxError};
 
-use super::{Ctx, Layout, Styles, formula, print_setup};
+use super::print::Print;
+use super::{Ctx, Layout, Styles, formula};
 use crate::analytics::TouchpointFacts;
 use crate::audit::{Audit, TouchpointChange};
 use crate::model::Touchpoint;
@@ -47,6 +48,13 @@ pub fn write(
     ws.set_name("Touchpoints")?;
     let ds = &audit.dataset;
     let (headers, extras_col) = headers(audit);
+    let mut pr = Print::new(true);
+    pr.width(ws, 0, 0, 30.0)?;
+    pr.width(ws, 1, 19, 12.0)?;
+    pr.width(ws, 1, 1, 17.0)?;
+    pr.width(ws, 5, 5, 24.0)?;
+    pr.width(ws, 22, 22, 30.0)?;
+    pr.height(ws, 0, 32.0)?;
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, h, &st.header)?;
     }
@@ -59,7 +67,14 @@ pub fn write(
     {
         let r = 1 + i as u32;
         write_facts(ws, st, r, t, f)?;
-        write_score(ws, cx, r, i)?;
+        let short = write_score(ws, cx, r, i)?;
+        let stages = t
+            .stages
+            .iter()
+            .map(|s| s.key())
+            .collect::<Vec<_>>()
+            .join(", ");
+        pr.fit_row(ws, r, &[(&stages, 5), (&short, 22)])?;
         if let Some(d) = changes.and_then(|c| c.touchpoints.get(i)) {
             write_change(ws, st, r, d)?;
         }
@@ -73,14 +88,10 @@ pub fn write(
         ws.add_conditional_format(1, 20, n, 20, &cf)?;
         ws.autofilter(0, 0, n, headers.len() as u16 - 1)?;
     }
-    ws.set_column_width(0, 30)?;
-    ws.set_column_range_width(1, 19, 12.0)?;
-    ws.set_column_width(5, 24)?;
-    ws.set_column_width(22, 30)?;
-    ws.set_row_height(0, 32)?;
     ws.set_freeze_panes(1, 1)?;
-    print_setup(ws, Some(0))?;
-    Ok(())
+    pr.repeat_rows(0, 0);
+    pr.repeat_cols(0, 0);
+    pr.finish(ws, &super::page_title(audit), headers.len() as u16 - 1)
 }
 
 /// The header row: the fixed columns, the change columns when a previous
@@ -112,7 +123,7 @@ fn write_facts(
         ws.write_number_with_format(r, 3, v, &st.pct)?;
     }
     ws.write_string(r, 4, t.objective.key())?;
-    ws.write_string(
+    ws.write_string_with_format(
         r,
         5,
         t.stages
@@ -120,6 +131,7 @@ fn write_facts(
             .map(|s| s.key())
             .collect::<Vec<_>>()
             .join(", "),
+        &Format::new().set_text_wrap(),
     )?;
     ws.write_string(r, 6, t.channel.as_deref().unwrap_or(""))?;
     ws.write_string(r, 7, t.owner.as_deref().unwrap_or(""))?;
@@ -148,7 +160,8 @@ fn write_facts(
 
 /// The live score and rating of touchpoint `i` on row `r` (over its Matrix
 /// row), the ids that fall short, and a note explaining each of them.
-fn write_score(ws: &mut Worksheet, cx: Ctx, r: u32, i: usize) -> Result<(), XlsxError> {
+/// Returns the shortfall list, which the row's height must fit.
+fn write_score(ws: &mut Worksheet, cx: Ctx, r: u32, i: usize) -> Result<String, XlsxError> {
     let (layout, st) = (cx.layout, cx.st);
     let res = &cx.audit.scores.touchpoints[i];
     let matrix_row = layout.first_row + 1 + i as u32;
@@ -169,15 +182,12 @@ fn write_score(ws: &mut Worksheet, cx: Ctx, r: u32, i: usize) -> Result<(), Xlsx
         .iter()
         .filter(|x| matches!(x.status, Status::Fail | Status::Partial))
         .collect();
-    ws.write_string(
-        r,
-        22,
-        short
-            .iter()
-            .map(|x| x.item.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
-    )?;
+    let list = short
+        .iter()
+        .map(|x| x.item.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    ws.write_string_with_format(r, 22, &list, &Format::new().set_text_wrap())?;
     if !short.is_empty() {
         ws.insert_note(
             r,
@@ -188,7 +198,7 @@ fn write_score(ws: &mut Worksheet, cx: Ctx, r: u32, i: usize) -> Result<(), Xlsx
                 .set_height((110 * short.len() as u32).clamp(160, 900)),
         )?;
     }
-    Ok(())
+    Ok(list)
 }
 
 /// The score note's text: per failed or partial item, what was seen, why it
