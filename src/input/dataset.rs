@@ -173,6 +173,9 @@ fn assemble(
     ds.customers = ctable.customers;
     ds.reach_known = ctable.has_touchpoints || interactions.is_some();
     link_reach(&mut ds, &ctable.touch_names, interactions);
+    if let Some(w) = crate::model::limits::clamp_texts(&mut ds) {
+        ds.warnings.push(w);
+    }
     ds
 }
 

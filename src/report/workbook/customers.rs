@@ -297,12 +297,12 @@ fn write_field(
         F::Status => text(ws, cust.status_text.as_deref())?,
         F::ChurnReason => text(ws, cust.churn_reason.as_deref())?,
         F::Touchpoints if !cust.reached_by.is_empty() => {
-            let joined = cust
-                .reached_by
-                .iter()
-                .map(|t| ds.touchpoints[*t as usize].name.as_str())
-                .collect::<Vec<_>>()
-                .join("; ");
+            let joined = crate::model::limits::join_capped(
+                cust.reached_by
+                    .iter()
+                    .map(|t| ds.touchpoints[*t as usize].name.as_str()),
+                "; ",
+            );
             ws.write_string(r, c, joined)?;
         }
         F::Touchpoints => {}

@@ -7,6 +7,7 @@ use super::print::Print;
 use super::{Styles, print_setup};
 use crate::analytics::AsOfSource;
 use crate::audit::Audit;
+use crate::model::limits::join_capped;
 
 /// Writes the Findings sheet.
 pub fn write_findings(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(), XlsxError> {
@@ -55,13 +56,13 @@ pub fn write_findings(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<
         ws.write_string_with_format(r, 2, f.kind, &top)?;
         ws.write_string_with_format(r, 3, f.p.title(), &top)?;
         ws.write_string_with_format(r, 4, &f.title, &st.wrap)?;
-        ws.write_string_with_format(r, 5, f.touchpoints.join(", "), &st.wrap)?;
+        let tps = join_capped(f.touchpoints.iter().map(String::as_str), ", ");
+        ws.write_string_with_format(r, 5, &tps, &st.wrap)?;
         ws.write_number_with_format(r, 6, f.spend_affected, &money)?;
         ws.write_number_with_format(r, 7, f.weight, &centred)?;
         ws.write_number_with_format(r, 8, f.impact, &money)?;
         ws.write_string_with_format(r, 9, &f.why, &st.wrap)?;
         ws.write_string_with_format(r, 10, &f.fix, &st.wrap)?;
-        let tps = f.touchpoints.join(", ");
         pr.fit_row(
             ws,
             r,

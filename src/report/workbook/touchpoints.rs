@@ -182,11 +182,7 @@ fn write_score(ws: &mut Worksheet, cx: Ctx, r: u32, i: usize) -> Result<String, 
         .iter()
         .filter(|x| matches!(x.status, Status::Fail | Status::Partial))
         .collect();
-    let list = short
-        .iter()
-        .map(|x| x.item.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = crate::model::limits::join_capped(short.iter().map(|x| x.item.as_str()), ", ");
     ws.write_string_with_format(r, 22, &list, &Format::new().set_text_wrap())?;
     if !short.is_empty() {
         ws.insert_note(
@@ -204,7 +200,7 @@ fn write_score(ws: &mut Worksheet, cx: Ctx, r: u32, i: usize) -> Result<String, 
 /// The score note's text: per failed or partial item, what was seen, why it
 /// matters and the fix.
 fn shortfall_text(audit: &Audit, short: &[&ItemResult]) -> String {
-    short
+    let notes = short
         .iter()
         .map(|x| {
             let item = audit.checklist.items().find(|i| i.id == x.item);
@@ -218,8 +214,16 @@ fn shortfall_text(audit: &Audit, short: &[&ItemResult]) -> String {
                 item.map_or("", |i| i.fix.as_str())
             )
         })
-        .collect::<Vec<_>>()
-        .join("\n\n")
+        .collect::<Vec<_>>();
+    let mut text = crate::model::limits::join_capped(notes.iter().map(String::as_str), "\n\n");
+    if text.chars().count() > crate::model::limits::MAX_CELL_CHARS {
+        text = text
+            .chars()
+            .take(crate::model::limits::MAX_CELL_CHARS - 1)
+            .collect();
+        text.push('…');
+    }
+    text
 }
 
 /// The score before and the change since the previous audit ("new" for a
