@@ -17,8 +17,15 @@ const HEAD: u32 = 3;
 pub fn write_cohorts(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Cohorts")?;
     ws.set_column_width(0, 20)?;
+    ws.set_column_width(1, 11)?;
     ws.write_string_with_format(0, 0, "Purchase cohorts", &st.title)?;
-    let Some(t) = audit.analysis.metrics.value.cohorts.as_ref().filter(|t| !t.rows.is_empty())
+    let Some(t) = audit
+        .analysis
+        .metrics
+        .value
+        .cohorts
+        .as_ref()
+        .filter(|t| !t.rows.is_empty())
     else {
         ws.write_string(
             1,
@@ -27,12 +34,15 @@ pub fn write_cohorts(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(
         )?;
         return print_setup(ws, None);
     };
-    ws.write_string_with_format(
+    ws.merge_range(
         1,
         0,
+        1,
+        9,
         "Each row is the customers whose first purchase fell in that month; each column is the share of them who bought in the month so many months later.",
         &st.wrap,
     )?;
+    ws.set_row_height(1, 30)?;
     let width = t.rows.iter().map(|r| r.retained.len()).max().unwrap_or(1);
     let average_row = shares(ws, t, width, st)?;
     // The chart takes about 15 rows below the average; the counts follow it.
@@ -123,9 +133,10 @@ fn chart(ws: &mut Worksheet, width: usize, avg: u32) -> Result<(), XlsxError> {
         .set_name("Average share still buying")
         .set_categories(("Cohorts", HEAD, 2, HEAD, last))
         .set_values(("Cohorts", avg, 2, avg, last));
-    c.title().set_name("Average share of a cohort buying, by month");
+    c.title()
+        .set_name("Average share of a cohort buying, by month");
     c.legend().set_hidden();
-    c.y_axis().set_num_format("0%");
+    c.y_axis().set_num_format("0%").set_min(0).set_max(1);
     c.set_width(560).set_height(280);
     ws.insert_chart(avg + 2, 1, &c)?;
     Ok(())

@@ -15,7 +15,7 @@ const TOP: usize = 25;
 /// Writes the Value sheet.
 pub fn write_value(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Value")?;
-    ws.set_column_width(0, 34)?;
+    ws.set_column_width(0, 58)?;
     for c in 1..=5 {
         ws.set_column_width(c, 16)?;
     }
@@ -23,21 +23,15 @@ pub fn write_value(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(),
     let a = &audit.analysis;
     let v = &a.metrics.value;
     let months = a.params.clv_months;
-    if v.clv_model.is_none() {
-        ws.write_string_with_format(
-            1,
-            0,
-            "Customer lifetime value could not be estimated from these purchase histories (see the warnings on the About sheet); the RFM segments below do not need it.",
-            &st.wrap,
-        )?;
+    let note = if v.clv_model.is_none() {
+        "Customer lifetime value could not be estimated from these purchase histories (see the warnings on the About sheet); the RFM segments below do not need it.".to_string()
     } else {
-        ws.write_string_with_format(
-            1,
-            0,
-            format!("What each buyer is expected to spend over the next {months} months, discounted, from a model of how often customers buy and how likely they are to have stopped."),
-            &st.wrap,
-        )?;
-    }
+        format!(
+            "What each buyer is expected to spend over the next {months} months, discounted, from a model of how often customers buy and how likely they are to have stopped."
+        )
+    };
+    ws.merge_range(1, 0, 1, 5, &note, &st.wrap)?;
+    ws.set_row_height(1, 32)?;
     let mut row = key_figures(ws, a, v, st, 3)?;
     row = models(ws, v, st, row + 1)?;
     let order = by_value(a);
