@@ -216,9 +216,10 @@ fn score(
             .entry((b.x, b.t_big.to_bits()))
             .or_insert_with(|| bg.expected_if_alive(period, b.x, b.t_big));
         let period_revenue = per_alive * s.p_alive * s.expected_order_value;
-        if !(s.clv.is_finite() && s.p_alive.is_finite() && s.expected_purchases.is_finite())
-            || !period_revenue.is_finite()
-        {
+        let finite = [s.clv, s.p_alive, s.expected_purchases, period_revenue]
+            .iter()
+            .all(|v| v.is_finite());
+        if !finite {
             for f in facts.iter_mut() {
                 (f.p_alive, f.expected_purchases, f.clv) = (None, None, None);
             }
@@ -273,7 +274,7 @@ fn from_orders(ds: &Dataset, as_of: Day) -> Histories {
         .filter(|o| o.day <= as_of)
         .map(|o| (o.customer, o.day.0, o.amount))
         .collect();
-    orders.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    orders.sort_unstable_by_key(|o| (o.0, o.1));
     let mut h = Histories {
         list: Vec::new(),
         owner: Vec::new(),

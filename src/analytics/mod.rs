@@ -55,6 +55,25 @@ pub struct Analysis {
     pub warnings: Vec<String>,
 }
 
+impl Analysis {
+    /// Σ customer lifetime value per RFM segment, in table order (`other`
+    /// last), or `None` when no customer has a lifetime value: the Value
+    /// sheet and the reports show value beside the segment counts.
+    pub fn clv_by_segment(&self) -> Option<Vec<f64>> {
+        let mut clv = vec![0.0; self.rfm_segments.rules.len() + 1];
+        let mut known = false;
+        for f in &self.customers {
+            if let (Some(k), Some(v)) = (f.rfm_segment, f.clv)
+                && let Some(slot) = clv.get_mut(usize::from(k))
+            {
+                *slot += v;
+                known = true;
+            }
+        }
+        known.then_some(clv)
+    }
+}
+
 /// The latest purchase or order date in the data.
 pub fn latest_date(ds: &Dataset) -> Option<Day> {
     let from_customers = ds.customers.iter().filter_map(|c| c.last_purchase).max();

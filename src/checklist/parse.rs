@@ -270,21 +270,24 @@ impl<'a> Parser<'a> {
             );
             return RfmSegments::default();
         }
-        let mut table = RfmSegments::default();
-        table.rules = raw
-            .rules
-            .into_iter()
-            .map(|r| SegmentRule {
-                name: r.name.trim().to_string(),
-                r: r.r,
-                f: r.f,
-                m: r.m,
-            })
-            .collect();
-        if let Some(other) = raw.other.filter(|o| !o.trim().is_empty()) {
-            table.other = other.trim().to_string();
+        let default = RfmSegments::default();
+        RfmSegments {
+            rules: raw
+                .rules
+                .into_iter()
+                .map(|r| SegmentRule {
+                    name: r.name.trim().to_string(),
+                    r: r.r,
+                    f: r.f,
+                    m: r.m,
+                })
+                .collect(),
+            other: raw
+                .other
+                .map(|o| o.trim().to_string())
+                .filter(|o| !o.is_empty())
+                .unwrap_or(default.other),
         }
-        table
     }
 
     /// Score bands must be ordered and within 0–100.

@@ -53,14 +53,7 @@ pub(super) fn value(audit: &Audit, currency: &str) -> ValueSection {
     let v = &a.metrics.value;
     let count = |n: Option<u64>| format::num(n.map(|n| n as f64));
     let available = v.clv_model.is_some();
-    let mut clv = vec![0.0; v.rfm.as_ref().map_or(0, |r| r.0.len())];
-    for f in &a.customers {
-        if let (Some(k), Some(x)) = (f.rfm_segment, f.clv) {
-            if let Some(slot) = clv.get_mut(usize::from(k)) {
-                *slot += x;
-            }
-        }
-    }
+    let clv = a.clv_by_segment();
     let segments = v
         .rfm
         .iter()
@@ -70,7 +63,7 @@ pub(super) fn value(audit: &Audit, currency: &str) -> ValueSection {
             name: name.clone(),
             customers: format::num(Some(s.customers as f64)),
             revenue: format::money(Some(s.revenue), currency),
-            clv: format::money(available.then_some(clv[i]), currency),
+            clv: format::money(clv.as_ref().and_then(|c| c.get(i).copied()), currency),
         })
         .collect();
     ValueSection {

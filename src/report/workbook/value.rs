@@ -171,23 +171,14 @@ fn segments(ws: &mut Worksheet, a: &Analysis, st: &Styles, row: u32) -> Result<u
     {
         ws.write_string_with_format(row + 1, c as u16, *h, &st.header)?;
     }
-    let mut clv = vec![0.0; rfm.0.len()];
-    let mut known = false;
-    for f in &a.customers {
-        if let (Some(k), Some(v)) = (f.rfm_segment, f.clv) {
-            if let Some(slot) = clv.get_mut(usize::from(k)) {
-                *slot += v;
-                known = true;
-            }
-        }
-    }
+    let clv = a.clv_by_segment();
     for (i, (name, s)) in rfm.0.iter().enumerate() {
         let r = row + 2 + i as u32;
         ws.write_string(r, 0, name)?;
         ws.write_number_with_format(r, 1, s.customers as f64, &st.int)?;
         ws.write_number_with_format(r, 2, s.revenue, &st.money)?;
-        if known {
-            ws.write_number_with_format(r, 3, clv[i], &st.money)?;
+        if let Some(v) = clv.as_ref().and_then(|c| c.get(i)) {
+            ws.write_number_with_format(r, 3, *v, &st.money)?;
         }
     }
     Ok(row + 2 + rfm.0.len() as u32)
