@@ -154,7 +154,8 @@ fn models(h: &Histories, warnings: &mut Vec<String>) -> Option<(BgNbdFit, OrderV
         Ok(fit) => fit,
         Err(e) => {
             warnings.push(format!(
-                "customer lifetime value is not estimated because these purchase histories do not support the purchase model ({e}); the value figures are left empty"
+                "customer lifetime value is not estimated: {}; the value figures are left empty",
+                plain(&e)
             ));
             return None;
         }
@@ -180,7 +181,8 @@ fn models(h: &Histories, warnings: &mut Vec<String>) -> Option<(BgNbdFit, OrderV
                 0.0
             };
             warnings.push(format!(
-                "the spend model is not used ({e}); every customer's expected order value is the observed mean order value"
+                "the spend model is not used ({}); every customer's expected order value is the observed mean order value",
+                plain(&e)
             ));
             OrderValue::Observed {
                 mean_order_value: mean,
@@ -188,6 +190,26 @@ fn models(h: &Histories, warnings: &mut Vec<String>) -> Option<(BgNbdFit, OrderV
         }
     };
     Some((bg, order_value))
+}
+
+/// Why a model cannot be used, in words for a marketing reader (the model
+/// errors speak of parameters and gradients).
+fn plain(e: &value::ValueError) -> String {
+    use value::ValueError as E;
+    match e {
+        E::TooFewCustomers { found: 0, what, .. } => format!("there are no {what} with usable purchase dates"),
+        E::TooFewCustomers { what, found, needed } => {
+            format!("only {found} {what} have usable purchase dates, and at least {needed} are needed")
+        }
+        E::NoRepeatPurchases => "no buyer has bought more than once".into(),
+        E::NoObservationTime => "every buyer first bought on the audit date".into(),
+        E::NoSpendVariation => "every repeat buyer spends the same per order".into(),
+        E::QNotAboveOne { .. } => "order values vary too much between customers for a stable estimate".into(),
+        E::Diverged { .. } | E::NotConverged { .. } => {
+            "the purchase histories show no pattern of customers dropping out that the model could learn from".into()
+        }
+        E::InvalidHistory { .. } | E::InvalidOptions(_) => "some purchase histories are not usable".into(),
+    }
 }
 
 /// Scores every history into `facts` and sums the portfolio figures into

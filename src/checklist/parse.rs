@@ -519,3 +519,49 @@ fn check_var(
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Checklist, DEFAULT_CHECKLIST};
+    use crate::analytics::value::RfmSegments;
+    use std::path::Path;
+
+    /// The default checklist with its `rfm_segments` block replaced by `block`.
+    fn with_rfm(block: &str) -> crate::error::Result<Checklist> {
+        let start = DEFAULT_CHECKLIST.find("rfm_segments:").unwrap();
+        let end = DEFAULT_CHECKLIST[start..].find("\nsections:").unwrap() + start;
+        let text = format!(
+            "{}{block}\n{}",
+            &DEFAULT_CHECKLIST[..start],
+            &DEFAULT_CHECKLIST[end..]
+        );
+        Checklist::parse(&text, Path::new("c.yaml"), "c.yaml")
+    }
+
+    /// The table written out in the default checklist is the module's default.
+    #[test]
+    fn default_checklist_spells_out_the_default_rfm_table() {
+        assert_eq!(
+            Checklist::builtin().unwrap().rfm_segments,
+            RfmSegments::default()
+        );
+    }
+
+    #[test]
+    fn rfm_segments_are_strict() {
+        let ok = with_rfm(
+            "rfm_segments:\n  rules:\n    - { name: Best, r: [5, 5], f: [1, 5], m: [1, 5] }\n  other: Rest",
+        );
+        let t = ok.unwrap().rfm_segments;
+        assert_eq!((t.rules.len(), t.other.as_str()), (1, "Rest"));
+        let typo = with_rfm(
+            "rfm_segments:\n  rules:\n    - { name: Best, r: [5, 5], f: [1, 5], money: [1, 5] }",
+        );
+        assert!(typo.is_err());
+        let range = with_rfm(
+            "rfm_segments:\n  rules:\n    - { name: Best, r: [5, 6], f: [1, 5], m: [1, 5] }",
+        );
+        let msg = range.unwrap_err().to_string();
+        assert!(msg.contains("r = [5, 6]"), "{msg}");
+    }
+}
