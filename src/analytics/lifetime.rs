@@ -146,10 +146,23 @@ pub fn compute(
     m
 }
 
+/// Fit settings of the audit. The module's default gradient tolerance (1e-8
+/// on the mean log-likelihood per customer) is tighter than a million
+/// customers' float sums can reliably reach when the data do not follow the
+/// models closely: the optimisers then run to their iteration cap (a 1M-customer
+/// client took 94 s for BG/NBD, 6 s for Gamma-Gamma at 200k). 1e-6 converges in a handful of
+/// iterations and moved the total CLV by about 1e-7 relative in those runs.
+const AUDIT_FIT: FitOptions = FitOptions {
+    unit_days: 1.0,
+    min_customers: 20,
+    max_iterations: 100,
+    tolerance: 1e-6,
+};
+
 /// The fitted purchase model and the order-value source, or `None` (with a
 /// warning) when no purchase model can be fitted.
 fn models(h: &Histories, warnings: &mut Vec<String>) -> Option<(BgNbdFit, OrderValue)> {
-    let opts = FitOptions::default();
+    let opts = AUDIT_FIT;
     let bg = match value::fit_bgnbd(&h.list, &opts) {
         Ok(fit) => fit,
         Err(e) => {
