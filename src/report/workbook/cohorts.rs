@@ -44,6 +44,8 @@ pub fn write_cohorts(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(
     )?;
     ws.set_row_height(1, 30)?;
     let width = t.rows.iter().map(|r| r.retained.len()).max().unwrap_or(1);
+    // Wide enough for "Month 10" on one line.
+    ws.set_column_range_width(2, 1 + width as u16, 9.5)?;
     let average_row = shares(ws, t, width, st)?;
     // The chart takes about 15 rows below the average; the counts follow it.
     counts(ws, t, width, st, average_row + 18)?;

@@ -17,7 +17,7 @@ pub fn write_value(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(),
     ws.set_name("Value")?;
     ws.set_column_width(0, 58)?;
     for c in 1..=5 {
-        ws.set_column_width(c, 16)?;
+        ws.set_column_width(c, if c == 4 { 19 } else { 16 })?;
     }
     ws.write_string_with_format(0, 0, "Customer value", &st.title)?;
     let a = &audit.analysis;
