@@ -88,6 +88,8 @@ fn sheets_in_order() {
             "Checklist",
             "Customers",
             "Segments",
+            "Value",
+            "Cohorts",
             "Spend",
             "Findings",
             "About"

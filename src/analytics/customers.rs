@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::Params;
 use super::params::days;
+use super::value::RfmScores;
 use crate::model::{Customer, Dataset, Day, Stage, StatusOverride};
 
 /// Share of revenue a customer belongs to (SPEC §4 value tier).
@@ -84,6 +85,16 @@ pub struct CustomerFacts {
     pub overdue_contact: bool,
     /// Index into the checklist's defection categories (len = other), lost buyers with a reason.
     pub defection: Option<u8>,
+    /// Probability the buyer is still a customer (purchase model; `None` when it could not be fitted).
+    pub p_alive: Option<f64>,
+    /// Expected purchases over the next `clv_months` months.
+    pub expected_purchases: Option<f64>,
+    /// Discounted customer lifetime value over `clv_months` months.
+    pub clv: Option<f64>,
+    /// RFM quintile scores (buyers with a last purchase date).
+    pub rfm: Option<RfmScores>,
+    /// Index into the checklist's RFM segment table ([`RfmSegments::name`](super::value::RfmSegments::name)).
+    pub rfm_segment: Option<u8>,
 }
 
 /// Defection categories and default keywords (used when the checklist has none).
@@ -240,6 +251,11 @@ pub fn customer_facts(
                 days_since_contact,
                 overdue_contact: active && (c.last_contact.is_none() || contact_late),
                 defection,
+                p_alive: None,
+                expected_purchases: None,
+                clv: None,
+                rfm: None,
+                rfm_segment: None,
             }
         })
         .collect();

@@ -6,6 +6,7 @@ use serde::ser::SerializeMap;
 
 mod tally;
 
+use super::lifetime::ValueMetrics;
 use super::{CustomerFacts, Params};
 use crate::model::{CustomerField, Dataset, Day, Stage};
 use tally::{ContactFigures, CustomerTally, Keeping, SpendTally, feedback_share};
@@ -150,6 +151,9 @@ pub struct Metrics {
     pub stages_served: Option<Vec<Stage>>,
     /// Ladder stages no touchpoint serves.
     pub stages_without_touchpoint: Option<Vec<Stage>>,
+    /// Customer value (SPEC §4.2), filled by the value step after the rest.
+    #[serde(flatten)]
+    pub value: ValueMetrics,
 }
 
 /// The names of [`Metrics`] fields, for validating `metrics.*` in rules.
@@ -203,6 +207,14 @@ pub const METRIC_NAMES: &[&str] = &[
     "contact_plan_touchpoints",
     "stages_served",
     "stages_without_touchpoint",
+    "clv_model",
+    "spend_model",
+    "clv_total",
+    "expected_revenue_next_period",
+    "likely_lost",
+    "high_value_likely_lost",
+    "cohorts",
+    "rfm",
 ];
 
 fn ratio(a: f64, b: f64) -> Option<f64> {
@@ -286,6 +298,7 @@ impl Metrics {
             contact_plan_touchpoints: k.contact_plan,
             stages_served,
             stages_without_touchpoint,
+            value: ValueMetrics::default(),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! show what [`Analysis`] holds.
 
 mod customers;
+mod lifetime;
 mod metrics;
 mod params;
 mod touchpoints;
@@ -13,6 +14,7 @@ pub mod value;
 pub use customers::{
     CustomerFacts, DEFAULT_DEFECTION, Risk, ValueTier, classify_defection, customer_facts,
 };
+pub use lifetime::{ClvModel, SegmentFigures, SpendModel, ValueMetrics};
 pub use metrics::{METRIC_NAMES, Metrics, OrderedMap};
 pub use params::{DEFAULTS as DEFAULT_PARAMS, Params};
 pub use touchpoints::{TouchpointFacts, touchpoint_facts};
@@ -47,8 +49,29 @@ pub struct Analysis {
     pub touchpoints: Vec<TouchpointFacts>,
     /// Portfolio metrics.
     pub metrics: Metrics,
+    /// The RFM segment table in force (names of [`CustomerFacts::rfm_segment`]).
+    pub rfm_segments: value::RfmSegments,
     /// Notes about figures that could not be computed.
     pub warnings: Vec<String>,
+}
+
+impl Analysis {
+    /// Σ customer lifetime value per RFM segment, in table order (`other`
+    /// last), or `None` when no customer has a lifetime value: the Value
+    /// sheet and the reports show value beside the segment counts.
+    pub fn clv_by_segment(&self) -> Option<Vec<f64>> {
+        let mut clv = vec![0.0; self.rfm_segments.rules.len() + 1];
+        let mut known = false;
+        for f in &self.customers {
+            if let (Some(k), Some(v)) = (f.rfm_segment, f.clv)
+                && let Some(slot) = clv.get_mut(usize::from(k))
+            {
+                *slot += v;
+                known = true;
+            }
+        }
+        known.then_some(clv)
+    }
 }
 
 /// The latest purchase or order date in the data.
@@ -62,11 +85,13 @@ pub fn latest_date(ds: &Dataset) -> Option<Day> {
 }
 
 /// Runs every analysis. `as_of` is the explicit date, if the user gave one;
-/// `defection_keywords` map churn reasons to categories, in matching order.
+/// `defection_keywords` map churn reasons to categories, in matching order;
+/// `rfm_segments` names the RFM segments.
 pub fn analyse(
     ds: &Dataset,
     params: &Params,
     defection_keywords: &[(String, Vec<String>)],
+    rfm_segments: &value::RfmSegments,
     as_of: Option<(Day, AsOfSource)>,
 ) -> Result<Analysis> {
     let (as_of, as_of_source) = match as_of {
@@ -80,10 +105,12 @@ pub fn analyse(
             }
         },
     };
-    let facts = customer_facts(ds, params, as_of, defection_keywords);
+    let mut facts = customer_facts(ds, params, as_of, defection_keywords);
     let tps = touchpoint_facts(ds, &facts);
     let mut warnings = Vec::new();
-    let metrics = Metrics::compute(ds, &facts, params, as_of, defection_keywords, &mut warnings);
+    let mut metrics =
+        Metrics::compute(ds, &facts, params, as_of, defection_keywords, &mut warnings);
+    metrics.value = lifetime::compute(ds, &mut facts, params, as_of, rfm_segments, &mut warnings);
     Ok(Analysis {
         as_of,
         as_of_source,
@@ -91,6 +118,7 @@ pub fn analyse(
         customers: facts,
         touchpoints: tps,
         metrics,
+        rfm_segments: rfm_segments.clone(),
         warnings,
     })
 }

@@ -11,6 +11,9 @@ use crate::error::{Error, Result};
 /// Longest day-count parameter accepted (a century); keeps date arithmetic far from overflow.
 pub const MAX_DAYS: f64 = 36_500.0;
 
+/// Longest customer-value horizon accepted, in months (a century, like [`MAX_DAYS`]).
+pub const MAX_CLV_MONTHS: f64 = 1_200.0;
+
 macro_rules! params {
     ($( $(#[doc = $doc:literal])* $field:ident: $default:expr, days: $days:literal; )*) => {
         /// Parameters in force for one audit.
@@ -71,6 +74,12 @@ params! {
     value_high_share: 0.80, days: false;
     /// Cumulative revenue share that the high and medium tiers cover.
     value_medium_share: 0.95, days: false;
+    /// Horizon of customer lifetime value and expected purchases, in 30-day months.
+    clv_months: 12.0, days: false;
+    /// Monthly discount rate applied to future purchases in customer lifetime value.
+    clv_discount_rate: 0.01, days: false;
+    /// Below this probability of still being a customer, an active buyer counts as likely lost.
+    alive_threshold: 0.5, days: false;
 }
 
 impl Params {
@@ -135,6 +144,17 @@ fn check_range(name: &str, value: f64) -> std::result::Result<(), String> {
         return Err(format!(
             "parameter `{name}` must be between 0 and {MAX_DAYS} days"
         ));
+    }
+    // The value horizon is a whole number of months (each one evaluates the
+    // purchase model), so it is bounded like the day counts.
+    if name == "clv_months" && !(value.fract() == 0.0 && (1.0..=MAX_CLV_MONTHS).contains(&value)) {
+        return Err(format!(
+            "parameter `{name}` must be a whole number of months from 1 to {MAX_CLV_MONTHS}"
+        ));
+    }
+    let fraction = matches!(name, "clv_discount_rate" | "alive_threshold");
+    if fraction && !(0.0..=1.0).contains(&value) {
+        return Err(format!("parameter `{name}` must be between 0 and 1"));
     }
     Ok(())
 }

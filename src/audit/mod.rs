@@ -103,7 +103,13 @@ pub fn run(opts: &AuditOptions) -> Result<Audit> {
         (None, Some(d)) => Some((d, AsOfSource::Config)),
         _ => None,
     };
-    let analysis = analytics::analyse(&dataset, &params, &checklist.defection_keywords, as_of)?;
+    let analysis = analytics::analyse(
+        &dataset,
+        &params,
+        &checklist.defection_keywords,
+        &checklist.rfm_segments,
+        as_of,
+    )?;
     let scores = score::score(&dataset, &analysis, &checklist, &cfg.waivers)?;
     let changes = match &opts.previous {
         Some(p) => Some(Changes::between(

@@ -123,6 +123,8 @@ pub struct Checklist {
     pub params: BTreeMap<String, f64>,
     /// Defection categories with their keywords, in matching order.
     pub defection_keywords: Vec<(String, Vec<String>)>,
+    /// Named RFM segments, first matching rule wins (editable in the YAML).
+    pub rfm_segments: crate::analytics::value::RfmSegments,
     /// The sections (a P appears at most once).
     pub sections: Vec<Section>,
     /// Where it came from, for the About sheet.
@@ -153,6 +155,7 @@ impl Checklist {
         let mut parser = Parser::new(text, path, parse::with_default_params(&raw.params));
         parser.check_ratings(&raw.ratings);
         let defection_keywords = parser.defection_keywords(&raw.defection_keywords);
+        let rfm_segments = parser.rfm_segments(raw.rfm_segments);
         let mut sections: Vec<Section> = Vec::new();
         for rs in raw.sections {
             if let Some(s) = parser.section(rs, &sections) {
@@ -169,6 +172,7 @@ impl Checklist {
             ratings: raw.ratings,
             params,
             defection_keywords,
+            rfm_segments,
             sections,
             origin: origin.to_string(),
         })

@@ -8,6 +8,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::{Item, Ratings, Rule, Scope, Section};
+use crate::analytics::value::{RfmSegments, SegmentRule};
 use crate::error::{Location, Problem, Problems, suggest};
 use crate::model::P;
 
@@ -30,9 +31,41 @@ pub(super) struct RawChecklist {
     /// Defection categories with their keywords.
     #[serde(default)]
     pub(super) defection_keywords: BTreeMap<String, Vec<String>>,
+    /// The RFM segment table (the built-in grid when absent).
+    #[serde(default)]
+    pub(super) rfm_segments: Option<RawRfmSegments>,
     /// The sections as written.
     pub(super) sections: Vec<RawSection>,
 }
+
+/// The RFM segment table as written: strict, so a misspelt key is an error
+/// rather than a rule that silently never matches.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRfmSegments {
+    /// Rules, first match wins.
+    rules: Vec<RawSegmentRule>,
+    /// Name of buyers no rule matches.
+    #[serde(default)]
+    other: Option<String>,
+}
+
+/// One RFM rule as written: inclusive score ranges.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSegmentRule {
+    /// Segment name.
+    name: String,
+    /// Recency score range [lo, hi].
+    r: [u8; 2],
+    /// Frequency score range.
+    f: [u8; 2],
+    /// Monetary score range.
+    m: [u8; 2],
+}
+
+/// Most RFM rules (segment indices are stored in a byte per customer).
+const MAX_RFM_RULES: usize = 200;
 
 impl RawChecklist {
     /// Items over all sections, checked against the limit before any is compiled.
@@ -198,6 +231,63 @@ impl<'a> Parser<'a> {
     /// Records a problem.
     fn push(&mut self, at: Location, found: impl Into<String>, expected: impl Into<String>) {
         self.problems.push(Problem::new(at, found, expected));
+    }
+
+    /// The RFM segment table: ranges within 1–5 and ordered, names given and
+    /// distinct; the built-in grid when the checklist has none.
+    pub(super) fn rfm_segments(&mut self, raw: Option<RawRfmSegments>) -> RfmSegments {
+        let Some(raw) = raw else {
+            return RfmSegments::default();
+        };
+        let mut bad: Vec<String> = Vec::new();
+        if raw.rules.len() > MAX_RFM_RULES {
+            bad.push(format!(
+                "{} rules (at most {MAX_RFM_RULES})",
+                raw.rules.len()
+            ));
+        }
+        let mut names: Vec<&str> = Vec::new();
+        for rule in &raw.rules {
+            let name = rule.name.trim();
+            if name.is_empty() {
+                bad.push("a rule without a name".into());
+            } else if names.contains(&name) {
+                bad.push(format!("segment `{name}` twice"));
+            }
+            names.push(name);
+            for (key, [lo, hi]) in [("r", rule.r), ("f", rule.f), ("m", rule.m)] {
+                if !(1 <= lo && lo <= hi && hi <= 5) {
+                    bad.push(format!("segment `{name}`: {key} = [{lo}, {hi}]"));
+                }
+            }
+        }
+        if !bad.is_empty() {
+            let at = self.at(None, None);
+            self.push(
+                at,
+                format!("rfm_segments: {}", bad.join("; ")),
+                "rules with a distinct name and r, f, m ranges [low, high] of scores 1 to 5, low ≤ high",
+            );
+            return RfmSegments::default();
+        }
+        let default = RfmSegments::default();
+        RfmSegments {
+            rules: raw
+                .rules
+                .into_iter()
+                .map(|r| SegmentRule {
+                    name: r.name.trim().to_string(),
+                    r: r.r,
+                    f: r.f,
+                    m: r.m,
+                })
+                .collect(),
+            other: raw
+                .other
+                .map(|o| o.trim().to_string())
+                .filter(|o| !o.is_empty())
+                .unwrap_or(default.other),
+        }
     }
 
     /// Score bands must be ordered and within 0–100.
@@ -427,5 +517,51 @@ fn check_var(
         other => Some(format!(
             "unknown variable `{other}`; rules can read touchpoint.*, metrics.* and params.*"
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Checklist, DEFAULT_CHECKLIST};
+    use crate::analytics::value::RfmSegments;
+    use std::path::Path;
+
+    /// The default checklist with its `rfm_segments` block replaced by `block`.
+    fn with_rfm(block: &str) -> crate::error::Result<Checklist> {
+        let start = DEFAULT_CHECKLIST.find("rfm_segments:").unwrap();
+        let end = DEFAULT_CHECKLIST[start..].find("\nsections:").unwrap() + start;
+        let text = format!(
+            "{}{block}\n{}",
+            &DEFAULT_CHECKLIST[..start],
+            &DEFAULT_CHECKLIST[end..]
+        );
+        Checklist::parse(&text, Path::new("c.yaml"), "c.yaml")
+    }
+
+    /// The table written out in the default checklist is the module's default.
+    #[test]
+    fn default_checklist_spells_out_the_default_rfm_table() {
+        assert_eq!(
+            Checklist::builtin().unwrap().rfm_segments,
+            RfmSegments::default()
+        );
+    }
+
+    #[test]
+    fn rfm_segments_are_strict() {
+        let ok = with_rfm(
+            "rfm_segments:\n  rules:\n    - { name: Best, r: [5, 5], f: [1, 5], m: [1, 5] }\n  other: Rest",
+        );
+        let t = ok.unwrap().rfm_segments;
+        assert_eq!((t.rules.len(), t.other.as_str()), (1, "Rest"));
+        let typo = with_rfm(
+            "rfm_segments:\n  rules:\n    - { name: Best, r: [5, 5], f: [1, 5], money: [1, 5] }",
+        );
+        assert!(typo.is_err());
+        let range = with_rfm(
+            "rfm_segments:\n  rules:\n    - { name: Best, r: [5, 6], f: [1, 5], m: [1, 5] }",
+        );
+        let msg = range.unwrap_err().to_string();
+        assert!(msg.contains("r = [5, 6]"), "{msg}");
     }
 }

@@ -110,6 +110,16 @@ fn missing_note(ds: &Dataset, root: &str, field: Option<&str>) -> String {
                 "personalized_share" => "a `personalized` column in the spend file",
                 "feedback_share" => "a `feedback_loop` column in the spend file",
                 "indifference_share" => "lost customers with a `churn_reason`",
+                "clv_model"
+                | "spend_model"
+                | "clv_total"
+                | "expected_revenue_next_period"
+                | "likely_lost"
+                | "high_value_likely_lost" => {
+                    "purchase histories the customer-value model can be fitted to (see the warnings)"
+                }
+                "cohorts" => "an Orders sheet",
+                "rfm" => "buyers with a last purchase date",
                 _ => "data these inputs do not have",
             };
             format!("needs metrics.{f}, which needs {need}")

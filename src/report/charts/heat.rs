@@ -52,7 +52,7 @@ pub fn cohorts(title: &str, rows: &[CohortRow]) -> String {
             TOP + 18.0,
             "ma-m",
             "start",
-            "No first-purchase dates to group by.",
+            "Cohorts need an Orders sheet with the date of every order.",
         );
     }
     for (r, row) in rows.iter().enumerate() {
@@ -99,7 +99,7 @@ pub fn cohorts(title: &str, rows: &[CohortRow]) -> String {
         height - 16.0,
         "ma-m ma-s",
         "start",
-        "Cells: % of the cohort still buying; cohort size in brackets.",
+        "Cells: % of the cohort who bought in that month; cohort size in brackets.",
     );
     svg.finish()
 }

@@ -8,10 +8,12 @@
 
 mod rows;
 mod sections;
+mod value;
 
 use serde::Serialize;
 
 pub use rows::*;
+pub use value::{COHORT_MILESTONES, ValueSection};
 
 use super::charts::{self, CohortRow, LadderBar, RadarAxis};
 use super::format;
@@ -66,8 +68,12 @@ pub struct View {
     pub spend_by_stage: Vec<Amount>,
     /// Spend by objective.
     pub spend_by_objective: Vec<Amount>,
-    /// Cohort triangle data.
+    /// Cohort triangle data (from the Orders sheet; empty without one).
     pub cohorts: Vec<Cohort>,
+    /// Months after the first purchase that the cohort table shows.
+    pub cohort_milestones: Vec<usize>,
+    /// Customer value: lifetime value, expected revenue, likely lost, RFM segments.
+    pub value: ValueSection,
     /// Waived checks.
     pub waivers: Vec<WaiverRow>,
     /// Change since the previous audit, when one was given.
@@ -152,7 +158,9 @@ impl View {
             spend_by_p: sections::spend_by_p(audit, &currency),
             spend_by_stage: sections::amounts(&m.spend_by_stage, m.spend_total, &currency),
             spend_by_objective: sections::amounts(&m.spend_by_objective, m.spend_total, &currency),
-            cohorts: sections::cohorts(audit, 12),
+            cohorts: value::cohorts(audit),
+            cohort_milestones: COHORT_MILESTONES.to_vec(),
+            value: value::value(audit, &currency),
             waivers: sections::waivers(audit),
             changes: audit.changes.as_ref().and_then(sections::changes),
             warnings: audit.warnings.clone(),

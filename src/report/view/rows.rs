@@ -143,8 +143,10 @@ pub struct Cohort {
     pub month: String,
     /// Customers in it.
     pub size: u64,
-    /// Share still buying 0, 1, 2… months later.
+    /// Share who bought in the month 0, 1, 2… months after the first purchase.
     pub shares: Vec<Option<f64>>,
+    /// The shares at months 1, 3, 6 and 12, formatted ("—" not yet reached).
+    pub milestones: Vec<String>,
 }
 
 /// A waived check.

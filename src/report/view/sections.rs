@@ -1,12 +1,9 @@
 //! Builders for the sections of the report view: each reads one part of
 //! the [`Audit`] and returns formatted rows.
 
-use chrono::Datelike;
-
 use super::rows::*;
 use super::{metric_label, title_case};
 use crate::audit::Audit;
-use crate::model::Day;
 use crate::report::format;
 
 fn share(part: f64, total: f64) -> String {
@@ -256,47 +253,6 @@ pub(super) fn ladder(audit: &Audit, currency: &str) -> Vec<StageRow> {
                 spend: format::money(m.spend_by_stage.get(key), currency),
                 active,
                 lost,
-            }
-        })
-        .collect()
-}
-
-fn month_index(d: Day) -> i32 {
-    let date = d.date();
-    date.year() * 12 + date.month0() as i32
-}
-
-/// Cohorts of the last `months` months before the audit date: customers by
-/// month of first purchase, and the share whose last purchase came `k` or
-/// more months after it (still buying `k` months on).
-pub(super) fn cohorts(audit: &Audit, months: i32) -> Vec<Cohort> {
-    let now = month_index(audit.analysis.as_of);
-    let first = now - months + 1;
-    let mut groups: Vec<Vec<i32>> = vec![Vec::new(); months.max(0) as usize];
-    for c in &audit.dataset.customers {
-        let Some(fp) = c.first_purchase else { continue };
-        let m = month_index(fp);
-        if m < first || m > now {
-            continue;
-        }
-        let last = c.last_purchase.map_or(m, month_index).max(m);
-        groups[(m - first) as usize].push(last - m);
-    }
-    groups
-        .into_iter()
-        .enumerate()
-        .filter(|(_, g)| !g.is_empty())
-        .map(|(i, g)| {
-            let m = first + i as i32;
-            let span = now - m;
-            let size = g.len() as u64;
-            let shares = (0..=span)
-                .map(|k| Some(g.iter().filter(|&&d| d >= k).count() as f64 / size as f64))
-                .collect();
-            Cohort {
-                month: format!("{}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1),
-                size,
-                shares,
             }
         })
         .collect()

@@ -38,7 +38,7 @@ enum Col {
 }
 
 /// The derived columns, after the input fields and extras.
-const DERIVED: [&str; 9] = [
+const DERIVED: [&str; 13] = [
     "active",
     "ladder_stage",
     "value_tier",
@@ -48,7 +48,23 @@ const DERIVED: [&str; 9] = [
     "days_since_contact",
     "overdue_contact",
     "defection_reason",
+    "p_alive",
+    "expected_purchases",
+    "clv",
+    "rfm_segment",
 ];
+
+/// The header of a derived column: the customer-value columns are named for
+/// a marketing reader; the others keep the names the input columns use.
+fn derived_header(d: &str) -> &str {
+    match d {
+        "p_alive" => "P(alive)",
+        "expected_purchases" => "Expected purchases",
+        "clv" => "CLV",
+        "rfm_segment" => "RFM segment",
+        other => other,
+    }
+}
 
 /// What every Customers sheet shares: the audit, the formats, the columns and
 /// the defection reasons' names, bundled so the helpers take one argument.
@@ -120,7 +136,7 @@ fn columns(ds: &Dataset) -> Vec<(String, Col)> {
         cols.push((name.clone(), Col::Extra(k)));
     }
     for d in DERIVED {
-        cols.push((d.into(), Col::Derived(d)));
+        cols.push((derived_header(d).into(), Col::Derived(d)));
     }
     cols
 }
@@ -159,6 +175,7 @@ fn start_sheet(ws: &mut Worksheet, sh: &Sheets, n: usize, rows: u32) -> Result<(
     for (c, (h, _)) in cols.iter().enumerate() {
         let w = match h.as_str() {
             "name" | "churn_reason" | "touchpoints" => 24.0,
+            "RFM segment" | "Expected purchases" => 18.0,
             _ => 13.0,
         };
         ws.set_column_width(c as u16, w)?;
@@ -232,6 +249,27 @@ fn write_derived(
                     .has(CustomerField::LastContact)
             {
                 ws.write_string(r, c, yes_no(f.overdue_contact))?;
+            }
+        }
+        "p_alive" => {
+            if let Some(v) = f.p_alive {
+                ws.write_number_with_format(r, c, v, &sh.st.pct)?;
+            }
+        }
+        "expected_purchases" => {
+            if let Some(v) = f.expected_purchases {
+                ws.write_number_with_format(r, c, v, &sh.st.dec1)?;
+            }
+        }
+        "clv" => {
+            if let Some(v) = f.clv {
+                ws.write_number_with_format(r, c, v, &sh.st.money2)?;
+            }
+        }
+        "rfm_segment" => {
+            if let Some(k) = f.rfm_segment {
+                let name = sh.audit.analysis.rfm_segments.name(usize::from(k));
+                ws.write_string(r, c, name)?;
             }
         }
         _ => {

@@ -6,6 +6,7 @@
 //! who edits a weight sees every score recalculate. One file per sheet group.
 
 mod checklist;
+mod cohorts;
 mod customers;
 mod findings;
 mod matrix;
@@ -15,6 +16,7 @@ mod segments;
 mod style;
 mod summary;
 mod touchpoints;
+mod value;
 
 use std::path::Path;
 
@@ -92,6 +94,12 @@ fn build(audit: &Audit, path: &Path, scratch: &Path) -> std::result::Result<(), 
     let mut tail: Vec<Worksheet> = Vec::new();
     let mut s = Worksheet::new();
     segments::write_segments(&mut s, audit, &styles)?;
+    tail.push(s);
+    let mut s = Worksheet::new();
+    value::write_value(&mut s, audit, &styles)?;
+    tail.push(s);
+    let mut s = Worksheet::new();
+    cohorts::write_cohorts(&mut s, audit, &styles)?;
     tail.push(s);
     let mut s = Worksheet::new();
     segments::write_spend(&mut s, audit, &styles)?;

@@ -26,6 +26,8 @@ pub struct Styles {
     pub int: Format,
     /// One decimal.
     pub dec1: Format,
+    /// Three decimals (model parameters).
+    pub dec3: Format,
     /// Scores (0 decimals shown).
     pub score: Format,
     /// The big overall score.
@@ -75,6 +77,7 @@ impl Styles {
             date: Format::new().set_num_format("yyyy-mm-dd"),
             int: Format::new().set_num_format("#,##0"),
             dec1: Format::new().set_num_format("0.0"),
+            dec3: Format::new().set_num_format("#,##0.000"),
             score: Format::new()
                 .set_num_format("0")
                 .set_align(FormatAlign::Center),
