@@ -284,3 +284,51 @@ fn out_that_would_overwrite_an_input_is_refused() {
     assert_eq!(std::fs::read(dir2.join("audit.xlsx")).unwrap(), before);
     assert!(!dir2.join("audit.json").exists());
 }
+
+#[test]
+fn sigterm_and_sigint_remove_the_staging_folder() {
+    let tmp = temp();
+    let out = tmp.path().join("out");
+    let example = root().join("examples/nordlys");
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_mixaudit"))
+            .args([
+                "audit",
+                example.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let t0 = std::time::Instant::now();
+    assert!(run().wait().unwrap().success());
+    let full = t0.elapsed().as_millis().max(20) as u64;
+    let mut interrupted = 0;
+    for i in 0..12u64 {
+        let mut child = run();
+        std::thread::sleep(Duration::from_millis(full * (i % 6 + 2) / 8));
+        let sig = if i % 2 == 0 {
+            libc::SIGTERM
+        } else {
+            libc::SIGINT
+        };
+        // SAFETY: signalling our own child.
+        unsafe { libc::kill(child.id() as libc::pid_t, sig) };
+        let status = child.wait().unwrap();
+        if status.code() == Some(130) {
+            interrupted += 1;
+        }
+        let staging: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".mixaudit-staging-") || n.ends_with(".tmp"))
+            .collect();
+        assert!(
+            staging.is_empty(),
+            "after signal {sig} ({status}): {staging:?}"
+        );
+    }
+    assert!(interrupted > 0, "some signals landed during a run");
+}

@@ -110,6 +110,7 @@ pub fn audit(
         .spawn()
         .map_err(|e| format!("cannot start the audit: {e}"))?;
     let pid = child.id() as libc::pid_t;
+    crate::report::interrupt::track_child(child.id());
     let mut stderr = child.stderr.take();
     let reader = std::thread::spawn(move || {
         let mut text = String::new();
@@ -124,7 +125,9 @@ pub fn audit(
     std::thread::spawn(move || {
         let _ = tx.send(child.wait());
     });
-    let status = match rx.recv_timeout(opts.client_timeout) {
+    let waited = rx.recv_timeout(opts.client_timeout);
+    crate::report::interrupt::untrack_child(pid as u32);
+    let status = match waited {
         Ok(s) => s.map_err(|e| format!("waiting for the audit: {e}"))?,
         Err(_) => {
             // SAFETY: kill on the pid of our own child, which has not been reaped.

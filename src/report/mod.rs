@@ -8,6 +8,7 @@ pub mod bounded;
 pub mod charts;
 pub mod format;
 pub mod html;
+pub mod interrupt;
 pub mod json;
 pub mod markdown;
 pub mod outputs;

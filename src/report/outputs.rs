@@ -74,6 +74,7 @@ impl<'a> Staging<'a> {
             .dir
             .join(format!("{STAGING_PREFIX}{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        super::interrupt::track_dir(&dir);
         Ok(Staging {
             lock,
             dir,
@@ -124,6 +125,7 @@ impl<'a> Staging<'a> {
         }
         self.committed = true;
         let _ = std::fs::remove_dir_all(&self.dir);
+        super::interrupt::untrack_dir(&self.dir);
         Ok(())
     }
 }
@@ -132,6 +134,7 @@ impl Drop for Staging<'_> {
     fn drop(&mut self) {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.dir);
+            super::interrupt::untrack_dir(&self.dir);
         }
     }
 }
