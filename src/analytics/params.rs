@@ -27,9 +27,13 @@ macro_rules! params {
         /// Every analytics parameter with its default, in declaration order.
         pub const DEFAULTS: &[(&str, f64)] = &[ $( (stringify!($field), $default), )* ];
 
-        /// The parameters that count days (bounded by [`MAX_DAYS`]).
-        const DAY_PARAMS: &[&str] = &[ $( stringify!($field), )* ];
-        const DAY_FLAGS: &[bool] = &[ $( $days, )* ];
+        /// Whether an analytics parameter counts days (and is bounded by [`MAX_DAYS`]).
+        fn counts_days(name: &str) -> bool {
+            match name {
+                $( stringify!($field) => $days, )*
+                _ => false,
+            }
+        }
 
         impl Default for Params {
             fn default() -> Self {
@@ -136,11 +140,7 @@ impl Params {
 
 /// Day counts must stay within [`MAX_DAYS`].
 fn check_range(name: &str, value: f64) -> std::result::Result<(), String> {
-    let is_days = DAY_PARAMS
-        .iter()
-        .zip(DAY_FLAGS)
-        .any(|(n, d)| *d && *n == name);
-    if is_days && !(0.0..=MAX_DAYS).contains(&value) {
+    if counts_days(name) && !(0.0..=MAX_DAYS).contains(&value) {
         return Err(format!(
             "parameter `{name}` must be between 0 and {MAX_DAYS} days"
         ));

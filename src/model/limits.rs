@@ -33,7 +33,7 @@ pub fn join_capped<'a>(items: impl IntoIterator<Item = &'a str>, sep: &str) -> S
 }
 
 /// Cuts `text` to what a cell holds (on a character boundary); true when cut.
-fn clamp(text: &mut String) -> bool {
+pub fn clamp(text: &mut String) -> bool {
     if text.chars().count() <= MAX_CELL_CHARS {
         return false;
     }

@@ -216,13 +216,7 @@ fn shortfall_text(audit: &Audit, short: &[&ItemResult]) -> String {
         })
         .collect::<Vec<_>>();
     let mut text = crate::model::limits::join_capped(notes.iter().map(String::as_str), "\n\n");
-    if text.chars().count() > crate::model::limits::MAX_CELL_CHARS {
-        text = text
-            .chars()
-            .take(crate::model::limits::MAX_CELL_CHARS - 1)
-            .collect();
-        text.push('…');
-    }
+    crate::model::limits::clamp(&mut text);
     text
 }
 
