@@ -216,8 +216,9 @@ pub fn customer_facts(
                     Some(StatusOverride::Churned) => false,
                     None => c.last_purchase.is_some_and(|d| d >= active_from),
                 };
-            let days_since_purchase = c.last_purchase.map(|d| as_of.since(d));
-            let days_since_contact = c.last_contact.map(|d| as_of.since(d));
+            // A date after as_of is warned about (dates::check); "days since" never goes negative.
+            let days_since_purchase = c.last_purchase.map(|d| as_of.since(d).max(0));
+            let days_since_contact = c.last_contact.map(|d| as_of.since(d).max(0));
             let contact_late = days_since_contact.is_some_and(|d| d > gap);
             let (risk, risk_points) = if active {
                 let points = u8::from(days_since_purchase.is_some_and(|d| d > recency_limit))

@@ -170,11 +170,44 @@ fn seen_values(item: &Item, ctx: &Value) -> String {
     parts.join(", ")
 }
 
+/// The figures too thin to judge on: metrics whose base is below
+/// `params.min_sample` (SPEC §4.1).
+pub(super) struct Samples<'a> {
+    /// The metrics and their bases.
+    pub(super) metrics: &'a crate::analytics::Metrics,
+    /// The fewest a base may count.
+    pub(super) min: u64,
+}
+
+impl Samples<'_> {
+    /// The note for the first low-sample metric `item` reads, if any.
+    fn low(&self, item: &Item) -> Option<String> {
+        item.rules()
+            .flat_map(|r| r.vars.iter())
+            .filter(|(root, _)| root == "metrics")
+            .filter_map(|(_, f)| f.as_deref())
+            .find_map(|f| {
+                let n = self.metrics.base(f)?;
+                (n < self.min).then(|| {
+                    let label = crate::analytics::metric_label(f);
+                    format!(
+                        "not judged: {} is based on {} {}; at least {} are needed",
+                        label.map(|l| l.label).unwrap_or(f),
+                        n,
+                        label.map(|l| l.base_unit).unwrap_or("customers"),
+                        self.min
+                    )
+                })
+            })
+    }
+}
+
 /// Evaluates one item in one context. `None` when `when` is false.
 pub(super) fn evaluate(
     item: &Item,
     ctx: &Value,
     ds: &Dataset,
+    samples: &Samples,
     warnings: &mut Vec<String>,
 ) -> Option<ItemResult> {
     let result = |status, note: String| ItemResult {
@@ -194,6 +227,9 @@ pub(super) fn evaluate(
             Outcome::Missing(n) => return Some(result(Status::NotApplicable, n)),
             Outcome::Error(e) => return Some(rule_error(e)),
         }
+    }
+    if let Some(note) = samples.low(item) {
+        return Some(result(Status::NotApplicable, note));
     }
     let seen = seen_values(item, ctx);
     match run(&item.pass, ctx, ds) {

@@ -60,11 +60,15 @@ pub struct FindingRow {
     pub p_title: String,
     /// Checklist item id.
     pub item: Option<String>,
-    /// fail / partial / …
+    /// `fail`, `partial`, `no_touchpoint` or `not_assessed` (for styling).
     pub kind: String,
+    /// The shortfall in words ("not met", "partly met", "no touchpoint").
+    pub kind_label: String,
+    /// "+2.3 points if fixed", or empty for findings about a whole P.
+    pub gain: String,
     /// Up to five touchpoint names, then "and N more" (empty for portfolio items).
     pub touchpoints: String,
-    /// Spend affected, formatted.
+    /// Spend of the touchpoints that fall short, formatted; empty for portfolio items.
     pub spend_affected: String,
     /// Why it matters.
     pub why: String,

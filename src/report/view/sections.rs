@@ -216,9 +216,17 @@ pub(super) fn findings(audit: &Audit, currency: &str) -> Vec<FindingRow> {
                 p: f.p.key().into(),
                 p_title: f.p.title().into(),
                 item: f.item.clone(),
-                kind: f.kind.into(),
+                kind: f.status.unwrap_or(f.kind).into(),
                 touchpoints: tps,
-                spend_affected: format::money(Some(f.spend_affected), currency),
+                spend_affected: f
+                    .spend_affected
+                    .map(|v| format::money(Some(v), currency))
+                    .unwrap_or_default(),
+                kind_label: f.kind_label().into(),
+                gain: f
+                    .score_gain
+                    .map(|g| format::points_if_fixed(Some(g)))
+                    .unwrap_or_default(),
                 why: f.why.clone(),
                 fix: f.fix.clone(),
             }

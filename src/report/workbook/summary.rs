@@ -342,7 +342,7 @@ fn write_top_findings(
         ws.write_string_with_format(
             row,
             0,
-            format!("spend affected {}", thousands(f.spend_affected)),
+            crate::report::format::points_if_fixed(f.score_gain),
             &st.helper_text,
         )?;
         let fix = format!("Fix: {}", f.fix);
@@ -353,17 +353,4 @@ fn write_top_findings(
         start = row;
     }
     Ok(())
-}
-
-/// Whole number with thousands separators, for the spend-affected line.
-fn thousands(v: f64) -> String {
-    let s = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
