@@ -4,6 +4,7 @@
 //! arithmetic is integer subtraction and writing a date cell needs no conversion.
 
 mod fields;
+pub mod format;
 pub mod limits;
 
 pub use fields::{CustomerField, FieldId, FieldSet, InteractionField, OrderField, SpendField};

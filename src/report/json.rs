@@ -39,6 +39,7 @@ struct Document<'a> {
     portfolio_items: &'a [ItemResult],
     metrics: &'a Metrics,
     findings: &'a [Finding],
+    data_gaps: &'a [crate::score::gaps::DataGap],
     waivers: &'a [crate::input::config::Waiver],
     params: &'a std::collections::BTreeMap<String, f64>,
     checklist: ChecklistInfo<'a>,
@@ -82,6 +83,7 @@ pub fn to_value(audit: &Audit) -> Value {
         portfolio_items: &audit.scores.portfolio_items,
         metrics: &a.metrics,
         findings: &audit.scores.findings,
+        data_gaps: &audit.scores.data_gaps,
         waivers: &audit.scores.waivers,
         params: &a.params.all(),
         checklist: ChecklistInfo {

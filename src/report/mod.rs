@@ -6,7 +6,7 @@
 
 pub mod bounded;
 pub mod charts;
-pub mod format;
+pub use crate::model::format;
 pub mod html;
 pub mod interrupt;
 pub mod json;

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 
 mod evaluate;
 mod findings;
+pub mod gaps;
+mod notes;
 
 use minijinja::Value;
 use serde::Serialize;
@@ -86,6 +88,9 @@ pub struct ItemResult {
     pub weight: f64,
     /// Why this outcome: the values the rule saw, the missing column, or the waiver reason.
     pub note: String,
+    /// The data gap ([`gaps::NEEDS`] key) that left it n/a, if a missing column did.
+    #[serde(skip)]
+    pub gap: Option<&'static str>,
 }
 
 /// One touchpoint's results.
@@ -196,6 +201,8 @@ pub struct Scores {
     pub portfolio_items: Vec<ItemResult>,
     /// Ranked findings.
     pub findings: Vec<Finding>,
+    /// Columns the inputs lack and the checks they left unjudged.
+    pub data_gaps: Vec<gaps::DataGap>,
     /// Waivers applied.
     pub waivers: Vec<Waiver>,
     /// Notes for the user.
@@ -294,6 +301,7 @@ pub fn score(
         (a + p.checks_assessed, t + p.checks_total)
     });
     let confidence = Confidence::overall(&ps, checks_assessed, checks_total);
+    let data_gaps = gaps::data_gaps(ds, &touchpoints, &portfolio_items);
     Ok(Scores {
         score: overall,
         checks_assessed,
@@ -306,6 +314,7 @@ pub fn score(
         touchpoints,
         portfolio_items,
         findings,
+        data_gaps,
         waivers,
         warnings,
     })

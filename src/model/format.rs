@@ -1,4 +1,4 @@
-//! Number formatting shared by every human-facing report (summary.md,
+//! Number formatting shared by every human-facing text (summary.md,
 //! report.html, the SVG charts), so a figure reads the same everywhere.
 //!
 //! Missing values (`None`, NaN, infinities) format as an em dash rather than
