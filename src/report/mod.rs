@@ -7,6 +7,7 @@
 pub mod bounded;
 pub mod charts;
 pub use crate::model::format;
+pub mod figures;
 pub mod html;
 pub mod interrupt;
 pub mod json;
