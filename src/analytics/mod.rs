@@ -14,7 +14,8 @@ mod touchpoints;
 pub mod value;
 
 pub use customers::{
-    CustomerFacts, DEFAULT_DEFECTION, Risk, ValueTier, classify_defection, customer_facts,
+    CustomerFacts, DEFAULT_DEFECTION, RISK_SIGNS, Risk, ValueTier, classify_defection,
+    customer_facts,
 };
 pub use lifetime::{ClvModel, SegmentFigures, SpendModel, ValueMetrics};
 pub use metrics::labels::{
