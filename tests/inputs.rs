@@ -411,7 +411,7 @@ fn bad_date_next_week() {
         "bad_date_next_week",
         &[
             "mixaudit: 1 problem(s) found:",
-            "customers.xlsx › Customers › D17: \"next week\" is not a date (column `last_purchase`); expected a date such as 2026-03-31, 31.03.2026 or 31/03/2026",
+            "error[MX301]: customers.xlsx › Customers › D17: \"next week\" is not a date (column `last_purchase`); expected a date such as 2026-03-31, 31.03.2026 or 31/03/2026",
         ],
     );
 }
@@ -422,11 +422,11 @@ fn bad_many_cells() {
         "bad_many_cells",
         &[
             "mixaudit: 5 problem(s) found:",
-            "customers.xlsx › Customers › B2: \"soon\" is not a date (column `last_purchase`); expected a date such as 2026-03-31, 31.03.2026 or 31/03/2026",
-            "customers.xlsx › Customers › C3: \"lots\" is not a whole number (column `orders`); expected a whole number such as 3",
-            "customers.xlsx › Customers › D4: \"(120)\" is out of range for `revenue`; expected an amount ≥ 0",
-            "customers.xlsx › Customers › E5: 11 is out of range for `satisfaction`; expected a score from 0 to 10",
-            "customers.xlsx › Customers › C6: -2 is out of range for `orders`; expected a whole number ≥ 0",
+            "error[MX301]: customers.xlsx › Customers › B2: \"soon\" is not a date (column `last_purchase`); expected a date such as 2026-03-31, 31.03.2026 or 31/03/2026",
+            "error[MX301]: customers.xlsx › Customers › C3: \"lots\" is not a whole number (column `orders`); expected a whole number such as 3",
+            "error[MX302]: customers.xlsx › Customers › D4: \"(120)\" is out of range for `revenue`; expected an amount ≥ 0",
+            "error[MX302]: customers.xlsx › Customers › E5: 11 is out of range for `satisfaction`; expected a score from 0 to 10",
+            "error[MX302]: customers.xlsx › Customers › C6: -2 is out of range for `orders`; expected a whole number ≥ 0",
         ],
     );
 }
@@ -437,7 +437,7 @@ fn bad_missing_column() {
         "bad_missing_column",
         &[
             "mixaudit: 1 problem(s) found:",
-            "customers.csv › row 1: no column for required field `revenue` (needed unless an Orders sheet is given); headers found: A \"customer_id\", B \"name\", C \"last_purchase\", D \"orders\", E \"Revenue (DKK)\"; nearest match: \"Revenue (DKK)\" (column E); expected a header `revenue` (or \"total revenue\", \"sales\", \"turnover\", \"amount\"), or `columns: { revenue: \"<your header>\" }` in audit.yaml",
+            "error[MX101]: customers.csv › row 1: no column for required field `revenue` (needed unless an Orders sheet is given); headers found: A \"customer_id\", B \"name\", C \"last_purchase\", D \"orders\", E \"Revenue (DKK)\"; nearest match: \"Revenue (DKK)\" (column E); expected a header `revenue` (or \"total revenue\", \"sales\", \"turnover\", \"amount\"), or `columns: { revenue: \"<your header>\" }` in audit.yaml",
         ],
     );
 }
@@ -448,7 +448,7 @@ fn bad_duplicate_ids() {
         "bad_duplicate_ids",
         &[
             "mixaudit: 1 problem(s) found:",
-            "customers.csv › row 7: customer id \"C3\" appears again (first on row 4); expected each customer_id once",
+            "error[MX401]: customers.csv › row 7: customer id \"C3\" appears again (first on row 4); expected each customer_id once",
         ],
     );
 }
@@ -459,8 +459,8 @@ fn bad_negative_spend() {
         "bad_negative_spend",
         &[
             "mixaudit: 2 problem(s) found:",
-            "spend.xlsx › Spend › C2: spend -250 is negative (touchpoint \"Loyalty newsletter\"); expected spend ≥ 0 (record refunds or credits as lower spend)",
-            "spend.xlsx › Spend › C4: spend \"(120)\" is negative (touchpoint \"Service follow-up calls\"); expected spend ≥ 0 (record refunds or credits as lower spend)",
+            "error[MX310]: spend.xlsx › Spend › C2: spend -250 is negative (touchpoint \"Loyalty newsletter\"); expected spend ≥ 0 (record refunds or credits as lower spend)",
+            "error[MX310]: spend.xlsx › Spend › C4: spend \"(120)\" is negative (touchpoint \"Service follow-up calls\"); expected spend ≥ 0 (record refunds or credits as lower spend)",
         ],
     );
 }
@@ -471,8 +471,8 @@ fn bad_unknown_p() {
         "bad_unknown_p",
         &[
             "mixaudit: 2 problem(s) found:",
-            "spend.csv › B2: \"promotoin\" is not one of the 7 Ps (did you mean `promotion`?); expected one of product, price, place, promotion, people, process, physical_evidence (\"physical proof\" also works)",
-            "spend.csv › B4: \"Partnerships\" is not one of the 7 Ps; expected one of product, price, place, promotion, people, process, physical_evidence (\"physical proof\" also works)",
+            "error[MX307]: spend.csv › B2: \"promotoin\" is not one of the 7 Ps (did you mean `promotion`?); expected one of product, price, place, promotion, people, process, physical_evidence (\"physical proof\" also works)",
+            "error[MX307]: spend.csv › B4: \"Partnerships\" is not one of the 7 Ps; expected one of product, price, place, promotion, people, process, physical_evidence (\"physical proof\" also works)",
         ],
     );
 }
@@ -483,7 +483,7 @@ fn bad_empty_sheet() {
         "bad_empty_sheet",
         &[
             "mixaudit: 1 problem(s) found:",
-            "customers.xlsx › Customers: the sheet is empty; expected a header row and one row per record",
+            "error[MX103]: customers.xlsx › Customers: the sheet is empty; expected a header row and one row per record",
         ],
     );
 }
@@ -494,7 +494,7 @@ fn bad_header_only() {
         "bad_header_only",
         &[
             "mixaudit: 1 problem(s) found:",
-            "customers.xlsx › Customers: has a header row but no customers; expected one row per customer below the header",
+            "error[MX104]: customers.xlsx › Customers: has a header row but no customers; expected one row per customer below the header",
         ],
     );
 }
@@ -505,7 +505,7 @@ fn bad_corrupt_xlsx() {
         "bad_corrupt_xlsx",
         &[
             "mixaudit: 1 problem(s) found:",
-            "customers.xlsx: is corrupt or truncated (Xlsx error: Zip error: invalid Zip archive: Could not find EOCD); expected a workbook that opens in Excel or LibreOffice",
+            "error[MX210]: customers.xlsx: is corrupt or truncated (Xlsx error: Zip error: invalid Zip archive: Could not find EOCD); expected a workbook that opens in Excel or LibreOffice",
         ],
     );
 }
@@ -516,7 +516,7 @@ fn bad_password_xlsx() {
         "bad_password_xlsx",
         &[
             "mixaudit: 1 problem(s) found:",
-            "customers.xlsx: is password-protected (encrypted), so it cannot be read; expected the workbook saved again without a password (File › Info › Protect Workbook › remove the password)",
+            "error[MX209]: customers.xlsx: is password-protected (encrypted), so it cannot be read; expected the workbook saved again without a password (File › Info › Protect Workbook › remove the password)",
         ],
     );
 }
@@ -527,7 +527,7 @@ fn bad_pdf_as_xlsx() {
         "bad_pdf_as_xlsx",
         &[
             "mixaudit: 1 problem(s) found:",
-            "customers.xlsx: is not a spreadsheet (it is a PDF document); expected a real .xlsx workbook",
+            "error[MX207]: customers.xlsx: is not a spreadsheet (it is a PDF document); expected a real .xlsx workbook",
         ],
     );
 }
@@ -538,7 +538,7 @@ fn bad_text_as_xlsx() {
         "bad_text_as_xlsx",
         &[
             "mixaudit: 1 problem(s) found:",
-            "spend.xlsx: is not a spreadsheet (it is plain text); expected a real .xlsx workbook",
+            "error[MX207]: spend.xlsx: is not a spreadsheet (it is plain text); expected a real .xlsx workbook",
         ],
     );
 }
@@ -549,7 +549,7 @@ fn bad_yaml_unknown_key() {
         "bad_yaml_unknown_key",
         &[
             "mixaudit: 1 problem(s) found:",
-            "audit.yaml:2: unknown field `colums`, expected one of `client`, `period`, `as_of`, `customers`, `spend`, `orders`, `interactions`, `checklist`, `sheets`, `decimal`, `dates`, `columns`, `params`, `waivers`",
+            "error[MX501]: audit.yaml:2: unknown field `colums`, expected one of `client`, `period`, `as_of`, `customers`, `spend`, `orders`, `interactions`, `checklist`, `sheets`, `decimal`, `dates`, `columns`, `params`, `waivers`",
         ],
     );
 }
@@ -560,7 +560,7 @@ fn bad_waiver_no_reason() {
         "bad_waiver_no_reason",
         &[
             "mixaudit: 1 problem(s) found:",
-            "audit.yaml:3 › PHY-02: the waiver has no reason; expected `reason:` saying why the item does not apply",
+            "error[MX504]: audit.yaml:3 › PHY-02: the waiver has no reason; expected `reason:` saying why the item does not apply",
         ],
     );
 }
@@ -571,7 +571,7 @@ fn bad_ambiguous_dates() {
         "bad_ambiguous_dates",
         &[
             "mixaudit: 1 problem(s) found:",
-            "customers.csv › B2: \"06/12/2026\" could be day-first or month-first, and no date in column `last_purchase` settles it (4 such dates); expected `dates: day-first` or `dates: month-first` in audit.yaml, or ISO dates (2026-03-04)",
+            "error[MX305]: customers.csv › B2: \"06/12/2026\" could be day-first or month-first, and no date in column `last_purchase` settles it (4 such dates); expected `dates: day-first` or `dates: month-first` in audit.yaml, or ISO dates (2026-03-04)",
         ],
     );
 }
@@ -582,7 +582,7 @@ fn bad_ambiguous_spend() {
         "bad_ambiguous_spend",
         &[
             "mixaudit: 1 problem(s) found:",
-            "spend.csv › C2: \"1,200\" could be a whole amount with a thousands separator or a decimal, and nothing in column `spend` settles it (2 such value(s)); expected `decimal: \",\"` or `decimal: \".\"` in audit.yaml, or amounts written unambiguously (1200 or 1,200.00)",
+            "error[MX304]: spend.csv › C2: \"1,200\" could be a whole amount with a thousands separator or a decimal, and nothing in column `spend` settles it (2 such value(s)); expected `decimal: \",\"` or `decimal: \".\"` in audit.yaml, or amounts written unambiguously (1200 or 1,200.00)",
         ],
     );
 }
@@ -593,7 +593,7 @@ fn bad_mixed_decimals() {
         "bad_mixed_decimals",
         &[
             "mixaudit: 1 problem(s) found:",
-            "customers.csv › D4: \"1,234.50\" uses a decimal point but row 2 of column `revenue` used a decimal comma; expected one decimal separator throughout a column",
+            "error[MX303]: customers.csv › D4: \"1,234.50\" uses a decimal point but row 2 of column `revenue` used a decimal comma; expected one decimal separator throughout a column",
         ],
     );
 }

@@ -2,11 +2,12 @@
 //! date, or an audit date years past the data, changes every recency figure
 //! without a word unless it is said here.
 
+use crate::error::{Code, Diagnostic, Location};
 use crate::model::{CustomerField, Dataset, Day, FieldId};
 
 /// Warnings about dates after `as_of` (count and first cell per column) and
 /// about an `as_of` more than `active_days` after the latest purchase.
-pub fn check(ds: &Dataset, as_of: Day, active_days: i32, latest: Option<Day>) -> Vec<String> {
+pub fn check(ds: &Dataset, as_of: Day, active_days: i32, latest: Option<Day>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let (file, sheet) = ds
         .inputs
@@ -48,31 +49,36 @@ pub fn check(ds: &Dataset, as_of: Day, active_days: i32, latest: Option<Day>) ->
         let count = 1 + later.count();
         let col = ds.customer_columns.get(field.index()).copied().flatten();
         let at = match col {
-            Some(c) => format!(
-                "{file} › {sheet} › {}",
-                crate::error::a1(first.source_row, c)
-            ),
-            None => format!("{file} › {sheet} › row {}", first.source_row + 1),
+            Some(c) => Location::sheet(&file, &sheet).at(first.source_row, c),
+            None => Location::sheet(&file, &sheet).at_row(first.source_row),
         };
-        out.push(format!(
-            "{count} customer(s) have a {what} date after the audit date {as_of}, the first at {at} ({}); days since are counted as 0 for them",
-            date(first).map(|d| d.iso()).unwrap_or_default()
+        out.push(Diagnostic::at(
+            Code::DatesAfterAudit,
+            at.clone(),
+            format!(
+                "{count} customer(s) have a {what} date after the audit date {as_of}, the first at {at} ({}); days since are counted as 0 for them",
+                date(first).map(|d| d.iso()).unwrap_or_default()
+            ),
         ));
     }
     if let Some(orders) = &ds.orders {
         let later = orders.iter().filter(|o| o.day > as_of).count();
         if later > 0 {
-            out.push(format!(
-                "{later} order(s) are dated after the audit date {as_of}; check the audit date or the order dates"
+            out.push(Diagnostic::new(
+                Code::DatesAfterAudit,
+                format!("{later} order(s) are dated after the audit date {as_of}; check the audit date or the order dates"),
             ));
         }
     }
     if let Some(latest) = latest
         && as_of.since(latest) > active_days
     {
-        out.push(format!(
-            "the audit date {as_of} is {} days after the latest purchase in the data ({latest}), more than the {active_days} days a customer stays active: customers count as lost unless their status says otherwise. Check --as-of or `as_of:` in audit.yaml",
-            as_of.since(latest)
+        out.push(Diagnostic::new(
+            Code::AuditDateFar,
+            format!(
+                "the audit date {as_of} is {} days after the latest purchase in the data ({latest}), more than the {active_days} days a customer stays active: customers count as lost unless their status says otherwise. Check --as-of or `as_of:` in audit.yaml",
+                as_of.since(latest)
+            ),
         ));
     }
     out

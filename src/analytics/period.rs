@@ -41,16 +41,19 @@ pub fn resolve(
     label: Option<&str>,
     explicit: Option<f64>,
     default: f64,
-) -> (Period, Option<String>) {
+) -> (Period, Option<crate::error::Diagnostic>) {
     let span = label.and_then(span_days);
     match (explicit, span) {
         (Some(days), Some(span)) => {
             let days = super::params::days(days);
             let off = f64::from((days - span).abs()) / f64::from(span.max(1));
             let warning = (off > TOLERANCE).then(|| {
-                format!(
-                    "the period \"{}\" spans {span} days, but period_days is set to {days}; figures \"in the period\" use {days} days",
-                    label.unwrap_or_default()
+                crate::error::Diagnostic::new(
+                    crate::error::Code::PeriodMismatch,
+                    format!(
+                        "the period \"{}\" spans {span} days, but period_days is set to {days}; figures \"in the period\" use {days} days",
+                        label.unwrap_or_default()
+                    ),
                 )
             });
             (
@@ -209,7 +212,7 @@ mod tests {
         assert_eq!((p.days, p.source, w), (181, PeriodSource::Label, None));
         let (p, w) = resolve(Some("2026 H1"), Some(90.0), 90.0);
         assert_eq!((p.days, p.source), (90, PeriodSource::Explicit));
-        assert!(w.unwrap().contains("spans 181 days"));
+        assert!(w.unwrap().message.contains("spans 181 days"));
         // 170 is within 10 % of 181: no warning.
         assert_eq!(resolve(Some("2026 H1"), Some(170.0), 90.0).1, None);
         let (p, _) = resolve(Some("spring"), None, 90.0);

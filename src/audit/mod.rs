@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use crate::analytics::{self, Analysis, AsOfSource, Params};
 use crate::checklist::Checklist;
-use crate::error::Result;
+use crate::error::{Code, Diagnostic, Result};
 use crate::input::{self, Config, InputPaths};
 use crate::model::{Dataset, Day};
 use crate::score::{self, Scores};
@@ -62,8 +62,8 @@ pub struct Audit {
     pub changes: Option<Changes>,
     /// The config in force.
     pub config: Config,
-    /// All warnings (inputs, analytics, scoring).
-    pub warnings: Vec<String>,
+    /// All warnings (inputs, analytics, scoring), each once.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Loads the checklist the user chose (or the built-in default).
@@ -134,22 +134,28 @@ pub fn run(opts: &AuditOptions) -> Result<Audit> {
     let mut warnings = dataset.warnings.clone();
     let per_sheet = CUSTOMER_ROWS_PER_SHEET;
     if dataset.customers.len() > per_sheet {
-        warnings.push(format!(
-            "{} customers exceed Excel's {per_sheet} data rows per sheet; the Customers sheet continues on \"Customers (2)\"…",
-            dataset.customers.len()
+        warnings.push(Diagnostic::new(
+            Code::CustomersSplit,
+            format!(
+                "{} customers exceed Excel's {per_sheet} data rows per sheet; the Customers sheet continues on \"Customers (2)\"…",
+                dataset.customers.len()
+            ),
         ));
     }
     if dataset.customers.len() > CUSTOMER_TABLE_ROWS {
-        warnings.push(format!(
-            "the Customers sheet has an autofilter but is not an Excel table above {} customers (tables cost memory per cell)",
-            CUSTOMER_TABLE_ROWS
+        warnings.push(Diagnostic::new(
+            Code::NoExcelTable,
+            format!(
+                "the Customers sheet has an autofilter but is not an Excel table above {} customers (tables cost memory per cell)",
+                CUSTOMER_TABLE_ROWS
+            ),
         ));
     }
     warnings.extend(analysis.warnings.iter().cloned());
     warnings.extend(scores.warnings.iter().cloned());
     // A rule that errs does so for every touchpoint: say it once.
     let mut seen = std::collections::HashSet::new();
-    warnings.retain(|w| seen.insert(w.clone()));
+    warnings.retain(|w| seen.insert(w.to_string()));
     let dir_name = opts
         .paths
         .dir
@@ -158,9 +164,12 @@ pub fn run(opts: &AuditOptions) -> Result<Audit> {
         .and_then(|d| d.file_name().map(|n| n.to_string_lossy().to_string()));
     let template_client = cfg.client.as_deref() == Some(input::placeholders::CLIENT);
     if template_client && opts.client.is_none() {
-        warnings.push(format!(
-            "audit.yaml still names the client \"{}\", the template's example; the folder name is used instead",
-            input::placeholders::CLIENT
+        warnings.push(Diagnostic::new(
+            crate::error::Code::TemplateClient,
+            format!(
+                "audit.yaml still names the client \"{}\", the template's example; the folder name is used instead",
+                input::placeholders::CLIENT
+            ),
         ));
     }
     let client = opts

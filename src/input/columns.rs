@@ -12,7 +12,7 @@ use super::table::{Cell, CellKind};
 use super::value::{
     DateOrder, NumberStyle, date_from_serial, parse_bool, parse_date, parse_number,
 };
-use crate::error::{Location, Problem, Problems, column_letters};
+use crate::error::{Code, Diagnostic, Location, Problem, Problems};
 use crate::model::Day;
 
 /// Format hints from audit.yaml.
@@ -91,13 +91,15 @@ impl Column {
     }
 
     /// A warning about formula errors read as empty, if there were any.
-    pub fn error_warning(&self) -> Option<String> {
+    pub fn error_warning(&self) -> Option<Diagnostic> {
         let (row, text) = self.first_error.as_ref()?;
-        Some(format!(
-            "{}: {} cell(s) of column `{}` hold a formula error or a formula with no saved result and were read as empty (first: {text})",
+        Some(Diagnostic::at(
+            Code::FormulaErrors,
             self.at(*row),
-            self.error_values,
-            self.field.name
+            format!(
+                "{} cell(s) of column `{}` hold a formula error or a formula with no saved result and were read as empty (first: {text})",
+                self.error_values, self.field.name
+            ),
         ))
     }
 
@@ -116,6 +118,7 @@ impl Column {
             Kind::Text => "text",
         };
         problems.push(Problem::new(
+            Code::InvalidValue,
             self.loc.clone().at(row, self.col),
             format!(
                 "{} is not {what} (column `{}`)",
@@ -203,7 +206,7 @@ impl Column {
                     if let Some(proved) = p.proves {
                         match (self.style, self.style_proven_at) {
                             (Some(s), Some(at)) if s != proved => {
-                                problems.push(Problem::new(
+                                problems.push(Problem::new(Code::MixedConventions,
                                     self.loc.clone().at(row, self.col),
                                     format!(
                                         "{} uses a decimal {} but row {} of column `{}` used a decimal {}",
@@ -260,6 +263,7 @@ impl Column {
     fn check_range(&self, value: f64, cell: &Cell, problems: &mut Problems, row: u32) -> Read<f64> {
         if let Some(expected) = self.out_of_range(value) {
             problems.push(Problem::new(
+                Code::OutOfRange,
                 self.loc.clone().at(row, self.col),
                 format!("{} is out of range for `{}`", cell.show(), self.field.name),
                 expected,
@@ -309,6 +313,7 @@ impl Column {
                             match (self.order, self.order_proven_at) {
                                 (Some(o), Some(at)) if o != proved => {
                                     problems.push(Problem::new(
+                                        Code::MixedConventions,
                                         self.loc.clone().at(row, self.col),
                                         format!(
                                             "{} is {} but row {} of column `{}` was {}",
@@ -393,7 +398,7 @@ impl Column {
         problems: &mut Problems,
         strict: bool,
         mut patch: impl FnMut(u32, f64),
-    ) -> Option<String> {
+    ) -> Option<Diagnostic> {
         if self.pending.is_empty() {
             return None;
         }
@@ -430,6 +435,7 @@ impl Column {
             let Some(value) = value else { continue };
             if let Some(expected) = self.out_of_range(value) {
                 problems.push(Problem::new(
+                    Code::OutOfRange,
                     self.loc.clone().at(p.row, self.col),
                     format!("\"{}\" is out of range for `{}`", p.text, self.field.name),
                     expected,
@@ -443,7 +449,7 @@ impl Column {
         }
         let first = guessed[0];
         if strict {
-            problems.push(Problem::new(
+            problems.push(Problem::new(Code::AmbiguousNumber,
                 self.loc.clone().at(first.row, self.col),
                 format!(
                     "\"{}\" could be a whole amount with a thousands separator or a decimal, and nothing in column `{}` settles it ({} such value(s))",
@@ -455,13 +461,15 @@ impl Column {
             ));
             return None;
         }
-        Some(format!(
-            "{} › column {} (`{}`): {} value(s) such as \"{}\" were read with a thousands separator; set `decimal: \",\"` in audit.yaml if they are decimals",
-            self.loc,
-            column_letters(self.col),
-            self.field.name,
-            guessed.len(),
-            first.text
+        Some(Diagnostic::at(
+            Code::ThousandsGuess,
+            self.loc.clone().at_col(self.col),
+            format!(
+                "{} value(s) of `{}` such as \"{}\" were read with a thousands separator; set `decimal: \",\"` in audit.yaml if they are decimals",
+                guessed.len(),
+                self.field.name,
+                first.text
+            ),
         ))
     }
 
@@ -480,7 +488,7 @@ impl Column {
                     }
                 }
             }
-            None => problems.push(Problem::new(
+            None => problems.push(Problem::new(Code::AmbiguousDate,
                 self.loc.clone().at(pending[0].row, self.col),
                 format!(
                     "\"{}\" could be day-first or month-first, and no date in column `{}` settles it ({} such dates)",

@@ -14,7 +14,7 @@ use super::fields::{CUSTOMER_SHEETS, INTERACTION_SHEETS, ORDER_SHEETS, SPEND_SHE
 use super::spend::{self, SpendTable};
 use super::table::Workbook;
 use super::{Config, InputPaths, resolve, search_location, sha256_file};
-use crate::error::{Location, Problem, Problems, Result};
+use crate::error::{Code, Diagnostic, Location, Problem, Problems, Result};
 use crate::model::{Customer, Dataset, InputFile, Order};
 
 /// The files of one client, as resolved from flags, audit.yaml and discovery.
@@ -51,7 +51,7 @@ struct Reader<'a> {
     files: &'a Files,
     hints: Hints,
     problems: Problems,
-    warnings: Vec<String>,
+    warnings: Vec<Diagnostic>,
     inputs: Vec<InputFile>,
 }
 
@@ -123,7 +123,7 @@ pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
 fn assemble(
     read: Read,
     files: &Files,
-    warnings: Vec<String>,
+    warnings: Vec<Diagnostic>,
     mut inputs: Vec<InputFile>,
     all_paths: &[PathBuf],
     hashes: &[String],
@@ -267,7 +267,7 @@ impl Reader<'_> {
                 self.files.customers.clone(),
             ),
             None => {
-                self.problems.push(Problem::new(
+                self.problems.push(Problem::new(Code::FileMissing,
                     search_location(cfg),
                     "has no spend file",
                     "spend.xlsx (or .xls, .ods, .csv), `--spend FILE`, or `spend: FILE` in audit.yaml",
@@ -340,16 +340,20 @@ impl Reader<'_> {
             &mut self.problems,
         )?;
         if t.created > 0 {
-            self.warnings.push(format!(
-                "{}: {} customer id(s) appear only in orders; they were added as customers",
+            self.warnings.push(Diagnostic::at(
+                Code::OrdersOnlyCustomers,
                 b.location(&s),
-                t.created
+                format!(
+                    "{} customer id(s) appear only in orders; they were added as customers",
+                    t.created
+                ),
             ));
         }
         if t.orders.is_empty() {
-            self.warnings.push(format!(
-                "{}: the Orders sheet has no orders",
-                b.location(&s)
+            self.warnings.push(Diagnostic::at(
+                Code::NoOrders,
+                b.location(&s),
+                "the Orders sheet has no orders",
             ));
         }
         activity::apply_orders(customers, &t.orders);
@@ -394,10 +398,13 @@ impl Reader<'_> {
             &mut self.problems,
         )?;
         if t.unknown_ids > 0 {
-            self.warnings.push(format!(
-                "{}: {} interaction(s) name customer ids not in the customer list; skipped",
+            self.warnings.push(Diagnostic::at(
+                Code::UnknownInteractionCustomers,
                 b.location(&s),
-                t.unknown_ids
+                format!(
+                    "{} interaction(s) name customer ids not in the customer list; skipped",
+                    t.unknown_ids
+                ),
             ));
         }
         self.inputs
@@ -435,6 +442,7 @@ fn sheet_or_problem(
             .map(|e| format!("\"{e}\""))
             .unwrap_or_else(|| format!("\"{}\"", names[0]));
         problems.push(Problem::new(
+            Code::MissingSheet,
             Location::file(Path::new(book.name())),
             format!("has no sheet {wanted}; sheets found: {list}"),
             format!(
@@ -471,10 +479,13 @@ fn link_reach(ds: &mut Dataset, names: &[String], interactions: Option<Vec<(u32,
         .map(|(n, _)| n.as_str())
         .collect();
     if !unknown.is_empty() {
-        ds.warnings.push(format!(
-            "the customers' touchpoints column names {} touchpoint(s) the spend sheet does not list: {}",
-            unknown.len(),
-            unknown.iter().take(10).copied().collect::<Vec<_>>().join(", ")
+        ds.warnings.push(Diagnostic::new(
+            Code::UnknownTouchpoints,
+            format!(
+                "the customers' touchpoints column names {} touchpoint(s) the spend sheet does not list: {}",
+                unknown.len(),
+                unknown.iter().take(10).copied().collect::<Vec<_>>().join(", ")
+            ),
         ));
     }
     for c in ds.customers.iter_mut() {
@@ -510,9 +521,12 @@ fn link_reach(ds: &mut Dataset, names: &[String], interactions: Option<Vec<(u32,
             c.reached_by = v;
         }
         if !unknown_tp.is_empty() {
-            ds.warnings.push(format!(
-                "the Interactions sheet names {} touchpoint(s) the spend sheet does not list",
-                unknown_tp.len()
+            ds.warnings.push(Diagnostic::new(
+                Code::UnknownTouchpoints,
+                format!(
+                    "the Interactions sheet names {} touchpoint(s) the spend sheet does not list",
+                    unknown_tp.len()
+                ),
             ));
         }
     }

@@ -2,7 +2,7 @@
 //! reader recognises them: an example customer left among real ones would be
 //! counted, and untouched templates would be scored "green" on nothing.
 
-use crate::error::{Location, Problem, Problems};
+use crate::error::{Code, Diagnostic, Location, Problem, Problems};
 use crate::model::{Dataset, Objective, P};
 
 /// The client name the audit.yaml template carries until it is filled in.
@@ -82,6 +82,7 @@ pub fn remove(ds: &mut Dataset) -> Result<(), Problems> {
     let fill = "the client's own rows in place of the example";
     if !examples.is_empty() && examples.len() == ds.customers.len() {
         problems.push(Problem::new(
+            Code::BlankTemplate,
             Location::sheet(&cfile, &csheet).at_row(examples[0]),
             format!(
                 "{blank} (customer {}), and no other customer",
@@ -98,6 +99,7 @@ pub fn remove(ds: &mut Dataset) -> Result<(), Problems> {
         .collect();
     if !tp_examples.is_empty() && tp_examples.len() == ds.touchpoints.len() {
         problems.push(Problem::new(
+            Code::BlankTemplate,
             Location::sheet(&sfile, &ssheet).at_row(tp_examples[0]),
             format!(
                 "{blank} (touchpoint \"{}\"), and no other spend row",
@@ -110,20 +112,24 @@ pub fn remove(ds: &mut Dataset) -> Result<(), Problems> {
         return Err(problems);
     }
     for row in &examples {
-        ds.warnings.push(format!(
-            "{} › row {}: the example customer from the template ({}, {}) is still there; it is left out of the audit",
-            Location::sheet(&cfile, &csheet),
-            row + 1,
-            sample("customer_id"),
-            sample("name")
+        ds.warnings.push(Diagnostic::at(
+            Code::ExampleRow,
+            Location::sheet(&cfile, &csheet).at_row(*row),
+            format!(
+                "the example customer from the template ({}, {}) is still there; it is left out of the audit",
+                sample("customer_id"),
+                sample("name")
+            ),
         ));
     }
     for row in &tp_examples {
-        ds.warnings.push(format!(
-            "{} › row {}: the example spend row from the template (\"{}\", 12,000) is still there; it is left out of the audit",
-            Location::sheet(&sfile, &ssheet),
-            row + 1,
-            sample("touchpoint")
+        ds.warnings.push(Diagnostic::at(
+            Code::ExampleRow,
+            Location::sheet(&sfile, &ssheet).at_row(*row),
+            format!(
+                "the example spend row from the template (\"{}\", 12,000) is still there; it is left out of the audit",
+                sample("touchpoint")
+            ),
         ));
     }
     if !examples.is_empty() {

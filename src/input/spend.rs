@@ -5,7 +5,7 @@ use super::customers::extra;
 use super::fields::{Mapping, Need, SPEND_FIELDS, normalize};
 use super::table::{Row, TableInfo, Workbook, read_table};
 use super::value::split_list;
-use crate::error::{Location, Problem, Problems};
+use crate::error::{Code, Location, Problem, Problems};
 use crate::model::{FieldId, FieldSet, Objective, P, SpendField, Stage, Touchpoint};
 
 /// Touchpoints read from a sheet.
@@ -88,6 +88,7 @@ pub fn read_spend(
     }
     if rows.len() > usize::from(u16::MAX) {
         local.push(Problem::new(
+            Code::TooManyTouchpoints,
             loc.clone(),
             format!("has {} touchpoints", rows.len()),
             format!(
@@ -98,25 +99,13 @@ pub fn read_spend(
     }
     if rows.is_empty() && local.is_empty() {
         local.push(Problem::new(
+            Code::NoRows,
             loc.clone(),
             "has a header row but no touchpoints",
             "one row per touchpoint below the header",
         ));
     }
-    let mut seen: std::collections::HashMap<String, u32> = Default::default();
-    for t in &rows {
-        if let Some(first) = seen.insert(normalize(&t.name), t.source_row) {
-            local.push(Problem::new(
-                loc.clone().at_row(t.source_row),
-                format!(
-                    "touchpoint \"{}\" appears again (first on row {})",
-                    t.name,
-                    first + 1
-                ),
-                "each touchpoint once (add up its spend, or give the rows distinct names)",
-            ));
-        }
-    }
+    check_duplicates(&rows, &loc, &mut local);
     let failed = !local.is_empty();
     problems.extend(local);
     if failed {
@@ -164,6 +153,7 @@ impl RowReader<'_> {
             Read::Value(t) => Some(t.into_owned()),
             _ => {
                 self.problems.push(Problem::new(
+                    Code::MissingValue,
                     col.at(r),
                     "the touchpoint has no name",
                     "a name on every spend row",
@@ -187,6 +177,7 @@ impl RowReader<'_> {
             }
             _ => {
                 self.problems.push(Problem::new(
+                    Code::MissingValue,
                     col.at(r),
                     format!("touchpoint \"{name}\" has no P"),
                     "one of the 7 Ps",
@@ -208,6 +199,7 @@ impl RowReader<'_> {
                 && super::value::parse_number(&cell.text, None).is_some_and(|v| v.value < 0.0);
         if negative {
             self.problems.push(Problem::new(
+                Code::NegativeSpend,
                 col.at(r),
                 format!("spend {} is negative (touchpoint \"{name}\")", cell.show()),
                 "spend ≥ 0 (record refunds or credits as lower spend)",
@@ -219,6 +211,7 @@ impl RowReader<'_> {
             Read::Value(v) => v,
             Read::Missing => {
                 self.problems.push(Problem::new(
+                    Code::MissingValue,
                     col.at(r),
                     format!("touchpoint \"{name}\" has no spend"),
                     "the spend in the period (0 if none)",
@@ -272,6 +265,7 @@ impl RowReader<'_> {
                 let at = self.col(SpendField::Objective).map(|c| c.at(r));
                 if let Some(at) = at {
                     self.problems.push(Problem::new(
+                        Code::UnknownObjective,
                         at,
                         format!("objective \"{t}\" is not known"),
                         "acquisition, retention or both",
@@ -297,7 +291,7 @@ impl RowReader<'_> {
                 None => {
                     let at = self.col(SpendField::Stage).map(|c| c.at(r));
                     if let Some(at) = at {
-                        self.problems.push(Problem::new(
+                        self.problems.push(Problem::new(Code::UnknownStage,
                             at,
                             format!("stage \"{s}\" is not a loyalty-ladder stage"),
                             "prospect, customer, client, supporter or advocate (several separated by ;)",
@@ -349,10 +343,30 @@ fn read_row(
     rd.ok.then_some(t)
 }
 
+/// Each touchpoint name once: a second row of the same name is a problem.
+fn check_duplicates(rows: &[Touchpoint], loc: &Location, local: &mut Problems) {
+    let mut seen: std::collections::HashMap<String, u32> = Default::default();
+    for t in rows {
+        if let Some(first) = seen.insert(normalize(&t.name), t.source_row) {
+            local.push(Problem::new(
+                Code::DuplicateTouchpoint,
+                loc.clone().at_row(t.source_row),
+                format!(
+                    "touchpoint \"{}\" appears again (first on row {})",
+                    t.name,
+                    first + 1
+                ),
+                "each touchpoint once (add up its spend, or give the rows distinct names)",
+            ));
+        }
+    }
+}
+
 fn unknown_p(loc: Location, text: &str) -> Problem {
     let keys: Vec<&str> = P::ALL.iter().map(|p| p.key()).collect();
     let hint = crate::error::suggest(text, &keys);
     Problem::new(
+        Code::UnknownP,
         loc,
         format!("\"{text}\" is not one of the 7 Ps{hint}"),
         format!("one of {} (\"physical proof\" also works)", keys.join(", ")),

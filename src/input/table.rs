@@ -21,7 +21,7 @@ use super::guard;
 use super::row::data_ref;
 pub use super::row::{Cell, CellKind, Row};
 use super::xlsx::stream_xlsx;
-use crate::error::{Location, Problem, display_name};
+use crate::error::{Code, Location, Problem, display_name};
 
 /// How many rows at the top of a sheet may hold titles before the header.
 pub const HEADER_SCAN_ROWS: usize = 30;
@@ -61,12 +61,18 @@ impl Workbook {
         let name = display_name(path);
         let mut file = guard::open_regular(path, guard::MAX_INPUT_BYTES)?;
         let mut head = [0u8; 512];
-        let n = file
-            .read(&mut head)
-            .map_err(|e| Problem::new(Location::file(path), format!("cannot be read: {e}"), ""))?;
+        let n = file.read(&mut head).map_err(|e| {
+            Problem::new(
+                Code::Unreadable,
+                Location::file(path),
+                format!("cannot be read: {e}"),
+                "",
+            )
+        })?;
         let head = &head[..n];
         if n == 0 {
             return Err(Problem::new(
+                Code::EmptyFile,
                 Location::file(path),
                 "is an empty file",
                 "a spreadsheet (.xlsx, .xls, .ods) or .csv file",
@@ -178,6 +184,7 @@ impl Workbook {
                 }));
                 result.unwrap_or_else(|_| {
                     Err(Problem::new(
+                        Code::MalformedWorkbook,
                         loc.clone(),
                         "is malformed (the spreadsheet reader gave up on it)",
                         "a workbook that opens in Excel or LibreOffice",
@@ -220,6 +227,7 @@ fn classify(path: &Path, ext: &str, head: &[u8], text_like: bool) -> Result<Cont
         "csv" | "tsv" | "txt" => {
             if !text_like {
                 return Err(Problem::new(
+                    Code::NotSpreadsheet,
                     loc(),
                     "is not a text file (binary content)",
                     "comma, semicolon or tab separated text",
@@ -228,11 +236,13 @@ fn classify(path: &Path, ext: &str, head: &[u8], text_like: bool) -> Result<Cont
             Ok(Content::Text)
         }
         "xlsx" | "xlsm" | "xlsb" | "ods" if is_cfb => Err(Problem::new(
+            Code::PasswordProtected,
             loc(),
             "is password-protected (encrypted), so it cannot be read",
             "the workbook saved again without a password (File › Info › Protect Workbook › remove the password)",
         )),
         "xlsx" | "xlsm" | "xlsb" | "ods" if !is_zip => Err(Problem::new(
+            Code::NotSpreadsheet,
             loc(),
             format!("is not a spreadsheet ({})", sniff(head)),
             format!("a real .{ext} workbook"),
@@ -243,6 +253,7 @@ fn classify(path: &Path, ext: &str, head: &[u8], text_like: bool) -> Result<Cont
                 return Ok(Content::Text);
             }
             Err(Problem::new(
+                Code::NotSpreadsheet,
                 loc(),
                 format!("is not a spreadsheet ({})", sniff(head)),
                 "a real .xls workbook (or save it as .xlsx or .csv)",
@@ -250,6 +261,7 @@ fn classify(path: &Path, ext: &str, head: &[u8], text_like: bool) -> Result<Cont
         }
         "xlsx" | "xlsm" | "xlsb" | "ods" | "xls" => Ok(Content::Workbook),
         _ => Err(Problem::new(
+            Code::UnknownFileType,
             loc(),
             format!("has an unknown file type `.{ext}`"),
             "one of .xlsx, .xlsm, .xlsb, .xls, .ods, .csv",
@@ -268,21 +280,23 @@ fn open_workbook(
 ) -> Result<Sheets<BufReader<File>>, Problem> {
     let loc = || Location::file(path);
     file.seek(SeekFrom::Start(0))
-        .map_err(|e| Problem::new(loc(), format!("cannot be read: {e}"), ""))?;
+        .map_err(|e| Problem::new(Code::Unreadable, loc(), format!("cannot be read: {e}"), ""))?;
     guard::prescan(&file, kind, name)?;
     file.seek(SeekFrom::Start(0))
-        .map_err(|e| Problem::new(loc(), format!("cannot be read: {e}"), ""))?;
+        .map_err(|e| Problem::new(Code::Unreadable, loc(), format!("cannot be read: {e}"), ""))?;
     let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         guard::open_sheets(file, kind)
     }));
     match opened {
         Ok(Ok(s)) => Ok(s),
         Ok(Err(e)) => Err(Problem::new(
+            Code::MalformedWorkbook,
             loc(),
             describe_calamine(&e),
             "a workbook that opens in Excel or LibreOffice",
         )),
         Err(_) => Err(Problem::new(
+            Code::MalformedWorkbook,
             loc(),
             "is malformed (the spreadsheet reader gave up on it)",
             "a workbook that opens in Excel or LibreOffice",
@@ -330,6 +344,7 @@ fn describe_calamine(e: &calamine::Error) -> String {
 
 pub(super) fn column_limit(loc: &Location, row: u32, col: u32) -> Problem {
     Problem::new(
+        Code::ExcelLimit,
         loc.clone().at(row, col.min(MAX_COLUMNS)),
         format!(
             "a cell in column {} lies beyond Excel's {MAX_COLUMNS}-column limit",
@@ -342,6 +357,7 @@ pub(super) fn column_limit(loc: &Location, row: u32, col: u32) -> Problem {
 /// A sheet the spreadsheet reader failed on part-way.
 pub(super) fn unreadable(loc: &Location, e: String) -> Problem {
     Problem::new(
+        Code::MalformedWorkbook,
         loc.clone(),
         format!("cannot be read: {e}"),
         "a workbook that opens in Excel or LibreOffice",
@@ -479,6 +495,7 @@ pub fn read_table(
     }
     if buffered.is_empty() && found.is_none() {
         return Err(Problem::new(
+            Code::EmptySheet,
             loc,
             "the sheet is empty",
             "a header row and one row per record",
@@ -486,7 +503,7 @@ pub fn read_table(
     }
     found.ok_or_else(|| {
         let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
-        Problem::new(
+        Problem::new(Code::NoHeaderRow,
             loc,
             format!("no header row found in the first {HEADER_SCAN_ROWS} rows: no row names any known column"),
             format!("a header row with columns such as {}", names.join(", ")),

@@ -477,7 +477,7 @@ pub struct Dataset {
     /// The files read.
     pub inputs: Vec<InputFile>,
     /// Things worth telling the user that did not stop the audit.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::error::Diagnostic>,
 }
 
 #[cfg(test)]

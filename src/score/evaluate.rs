@@ -10,6 +10,7 @@ use super::{ItemResult, Status};
 use crate::analytics::TouchpointFacts;
 use crate::checklist::rules::lookup;
 use crate::checklist::{Item, Rule};
+use crate::error::{Code, Diagnostic};
 use crate::model::{Dataset, Extra, SpendField, Touchpoint};
 
 /// A touchpoint field in words.
@@ -148,7 +149,7 @@ pub(super) fn evaluate(
     ctx: &Value,
     ds: &Dataset,
     samples: &Samples,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Option<ItemResult> {
     let result = |status, note: String| ItemResult {
         item: item.id.clone(),
@@ -162,7 +163,10 @@ pub(super) fn evaluate(
         ..result(Status::NotApplicable, note)
     };
     let mut rule_error = |e: String| {
-        warnings.push(format!("item {}: rule error: {e}", item.id));
+        warnings.push(Diagnostic::new(
+            Code::RuleError,
+            format!("item {}: rule error: {e}", item.id),
+        ));
         result(Status::NotApplicable, format!("rule error: {e}"))
     };
     if let Some(when) = &item.when {

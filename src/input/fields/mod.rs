@@ -12,7 +12,7 @@ pub use activity::{INTERACTION_FIELDS, INTERACTION_SHEETS, ORDER_FIELDS, ORDER_S
 pub use customers::{CUSTOMER_FIELDS, CUSTOMER_SHEETS};
 pub use spend::{SPEND_FIELDS, SPEND_SHEETS};
 
-use crate::error::{Location, Problem, column_letters};
+use crate::error::{Code, Location, Problem, column_letters};
 
 /// What kind of value a field holds, which decides its parser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,6 +256,7 @@ pub fn missing_column(
     }
     let examples: Vec<&str> = field.synonyms.iter().take(4).copied().collect();
     Problem::new(
+        Code::MissingColumn,
         loc,
         msg,
         format!(
