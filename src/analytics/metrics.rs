@@ -379,7 +379,7 @@ fn retention(
     let Some(orders) = &ds.orders else {
         warnings.push(Diagnostic::new(
             Code::RetentionNeedsOrders,
-            "retention_rate needs an Orders sheet (one row per order); it is left empty",
+            "the retention rate needs an Orders sheet (one row per order); it is left empty",
         ));
         return (None, None);
     };
@@ -404,7 +404,7 @@ fn retention(
     if base == 0 {
         warnings.push(Diagnostic::new(
             Code::RetentionNoBase,
-            "retention_rate: no customer ordered in the previous period, so there is nothing to retain",
+            "the retention rate is left empty: no customer ordered in the previous period, so there is nothing to retain",
         ));
         return (None, Some(0));
     }
