@@ -85,6 +85,12 @@ pub struct ValueMetrics {
     pub likely_lost: Option<u64>,
     /// Those of them in the high value tier.
     pub high_value_likely_lost: Option<u64>,
+    /// Active buyers in the top fifth by lifetime value (the customers the
+    /// contact plan must reach first).
+    pub high_clv_customers: Option<u64>,
+    /// Of them, those not contacted within max_contact_gap_days (null
+    /// without a last_contact column).
+    pub high_clv_overdue_contact: Option<u64>,
     /// First-purchase-month cohorts (needs Orders).
     pub cohorts: Option<CohortTable>,
     /// Buyers and revenue per RFM segment, in table order.
@@ -141,7 +147,13 @@ pub fn compute(
         ..ValueMetrics::default()
     };
     match models(&h, params.clv_penalizer, warnings) {
-        Some((bg, order_value)) => score(facts, params, &h, &bg, &order_value, &mut m),
+        Some((bg, order_value)) => {
+            score(facts, params, &h, &bg, &order_value, &mut m);
+            let has_contact = ds
+                .customer_fields
+                .has(crate::model::CustomerField::LastContact);
+            high_clv_contact(facts, has_contact, &mut m);
+        }
         None => return m,
     };
     if m.clv_total.is_none() {
@@ -151,6 +163,32 @@ pub fn compute(
         ));
     }
     m
+}
+
+/// Share of active buyers counted as "high lifetime value" for the contact check.
+const HIGH_CLV_SHARE: f64 = 0.20;
+
+/// How many active buyers are in the top fifth by lifetime value (ties kept
+/// in customer order), and how many of those are overdue for contact.
+fn high_clv_contact(facts: &[CustomerFacts], has_contact: bool, m: &mut ValueMetrics) {
+    let mut ranked: Vec<(f64, usize)> = facts
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.active)
+        .filter_map(|(i, f)| f.clv.map(|v| (v, i)))
+        .collect();
+    if ranked.is_empty() {
+        return;
+    }
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let top = ((ranked.len() as f64 * HIGH_CLV_SHARE).ceil() as usize).max(1);
+    m.high_clv_customers = Some(top as u64);
+    m.high_clv_overdue_contact = has_contact.then(|| {
+        ranked[..top]
+            .iter()
+            .filter(|(_, i)| facts[*i].overdue_contact)
+            .count() as u64
+    });
 }
 
 /// Fit settings of the audit. The module's default gradient tolerance (1e-8

@@ -224,6 +224,8 @@ pub const METRIC_NAMES: &[&str] = &[
     "expected_revenue_next_period",
     "likely_lost",
     "high_value_likely_lost",
+    "high_clv_customers",
+    "high_clv_overdue_contact",
     "cohorts",
     "rfm",
     "bases",
@@ -360,6 +362,12 @@ impl Metrics {
             self.bases
                 .0
                 .push(("high_value_likely_lost".into(), self.high_value_customers));
+        }
+        if let (Some(_), Some(n)) = (
+            self.value.high_clv_overdue_contact,
+            self.value.high_clv_customers,
+        ) {
+            self.bases.0.push(("high_clv_overdue_contact".into(), n));
         }
     }
 

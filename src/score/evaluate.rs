@@ -78,6 +78,8 @@ fn missing_note(ds: &Dataset, root: &str, field: Option<&str>) -> (String, Optio
                 | "clv_total"
                 | "expected_revenue_next_period"
                 | "likely_lost"
+                | "high_clv_customers"
+                | "high_clv_overdue_contact"
                 | "high_value_likely_lost" => {
                     "the purchase histories do not support the customer-value model (see the notes)"
                         .into()

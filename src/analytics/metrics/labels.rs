@@ -215,6 +215,18 @@ pub const LABELS: &[Label] = &[
         Count,
         "high-value customers",
     ),
+    l(
+        "high_clv_customers",
+        "Active customers in the top fifth by lifetime value",
+        Count,
+        "",
+    ),
+    l(
+        "high_clv_overdue_contact",
+        "Top-value customers overdue for contact",
+        Count,
+        "top-value customers",
+    ),
     l("cohorts", "Cohorts", Other, ""),
     l("rfm", "RFM segments", Other, ""),
     l("bases", "Bases", Other, ""),
