@@ -77,6 +77,12 @@ fn find_config(paths: &InputPaths) -> Result<Config> {
             if p.is_file() {
                 return Config::load(&p);
             }
+            // A pipe, device or folder under the name is said, not skipped.
+            if std::fs::symlink_metadata(&p).is_ok()
+                && let Some(problem) = guard::check_path(&p, "an audit.yaml file")
+            {
+                return Err(Error::problem(problem));
+            }
         }
         return Ok(Config {
             dir,
@@ -102,7 +108,9 @@ fn discover(dir: &Path, names: &[&str]) -> Vec<PathBuf> {
     };
     let mut found: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
+        // Not only regular files: a pipe or device named customers.csv is
+        // reported as such when resolved, rather than silently passed over.
+        .filter(|p| !p.is_dir())
         .filter(|p| {
             let stem = p
                 .file_stem()
