@@ -5,6 +5,7 @@
 //! show what [`Analysis`] holds.
 
 mod customers;
+mod glossary;
 mod lifetime;
 mod metrics;
 mod params;
@@ -14,6 +15,7 @@ pub mod value;
 pub use customers::{
     CustomerFacts, DEFAULT_DEFECTION, Risk, ValueTier, classify_defection, customer_facts,
 };
+pub use glossary::{METRICS, MetricDef};
 pub use lifetime::{ClvModel, SegmentFigures, SpendModel, ValueMetrics};
 pub use metrics::{METRIC_NAMES, Metrics, OrderedMap};
 pub use params::{DEFAULTS as DEFAULT_PARAMS, Params};
