@@ -92,7 +92,13 @@ fn records(xlsx: &Path, name: &str) -> Vec<BTreeMap<String, Data>> {
         .next()
         .expect("a header row")
         .iter()
-        .map(|c| c.to_string())
+        .map(|c| {
+            if name.starts_with("Customers") {
+                common::field_key(&c.to_string())
+            } else {
+                c.to_string()
+            }
+        })
         .collect();
     rows.filter(|r| r.iter().any(|c| !matches!(c, Data::Empty)))
         .map(|r| {

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
+pub mod labels;
 mod tally;
 
 use super::lifetime::ValueMetrics;
@@ -80,6 +81,10 @@ pub struct Metrics {
     pub new_customers: Option<u64>,
     /// Customers per loyalty-ladder stage.
     pub ladder: OrderedMap<u64>,
+    /// Active buyers per ladder stage: the ladder the business still has.
+    pub ladder_active: OrderedMap<u64>,
+    /// Lost buyers per ladder stage: who the ladder lost, and from which rung.
+    pub ladder_lost: OrderedMap<u64>,
     /// Buyers per value tier.
     pub value_tiers: OrderedMap<u64>,
     /// Buyers in the high tier.
@@ -155,6 +160,9 @@ pub struct Metrics {
     /// Customer value (SPEC §4.2), filled by the value step after the rest.
     #[serde(flatten)]
     pub value: ValueMetrics,
+    /// The count each customer-based rate or score is computed over (SPEC
+    /// §4.1), so a reader can tell 6 answers from 600.
+    pub bases: OrderedMap<u64>,
 }
 
 pub use super::glossary::METRIC_NAMES;
@@ -204,6 +212,8 @@ impl Metrics {
             retention_base,
             new_customers,
             ladder: c.ladder,
+            ladder_active: c.ladder_active,
+            ladder_lost: c.ladder_lost,
             high_value_customers: c.tiers.get("high").unwrap_or(0),
             value_tiers: c.tiers,
             risk: c.risk,
@@ -241,7 +251,59 @@ impl Metrics {
             stages_served,
             stages_without_touchpoint,
             value: ValueMetrics::default(),
+            bases: OrderedMap::default(),
         }
+        .with_bases()
+    }
+
+    /// Fills [`Metrics::bases`] from the counts already computed. Rates and
+    /// scores that describe customer behaviour get one; money per head
+    /// (acquisition cost, retention spend per customer) is an exact ratio of
+    /// two totals, and figures over the spend sheet are a census of the
+    /// client's own plan, so neither is a sample.
+    fn with_bases(mut self) -> Metrics {
+        let mut b = Vec::new();
+        for name in ["active_rate", "churn_rate", "repeat_rate"] {
+            b.push((name, self.buyers));
+        }
+        if self.complaint_rate.is_some() {
+            b.push(("complaint_rate", self.buyers));
+        }
+        if let Some(n) = self.retention_base {
+            b.push(("retention_rate", n));
+        }
+        if self.overdue_contact.is_some() {
+            b.push(("overdue_contact_rate", self.active_customers));
+        }
+        b.push(("nps", self.satisfaction_known));
+        b.push(("defection_reasons", self.lost_with_reason));
+        b.push(("indifference_share", self.lost_with_reason));
+        b.push(("high_value_at_risk", self.high_value_customers));
+        self.bases = OrderedMap(b.into_iter().map(|(k, n)| (k.to_string(), n)).collect());
+        self
+    }
+
+    /// Adds the bases of the customer-value figures, known only after the value step.
+    pub(super) fn add_value_bases(&mut self) {
+        if let Some(model) = &self.value.clv_model {
+            let fitted = model.customers;
+            for name in ["clv_model", "clv_total", "expected_revenue_next_period"] {
+                self.bases.0.push((name.to_string(), fitted));
+            }
+        }
+        if self.value.likely_lost.is_some() {
+            self.bases
+                .0
+                .push(("likely_lost".into(), self.active_customers));
+            self.bases
+                .0
+                .push(("high_value_likely_lost".into(), self.high_value_customers));
+        }
+    }
+
+    /// The count `name` is computed over, when it has one.
+    pub fn base(&self, name: &str) -> Option<u64> {
+        self.bases.get(name)
     }
 }
 
@@ -255,7 +317,7 @@ fn retention(
     let Some(orders) = &ds.orders else {
         warnings.push(Diagnostic::new(
             Code::RetentionNeedsOrders,
-            "retention_rate needs an Orders sheet (one row per order); it is left empty",
+            "the retention rate needs an Orders sheet (one row per order); it is left empty",
         ));
         return (None, None);
     };
@@ -280,7 +342,7 @@ fn retention(
     if base == 0 {
         warnings.push(Diagnostic::new(
             Code::RetentionNoBase,
-            "retention_rate: no customer ordered in the previous period, so there is nothing to retain",
+            "the retention rate is left empty: no customer ordered in the previous period, so there is nothing to retain",
         ));
         return (None, Some(0));
     }

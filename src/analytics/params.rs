@@ -84,6 +84,8 @@ params! {
     clv_discount_rate: 0.01, days: false;
     /// Below this probability of still being a customer, an active buyer counts as likely lost.
     alive_threshold: 0.5, days: false;
+    /// Fewest customers (or answers) a rate is computed over before it is judged; below, it is low-sample.
+    min_sample: 30.0, days: false;
 }
 
 impl Params {

@@ -86,7 +86,8 @@ pub fn prepare(opts: &AuditOptions) -> Result<(Config, Checklist, Dataset, Param
             ("--param", opts.params.clone()),
         ],
     )?;
-    let dataset = input::load_dataset(&opts.paths, &cfg)?;
+    let mut dataset = input::load_dataset(&opts.paths, &cfg)?;
+    input::placeholders::remove(&mut dataset).map_err(crate::error::Error::Problems)?;
     checklist.check_against(&dataset.spend_extras)?;
     crate::score::check_waivers(&dataset, &checklist, &cfg)?;
     Ok((cfg, checklist, dataset, params))
@@ -94,7 +95,16 @@ pub fn prepare(opts: &AuditOptions) -> Result<(Config, Checklist, Dataset, Param
 
 /// Runs the audit.
 pub fn run(opts: &AuditOptions) -> Result<Audit> {
-    let (cfg, checklist, dataset, params) = prepare(opts)?;
+    let (cfg, checklist, dataset, mut params) = prepare(opts)?;
+    let label = opts.period.clone().or_else(|| cfg.period.clone());
+    let explicit = opts
+        .params
+        .get("period_days")
+        .or_else(|| cfg.params.get("period_days"))
+        .copied();
+    let (period, period_warning) =
+        analytics::resolve_period(label.as_deref(), explicit, params.period_days);
+    params.period_days = f64::from(period.days);
     let as_of = match (
         opts.as_of,
         cfg.as_of.as_deref().and_then(input::config::parse_iso),
@@ -103,13 +113,15 @@ pub fn run(opts: &AuditOptions) -> Result<Audit> {
         (None, Some(d)) => Some((d, AsOfSource::Config)),
         _ => None,
     };
-    let analysis = analytics::analyse(
+    let mut analysis = analytics::analyse(
         &dataset,
         &params,
         &checklist.defection_keywords,
         &checklist.rfm_segments,
         as_of,
     )?;
+    analysis.period = period;
+    analysis.warnings.extend(period_warning);
     let scores = score::score(&dataset, &analysis, &checklist, &cfg.waivers)?;
     let changes = match &opts.previous {
         Some(p) => Some(Changes::between(
@@ -150,17 +162,23 @@ pub fn run(opts: &AuditOptions) -> Result<Audit> {
         .as_ref()
         .and_then(|d| d.canonicalize().ok().or_else(|| Some(d.clone())))
         .and_then(|d| d.file_name().map(|n| n.to_string_lossy().to_string()));
+    let template_client = cfg.client.as_deref() == Some(input::placeholders::CLIENT);
+    if template_client && opts.client.is_none() {
+        warnings.push(Diagnostic::new(
+            crate::error::Code::TemplateClient,
+            format!(
+                "audit.yaml still names the client \"{}\", the template's example; the folder name is used instead",
+                input::placeholders::CLIENT
+            ),
+        ));
+    }
     let client = opts
         .client
         .clone()
-        .or_else(|| cfg.client.clone())
+        .or_else(|| cfg.client.clone().filter(|_| !template_client))
         .or(dir_name)
         .unwrap_or_else(|| "Client".into());
-    let period = opts
-        .period
-        .clone()
-        .or_else(|| cfg.period.clone())
-        .unwrap_or_else(|| format!("to {}", analysis.as_of));
+    let period = label.unwrap_or_else(|| format!("to {}", analysis.as_of));
     Ok(Audit {
         client,
         period,

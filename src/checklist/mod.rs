@@ -166,6 +166,13 @@ impl Checklist {
         let (params, problems) = parser.finish();
         problems.into_result()?;
         sections.sort_by_key(|s| s.p);
+        for item in sections.iter_mut().flat_map(|s| s.items.iter_mut()) {
+            if let Some(src) = &mut item.source {
+                for (file, title) in &raw.sources {
+                    *src = src.replace(file.as_str(), &format!("“{title}”"));
+                }
+            }
+        }
         Ok(Checklist {
             name: raw.name,
             version: parse::version_text(raw.version),

@@ -34,6 +34,10 @@ pub(super) struct RawChecklist {
     /// The RFM segment table (the built-in grid when absent).
     #[serde(default)]
     pub(super) rfm_segments: Option<RawRfmSegments>,
+    /// Source documents an item's `source` may cite by file name, with the
+    /// title reports show instead (a client reads titles, not file names).
+    #[serde(default)]
+    pub(super) sources: BTreeMap<String, String>,
     /// The sections as written.
     pub(super) sections: Vec<RawSection>,
 }

@@ -1,60 +1,35 @@
-//! Checklist rules and sources in words, for `mixaudit explain` and
-//! `mixaudit checklist`: a marketing manager reads "the touchpoint's
-//! objective is not “acquisition”", never `touchpoint.objective != 'acquisition'`,
-//! and an article's title rather than the file it was saved as.
+//! Checklist rules in words, for `mixaudit explain`: a marketing manager
+//! reads "the touchpoint's objective is not “acquisition”", never
+//! `touchpoint.objective != 'acquisition'`. Metrics are named by the reports'
+//! labels.
 
 use std::collections::BTreeMap;
 
 use crate::analytics::METRICS;
-
-/// The articles behind the built-in checklist, by the file name its
-/// `source:` fields cite. A custom checklist's other sources are shown as written.
-const ARTICLES: &[(&str, &str)] = &[
-    (
-        "000_d5a0d7f4ab7ccd66.txt",
-        "Keeping Customers: The Heart of Sales Management",
-    ),
-    (
-        "001_67418bbef7293433.txt",
-        "Make clients come - Winning Customer Retention ways",
-    ),
-    (
-        "002_7f0fbbecdcdcc26d.txt",
-        "Is relationship marketing a key aspect to your marketing strategy?",
-    ),
-    ("003_0bd3fa7e3846b5d5.txt", "Relationship marketing"),
-    ("004_ab1f99aa135ec1ad.txt", "Sales Retention Strategies"),
-];
-
-/// A `source:` field with article titles in place of the file names:
-/// `000_….txt (what retention means)` → `Keeping Customers: … (what retention means)`.
-pub fn source_titles(source: &str) -> String {
-    source
-        .split(';')
-        .map(|part| {
-            let part = part.trim();
-            let (file, rest) = part.split_once(' ').unwrap_or((part, ""));
-            match ARTICLES.iter().find(|(f, _)| *f == file) {
-                Some((_, title)) if rest.is_empty() => (*title).to_string(),
-                Some((_, title)) => format!("{title} {}", rest.trim()),
-                None => part.to_string(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
 
 /// snake_case → words.
 fn spaced(name: &str) -> String {
     name.replace('_', " ")
 }
 
-/// A metric's label, or its name in words when it has none.
-fn metric_label(name: &str) -> String {
+/// A metric's label as it reads inside a sentence ("active rate"; "RFM
+/// segments" keeps its capitals), or its name in words when it has none.
+pub fn metric_label(name: &str) -> String {
     METRICS
         .iter()
         .find(|m| m.name == name)
-        .map_or_else(|| spaced(name), |m| m.label.to_string())
+        .map_or_else(|| spaced(name), |m| in_sentence(m.label()))
+}
+
+/// A label with its first letter lowercased, unless it is an abbreviation.
+pub fn in_sentence(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => {
+            a.to_lowercase().chain(label.chars().skip(1)).collect()
+        }
+        _ => label.to_string(),
+    }
 }
 
 /// A variable path in words.
@@ -223,16 +198,5 @@ mod tests {
             words("'client' in metrics.stages_served and ('supporter' in touchpoint.stages)"),
             "“client” is in the ladder stages served and (“supporter” is in the touchpoint's stages)"
         );
-    }
-
-    #[test]
-    fn sources_show_article_titles() {
-        assert_eq!(
-            source_titles(
-                "000_d5a0d7f4ab7ccd66.txt (what customer retention means); 004_ab1f99aa135ec1ad.txt (add value)"
-            ),
-            "Keeping Customers: The Heart of Sales Management (what customer retention means); Sales Retention Strategies (add value)"
-        );
-        assert_eq!(source_titles("Our own playbook"), "Our own playbook");
     }
 }

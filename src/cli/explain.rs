@@ -10,7 +10,7 @@ use std::path::Path;
 use super::docs::print;
 use super::{exit, fail, say};
 use crate::analytics::{METRICS, Params};
-use crate::checklist::words::{rule_in_words, source_titles};
+use crate::checklist::words::{in_sentence, rule_in_words};
 use crate::checklist::{Checklist, Item, Scope};
 use crate::error::{Code, Error};
 
@@ -49,7 +49,7 @@ fn reads(item: &Item) -> Vec<String> {
                     format!("the touchpoint's {} (spend sheet)", field.replace('_', " "))
                 }
                 "metrics" => match METRICS.iter().find(|m| m.name == field) {
-                    Some(m) => format!("the {} (from {})", m.label, m.needs),
+                    Some(m) => format!("the {} (from {})", in_sentence(m.label()), m.needs),
                     None => continue,
                 },
                 _ => continue,
@@ -77,7 +77,7 @@ fn item_text(item: &Item, params: &BTreeMap<String, f64>) -> String {
     let _ = writeln!(s, "Why:      {}", item.why.trim());
     let _ = writeln!(s, "Fix:      {}", item.fix.trim());
     if let Some(src) = &item.source {
-        let _ = writeln!(s, "Source:   {}", source_titles(src));
+        let _ = writeln!(s, "Source:   {src}");
     }
     let _ = writeln!(s, "\nRules");
     if let Some(w) = &item.when {
@@ -171,7 +171,10 @@ pub fn cmd_metrics() -> u8 {
         let _ = writeln!(
             s,
             "{} — {}\n    {}\n    needs: {}\n",
-            m.name, m.label, m.definition, m.needs
+            m.name,
+            m.label(),
+            m.definition,
+            m.needs
         );
     }
     print(&s)

@@ -133,6 +133,8 @@ codes! {
         "A touchpoint's stage is not a loyalty-ladder stage. Use prospect, customer, client, supporter or advocate (several separated by ;).";
     NegativeSpend = "MX310", "negative-spend", Error,
         "A touchpoint's spend is below zero. Record refunds or credits as lower spend instead.";
+    BlankTemplate = "MX311", "blank-template", Error,
+        "The file holds only the example row that `mixaudit init` writes: the templates are still blank. Replace the example with the client's own rows.";
 
     // MX4xx — duplicates
     DuplicateCustomer = "MX401", "duplicate-customer", Error,
@@ -197,6 +199,10 @@ codes! {
         "There are more customers than an Excel sheet has rows; the Customers sheet continues on further sheets.";
     NoExcelTable = "MX811", "no-excel-table", Info,
         "Above a size limit the Customers sheet keeps its autofilter but is not an Excel table, to save memory.";
+    ExampleRow = "MX812", "example-row", Warning,
+        "A row still holds the example `mixaudit init` writes into its templates; it is left out of the audit. Delete the row from the sheet.";
+    TemplateClient = "MX813", "template-client", Warning,
+        "audit.yaml still names the client as the template does (\"Client name\"); the folder name is used instead. Write the client's name in audit.yaml.";
 
     // MX85x — warnings from the analytics
     RetentionNeedsOrders = "MX851", "retention-needs-orders", Warning,
@@ -209,6 +215,12 @@ codes! {
         "Some buyers have no usable first purchase date, so they have no lifetime value. Fill in first_purchase, or add an Orders sheet.";
     SpendModelUnused = "MX855", "spend-model-unused", Info,
         "The model of order values could not be fitted, so every customer's expected order value is the observed mean. Nothing to fix; more repeat buyers make the model usable.";
+    DatesAfterAudit = "MX856", "dates-after-audit", Warning,
+        "Some dates lie after the audit date; their \"days since\" count as 0. Check the audit date (--as-of or `as_of:`) or the dates in the cells named.";
+    AuditDateFar = "MX857", "audit-date-far", Warning,
+        "The audit date is further after the latest purchase than a customer stays active, so customers count as lost. Check --as-of or `as_of:` in audit.yaml.";
+    PeriodMismatch = "MX858", "period-mismatch", Warning,
+        "The period label names a span whose length differs by more than 10 % from the period_days set; figures in the period use period_days. Make the two agree.";
 
     // MX9xx — scoring
     RuleError = "MX901", "rule-error", Warning,

@@ -96,7 +96,7 @@ impl fmt::Display for Location {
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
-        if let Some(sheet) = &self.sheet {
+        if let Some(sheet) = self.sheet.as_ref().filter(|s| !s.is_empty()) {
             write!(f, " › {sheet}")?;
         }
         match (self.row, self.col) {

@@ -175,6 +175,7 @@ fn assemble(
     };
     ds.warnings.extend(ctable.warnings);
     ds.customer_fields = ctable.present;
+    ds.customer_columns = ctable.info.mapping.columns.clone();
     ds.spend_fields = stable.present;
     ds.customer_extras = ctable.extras;
     ds.spend_extras = stable.extras;

@@ -12,6 +12,7 @@ mod dataset;
 pub mod fields;
 pub(crate) mod guard;
 pub(crate) mod nesting;
+pub mod placeholders;
 pub(crate) mod row;
 mod spend;
 mod table;

@@ -4,6 +4,7 @@
 //! arithmetic is integer subtraction and writing a date cell needs no conversion.
 
 mod fields;
+pub mod format;
 pub mod limits;
 
 pub use fields::{CustomerField, FieldId, FieldSet, InteractionField, OrderField, SpendField};
@@ -479,6 +480,9 @@ pub struct Dataset {
     pub reach_known: bool,
     /// Canonical customer fields present in the input.
     pub customer_fields: FieldSet<CustomerField>,
+    /// Zero-based sheet column of each customer field ([`CustomerField`]
+    /// order), so a figure can name the cell it came from.
+    pub customer_columns: Vec<Option<u32>>,
     /// Canonical spend fields present in the input.
     pub spend_fields: FieldSet<SpendField>,
     /// Normalised names of extra customer columns.

@@ -1,8 +1,9 @@
 //! The Summary sheet: headline score, the live 7-P table with traffic lights,
 //! a radar chart, key metrics and the top findings.
 
+use crate::analytics::MetricKind;
 use rust_xlsxwriter::{
-    Chart, ChartType, ConditionalFormatCell, ConditionalFormatCellRule, Format, Formula, Worksheet,
+    Chart, ChartType, ConditionalFormatCell, ConditionalFormatCellRule, Formula, Worksheet,
     XlsxError,
 };
 
@@ -81,6 +82,18 @@ fn write_header(ws: &mut Worksheet, cx: Ctx) -> Result<(), XlsxError> {
         Formula::new(cx.layout.rating_formula("B4")).set_result(audit.scores.rating),
         &st.subtitle,
     )?;
+    let sc = &audit.scores;
+    ws.write_string_with_format(
+        3,
+        3,
+        format!(
+            "Confidence: {} ({} of {} checks judged)",
+            sc.confidence.label(),
+            sc.checks_assessed,
+            sc.checks_total
+        ),
+        &st.bold,
+    )?;
     ws.write_string_with_format(
         4,
         0,
@@ -104,6 +117,8 @@ fn write_p_table(ws: &mut Worksheet, cx: Ctx) -> Result<(), XlsxError> {
         "Share of spend",
         "Weighted score",
         "Assessed weight",
+        "Confidence",
+        "Checks",
     ];
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(P_ROW - 1, c as u16, *h, &st.header)?;
@@ -118,7 +133,13 @@ fn write_p_table(ws: &mut Worksheet, cx: Ctx) -> Result<(), XlsxError> {
             1,
             formula(format!("={}", layout.p_weight_cell(i)), Some(p.weight)),
         )?;
-        ws.write_formula_with_format(r, 2, formula(layout.p_score_formula(i), p.score), &st.score)?;
+        // A P without a spend row is not scored, whatever the weights (SPEC §4.1).
+        let score_formula = if p.touchpoints == 0 {
+            "=\"\"".to_string()
+        } else {
+            layout.p_score_formula(i)
+        };
+        ws.write_formula_with_format(r, 2, formula(score_formula, p.score), &st.score)?;
         ws.write_formula(
             r,
             3,
@@ -143,6 +164,16 @@ fn write_p_table(ws: &mut Worksheet, cx: Ctx) -> Result<(), XlsxError> {
                 Some(if p.score.is_some() { p.weight } else { 0.0 }),
             ),
             &st.helper,
+        )?;
+        ws.write_string(r, 8, p.confidence.label())?;
+        ws.write_string(
+            r,
+            9,
+            if p.touchpoints == 0 {
+                "no touchpoint in the spend plan".to_string()
+            } else {
+                format!("{} of {} judged", p.checks_assessed, p.checks_total)
+            },
         )?;
     }
     Ok(())
@@ -197,71 +228,37 @@ fn insert_radar(ws: &mut Worksheet) -> Result<(), XlsxError> {
 }
 
 /// The key-metrics block starting at `row`, "n/a" where a metric could not be
-/// computed; returns the row after it.
+/// computed and each figure's base beside it (marked when too small to
+/// judge); returns the row after it.
 fn write_key_metrics(ws: &mut Worksheet, cx: Ctx, mut row: u32) -> Result<u32, XlsxError> {
     let st = cx.st;
     ws.write_string_with_format(row, 0, "Key metrics", &st.subtitle)?;
     row += 1;
-    for (label, value, fmt) in key_metrics(cx) {
-        ws.write_string(row, 0, label)?;
-        match value {
+    let min = crate::report::figures::min_sample(cx.audit);
+    for f in crate::report::figures::key_figures(cx.audit) {
+        let fmt = match f.kind {
+            MetricKind::Share => &st.pct,
+            MetricKind::Money => &st.money,
+            MetricKind::Count => &st.int,
+            _ => &st.dec1,
+        };
+        ws.write_string(row, 0, &f.label)?;
+        match f.value {
             Some(v) => ws.write_number_with_format(row, 1, v, fmt)?,
             None => ws.write_string_with_format(row, 1, "n/a", &st.helper)?,
         };
+        let note = f.note(min);
+        if !note.is_empty() {
+            let style = if f.low_sample {
+                &st.bold
+            } else {
+                &st.helper_text
+            };
+            ws.write_string_with_format(row, 2, note, style)?;
+        }
         row += 1;
     }
     Ok(row)
-}
-
-/// The key metrics in display order: label, value (if known) and number format.
-fn key_metrics(cx: Ctx<'_>) -> Vec<(&'static str, Option<f64>, &Format)> {
-    let (m, st) = (&cx.audit.analysis.metrics, cx.st);
-    let int = |v: u64| Some(v as f64);
-    vec![
-        ("Customers", int(m.customers), &st.int),
-        ("Buyers", int(m.buyers), &st.int),
-        ("Active customers", int(m.active_customers), &st.int),
-        ("Active rate", m.active_rate, &st.pct),
-        ("Churn rate", m.churn_rate, &st.pct),
-        ("Repeat rate", m.repeat_rate, &st.pct),
-        (
-            "Retention rate (period over period)",
-            m.retention_rate,
-            &st.pct,
-        ),
-        (
-            "New customers in the period",
-            m.new_customers.map(|v| v as f64),
-            &st.int,
-        ),
-        ("Net promoter score", m.nps, &st.dec1),
-        (
-            "Valuable customers at risk",
-            int(m.high_value_at_risk),
-            &st.int,
-        ),
-        (
-            "Active customers overdue for contact",
-            m.overdue_contact.map(|v| v as f64),
-            &st.int,
-        ),
-        ("Marketing spend", Some(m.spend_total), &st.money),
-        (
-            "Share of spend on retention",
-            m.retention_spend_share,
-            &st.pct,
-        ),
-        (
-            "Acquisition cost per new customer",
-            m.acquisition_cost_per_new_customer,
-            &st.money2,
-        ),
-        (
-            "Retention spend per active customer",
-            m.retention_spend_per_active_customer,
-            &st.money2,
-        ),
-    ]
 }
 
 /// The "Change since" block (overall, per P, per metric) starting at `row`,
@@ -342,7 +339,7 @@ fn write_top_findings(
         ws.write_string_with_format(
             row,
             0,
-            format!("spend affected {}", thousands(f.spend_affected)),
+            crate::report::format::points_if_fixed(f.score_gain),
             &st.helper_text,
         )?;
         let fix = format!("Fix: {}", f.fix);
@@ -353,17 +350,4 @@ fn write_top_findings(
         start = row;
     }
     Ok(())
-}
-
-/// Whole number with thousands separators, for the spend-affected line.
-fn thousands(v: f64) -> String {
-    let s = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
