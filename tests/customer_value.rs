@@ -317,3 +317,49 @@ fn degenerate_histories_give_a_warning_and_empty_value_figures() {
         assert_no_nan(&out);
     }
 }
+
+/// The bundled example's purchase histories do not identify dropout (a
+/// plain fit runs a and b off to infinity, in lifetimes too), so its
+/// audit.yaml sets clv_penalizer 0.001. The fit equals the tight optimum of
+/// lifetimes' own penalised objective (scripts/crosscheck_penalized.py:
+/// r 0.38829264, α 105.55885380, a 0.11298150, b 2.55056208 in days), and
+/// the audit says the model is regularised.
+#[test]
+fn the_penalised_fit_on_the_example_matches_lifetimes_objective() {
+    let out = common::temp();
+    let o = common::mixaudit(&[
+        "audit",
+        common::root().join("examples/nordlys").to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert!(common::stderr(&o).contains("fitted with a penalty of 0.001"));
+    let j = common::read_json(out.path());
+    let m = &j["metrics"]["clv_model"];
+    for (k, want) in [
+        ("r", 0.38829264),
+        ("alpha", 105.55885380),
+        ("a", 0.11298150),
+        ("b", 2.55056208),
+    ] {
+        let got = m[k].as_f64().unwrap();
+        assert!((got - want).abs() / want < 1e-4, "{k}: {got} vs {want}");
+    }
+    assert!(j["metrics"]["clv_total"].as_f64().unwrap() > 0.0);
+    // Without the penalty the fit is refused, with a warning saying how to regularise.
+    let o = common::mixaudit(&[
+        "audit",
+        common::root().join("examples/nordlys").to_str().unwrap(),
+        "--out",
+        out.path().join("plain").to_str().unwrap(),
+        "--param",
+        "clv_penalizer=0",
+    ]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert!(
+        common::stderr(&o).contains("clv_penalizer=0.001"),
+        "{}",
+        common::stderr(&o)
+    );
+}

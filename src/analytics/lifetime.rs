@@ -140,7 +140,7 @@ pub fn compute(
         rfm,
         ..ValueMetrics::default()
     };
-    match models(&h, warnings) {
+    match models(&h, params.clv_penalizer, warnings) {
         Some((bg, order_value)) => score(facts, params, &h, &bg, &order_value, &mut m),
         None => return m,
     };
@@ -164,13 +164,30 @@ const AUDIT_FIT: FitOptions = FitOptions {
     min_customers: 20,
     max_iterations: 100,
     tolerance: 1e-6,
+    penalizer: 0.0,
 };
 
 /// The fitted purchase model and the order-value source, or `None` (with a
 /// warning) when no purchase model can be fitted.
-fn models(h: &Histories, warnings: &mut Vec<Diagnostic>) -> Option<(BgNbdFit, OrderValue)> {
-    let opts = AUDIT_FIT;
+fn models(
+    h: &Histories,
+    penalizer: f64,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<(BgNbdFit, OrderValue)> {
+    let opts = FitOptions {
+        penalizer,
+        ..AUDIT_FIT
+    };
     let bg = match value::fit_bgnbd(&h.list, &opts) {
+        Ok(fit) if penalizer > 0.0 => {
+            warnings.push(Diagnostic::new(
+                Code::ValuePenalised,
+                format!(
+                    "the purchase model is fitted with a penalty of {penalizer} (the lifetimes package's penalizer), so its figures are regularised rather than plain maximum likelihood"
+                ),
+            ));
+            fit
+        }
         Ok(fit) => fit,
         Err(e) => {
             warnings.push(Diagnostic::new(
@@ -232,7 +249,7 @@ fn plain(e: &value::ValueError) -> String {
         E::NoSpendVariation => "every repeat buyer spends the same per order".into(),
         E::QNotAboveOne { .. } => "order values vary too much between customers for a stable estimate".into(),
         E::Diverged { .. } | E::NotConverged { .. } => {
-            "the purchase histories show no pattern of customers dropping out that the model could learn from".into()
+            "the purchase histories show no pattern of customers dropping out that the model could learn from (a regularised fit is possible with --param clv_penalizer=0.001, the lifetimes package's penalizer)".into()
         }
         E::InvalidHistory { .. } | E::InvalidOptions(_) => "some purchase histories are not usable".into(),
     }

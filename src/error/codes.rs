@@ -221,6 +221,8 @@ codes! {
         "The audit date is further after the latest purchase than a customer stays active, so customers count as lost. Check --as-of or `as_of:` in audit.yaml.";
     PeriodMismatch = "MX858", "period-mismatch", Warning,
         "The period label names a span whose length differs by more than 10 % from the period_days set; figures in the period use period_days. Make the two agree.";
+    ValuePenalised = "MX859", "value-penalised", Info,
+        "The purchase model was fitted with a penalty (clv_penalizer), as the lifetimes package's penalizer_coef: its figures lean toward moderate parameters. Set clv_penalizer to 0 for plain maximum likelihood.";
 
     // MX9xx — scoring
     RuleError = "MX901", "rule-error", Warning,

@@ -25,15 +25,17 @@ pub fn write_data_gaps(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result
         pr.width(ws, c, c, w)?;
     }
     let gaps = &audit.scores.data_gaps;
+    let top = rust_xlsxwriter::Format::new().set_align(rust_xlsxwriter::FormatAlign::Top);
     for (i, g) in gaps.iter().enumerate() {
         let r = 1 + i as u32;
         let checks = g.checks.join(", ");
-        ws.write_string_with_format(r, 0, g.what, &st.wrap)?;
+        let what = capitalised(g.what);
+        ws.write_string_with_format(r, 0, &what, &st.wrap)?;
         ws.write_string_with_format(r, 1, &g.file, &st.wrap)?;
         ws.write_string_with_format(r, 2, &checks, &st.wrap)?;
-        ws.write_number(r, 3, g.checks.len() as f64)?;
+        ws.write_number_with_format(r, 3, g.checks.len() as f64, &top)?;
         ws.write_string_with_format(r, 4, g.ask, &st.wrap)?;
-        pr.fit_row(ws, r, &[(g.what, 0), (&checks, 2), (g.ask, 4)])?;
+        pr.fit_row(ws, r, &[(&what, 0), (&checks, 2), (g.ask, 4)])?;
     }
     if gaps.is_empty() {
         ws.write_string(
@@ -45,4 +47,12 @@ pub fn write_data_gaps(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result
     ws.set_freeze_panes(1, 0)?;
     pr.repeat_rows(0, 0);
     pr.finish(ws, &super::page_title(audit), 4)
+}
+
+/// The text with its first letter in upper case (a cell starts a sentence).
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }

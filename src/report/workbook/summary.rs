@@ -27,8 +27,14 @@ pub fn write(
     let cx = Ctx { audit, layout, st };
     ws.set_name("Summary")?;
     let mut pr = Print::new(false);
-    pr.width(ws, 0, 0, 36.0)?;
+    pr.width(ws, 0, 0, 46.0)?;
     pr.width(ws, 1, 7, 11.0)?;
+    // The helper columns the overall score sums: hidden, so they neither
+    // print nor distract, but there for a consultant who unhides them.
+    ws.set_column_width(8, 11)?;
+    ws.set_column_width(9, 11)?;
+    ws.set_column_hidden(8)?;
+    ws.set_column_hidden(9)?;
     pr.height(ws, P_ROW - 1, 30.0)?;
     pr.height(ws, 3, 36.0)?;
     write_header(ws, cx)?;
@@ -71,7 +77,7 @@ fn write_header(ws: &mut Worksheet, cx: Ctx) -> Result<(), XlsxError> {
     )?;
     ws.write_string_with_format(3, 0, "Overall score", &st.subtitle)?;
     let overall = format!(
-        "=IF(SUM(H{a}:H{b})=0,\"\",SUM(G{a}:G{b})/SUM(H{a}:H{b}))",
+        "=IF(SUM(J{a}:J{b})=0,\"\",SUM(I{a}:I{b})/SUM(J{a}:J{b}))",
         a = P_ROW + 1,
         b = LAST
     );
@@ -115,10 +121,10 @@ fn write_p_table(ws: &mut Worksheet, cx: Ctx) -> Result<(), XlsxError> {
         "Rating",
         "Spend",
         "Share of spend",
+        "Confidence",
+        "",
         "Weighted score",
         "Assessed weight",
-        "Confidence",
-        "Checks",
     ];
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(P_ROW - 1, c as u16, *h, &st.header)?;
@@ -152,29 +158,32 @@ fn write_p_table(ws: &mut Worksheet, cx: Ctx) -> Result<(), XlsxError> {
         let weighted = p.score.map(|s| s * p.weight).unwrap_or(0.0);
         ws.write_formula_with_format(
             r,
-            6,
+            8,
             formula(format!("=IF(ISNUMBER(C{x}),B{x}*C{x},0)"), Some(weighted)),
             &st.helper,
         )?;
         ws.write_formula_with_format(
             r,
-            7,
+            9,
             formula(
                 format!("=IF(ISNUMBER(C{x}),B{x},0)"),
                 Some(if p.score.is_some() { p.weight } else { 0.0 }),
             ),
             &st.helper,
         )?;
-        ws.write_string(r, 8, p.confidence.label())?;
-        ws.write_string(
-            r,
-            9,
-            if p.touchpoints == 0 {
-                "no touchpoint in the spend plan".to_string()
-            } else {
-                format!("{} of {} judged", p.checks_assessed, p.checks_total)
-            },
-        )?;
+        // Confidence beside the score it qualifies (the helper columns the
+        // overall score sums sit right of the print area).
+        let confidence = if p.touchpoints == 0 {
+            "low · no touchpoint".to_string()
+        } else {
+            format!(
+                "{} · {} of {} checks",
+                p.confidence.label(),
+                p.checks_assessed,
+                p.checks_total
+            )
+        };
+        ws.merge_range(r, 6, r, 7, &confidence, &st.wrap)?;
     }
     Ok(())
 }
@@ -223,7 +232,7 @@ fn insert_radar(ws: &mut Worksheet) -> Result<(), XlsxError> {
     chart.legend().set_hidden();
     chart.y_axis().set_min(0).set_max(100).set_major_unit(25);
     chart.set_width(470).set_height(330);
-    ws.insert_chart(LAST + 2, 3, &chart)?;
+    ws.insert_chart(LAST + 2, 4, &chart)?;
     Ok(())
 }
 
