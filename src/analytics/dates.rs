@@ -5,6 +5,13 @@
 use crate::error::{Code, Diagnostic, Location};
 use crate::model::{CustomerField, Dataset, Day, FieldId};
 
+/// A date column of the customers: its field, how to read it, its name in words.
+type DateColumn = (
+    CustomerField,
+    fn(&crate::model::Customer) -> Option<Day>,
+    &'static str,
+);
+
 /// Warnings about dates after `as_of` (count and first cell per column) and
 /// about an `as_of` more than `active_days` after the latest purchase.
 pub fn check(ds: &Dataset, as_of: Day, active_days: i32, latest: Option<Day>) -> Vec<Diagnostic> {
@@ -19,11 +26,7 @@ pub fn check(ds: &Dataset, as_of: Day, active_days: i32, latest: Option<Day>) ->
             )
         })
         .unwrap_or_default();
-    let columns: [(
-        CustomerField,
-        fn(&crate::model::Customer) -> Option<Day>,
-        &str,
-    ); 3] = [
+    let columns: [DateColumn; 3] = [
         (
             CustomerField::FirstPurchase,
             |c| c.first_purchase,

@@ -6,6 +6,7 @@
 
 mod customers;
 mod dates;
+mod glossary;
 mod lifetime;
 mod metrics;
 mod params;
@@ -17,6 +18,7 @@ pub use customers::{
     CustomerFacts, DEFAULT_DEFECTION, RISK_SIGNS, Risk, ValueTier, classify_defection,
     customer_facts,
 };
+pub use glossary::{METRICS, MetricDef};
 pub use lifetime::{ClvModel, SegmentFigures, SpendModel, ValueMetrics};
 pub use metrics::labels::{
     Kind as MetricKind, LABELS as METRIC_LABELS, Label as MetricLabel, label as metric_label,

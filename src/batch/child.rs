@@ -33,7 +33,10 @@ fn command(
         .arg(dir)
         .arg("--out")
         .arg(out)
-        .arg("--error-json");
+        .arg("--error-json")
+        // Its stderr is parsed, never shown as is: no colour codes in it.
+        .arg("--color")
+        .arg("never");
     let a = &opts.audit;
     if let Some(c) = &a.checklist {
         cmd.arg("--checklist").arg(c);

@@ -6,6 +6,7 @@
 
 mod parse;
 pub mod rules;
+pub mod words;
 
 use std::collections::BTreeMap;
 use std::path::Path;

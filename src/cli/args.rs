@@ -12,6 +12,34 @@ use crate::input::InputPaths;
 use crate::input::config::parse_iso;
 use crate::model::Day;
 
+/// Output settings every command accepts (before or after the command name).
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Print only errors: no warnings, progress or results.
+    #[arg(
+        long,
+        short,
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = "Terminal"
+    )]
+    pub quiet: bool,
+    /// Also say what was read: files, sheets, header rows, columns mapped to fields.
+    #[arg(long, short, global = true, help_heading = "Terminal")]
+    pub verbose: bool,
+    /// Colour the terminal output: auto (on terminals, unless NO_COLOR is set), always or never.
+    #[arg(
+        long,
+        value_name = "WHEN",
+        global = true,
+        value_enum,
+        default_value_t = super::term::ColorWhen::Auto,
+        hide_possible_values = true,
+        help_heading = "Terminal"
+    )]
+    pub color: super::term::ColorWhen,
+}
+
 /// Where the inputs are and how to read them.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {

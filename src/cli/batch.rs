@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::args::{BatchArgs, PortfolioArgs};
-use super::{exit, fail, json, say, stdout};
+use super::{exit, fail, json, note, say, stdout, term};
 use crate::batch::{self, Outcome};
 use crate::error::Error;
 use crate::report::outputs::OutLock;
@@ -36,7 +36,7 @@ fn run_batch(args: &BatchArgs, outcomes: &mut Vec<Outcome>) -> Result<u8, Error>
     let clients = batch::select_clients(&opts)?;
     // Held for the whole run: a second batch into the same folder is refused.
     let lock = OutLock::acquire(&opts.out)?;
-    let terminal = std::io::stderr().is_terminal();
+    let terminal = std::io::stderr().is_terminal() && !term::quiet();
     let bar = ProgressBar::new(clients.len() as u64);
     if terminal {
         bar.set_style(
@@ -50,14 +50,21 @@ fn run_batch(args: &BatchArgs, outcomes: &mut Vec<Outcome>) -> Result<u8, Error>
     let total = clients.len();
     let progress = |o: &Outcome| {
         bar.inc(1);
+        let (key, state) = match o {
+            Ok(c) => (&c.key, "ok"),
+            Err(f) => (&f.key, "FAILED"),
+        };
+        crate::report::interrupt::record_finished(match o {
+            Ok(c) => format!(
+                "{key}: ok, score {}",
+                c.score.map_or("n/a".into(), |s| format!("{s:.1}"))
+            ),
+            Err(f) => format!("{key}: FAILED: {}", f.error.lines().next().unwrap_or("")),
+        });
         if !terminal {
             let mut d = finished.lock().unwrap_or_else(|e| e.into_inner());
             *d += 1;
-            let (key, state) = match o {
-                Ok(c) => (&c.key, "ok"),
-                Err(f) => (&f.key, "FAILED"),
-            };
-            say!("[{}/{total}] {key}: {state}", *d);
+            note!("[{}/{total}] {key}: {state}", *d);
         }
     };
     *outcomes = batch::run(&opts, &clients, &progress)?;
@@ -80,12 +87,13 @@ fn run_batch(args: &BatchArgs, outcomes: &mut Vec<Outcome>) -> Result<u8, Error>
     Ok(exit::OK)
 }
 
-/// The closing table (in folder order), then each failure's whole message.
+/// The closing table (in folder order), then each failure's whole message;
+/// with `--quiet`, only the failures.
 fn print_table(outcomes: &[Outcome]) {
-    say!("\n{:<30} {:>7}  result", "client", "score");
+    note!("\n{:<30} {:>7}  result", "client", "score");
     for o in outcomes {
         match o {
-            Ok(c) => say!(
+            Ok(c) => note!(
                 "{:<30} {:>7}  {}",
                 c.key,
                 c.score.map_or("n/a".into(), |s| format!("{s:.1}")),
@@ -114,7 +122,7 @@ pub fn cmd_portfolio(args: &PortfolioArgs) -> u8 {
         .and_then(|lock| crate::report::portfolio::write(&lock, &portfolio));
     match written {
         Ok(()) => {
-            say!(
+            note!(
                 "portfolio of {} client(s) → {}",
                 portfolio.clients.len(),
                 args.out.display()

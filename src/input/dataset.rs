@@ -10,12 +10,15 @@ use std::path::{Path, PathBuf};
 use super::activity::{self, CustomerIndex};
 use super::columns::Hints;
 use super::customers::{self, CustomerTable};
-use super::fields::{CUSTOMER_SHEETS, INTERACTION_SHEETS, ORDER_SHEETS, SPEND_SHEETS, normalize};
+use super::fields::{
+    CUSTOMER_FIELDS, CUSTOMER_SHEETS, Field, INTERACTION_FIELDS, INTERACTION_SHEETS, ORDER_FIELDS,
+    ORDER_SHEETS, SPEND_FIELDS, SPEND_SHEETS, normalize,
+};
 use super::spend::{self, SpendTable};
-use super::table::Workbook;
+use super::table::{TableInfo, Workbook};
 use super::{Config, InputPaths, resolve, search_location, sha256_file};
-use crate::error::{Code, Diagnostic, Location, Problem, Problems, Result};
-use crate::model::{Customer, Dataset, InputFile, Order};
+use crate::error::{Code, Diagnostic, Location, Problem, Problems, Result, column_letters};
+use crate::model::{Customer, Dataset, InputFile, Order, TableRead};
 
 /// The files of one client, as resolved from flags, audit.yaml and discovery.
 struct Files {
@@ -143,12 +146,19 @@ fn assemble(
             "customers",
             &files.customers,
             customers_sheet,
-            ctable.info.rows,
+            &ctable.info,
+            CUSTOMER_FIELDS,
         ),
     );
     inputs.insert(
         1,
-        input_file("spend", &spend_path, spend_sheet, stable.info.rows),
+        input_file(
+            "spend",
+            &spend_path,
+            spend_sheet,
+            &stable.info,
+            SPEND_FIELDS,
+        ),
     );
     for f in inputs.iter_mut() {
         if let Some(k) = all_paths
@@ -181,13 +191,41 @@ fn assemble(
 }
 
 /// One entry of the input list (its hash is filled in once known).
-fn input_file(role: &str, path: &Path, sheet: String, rows: usize) -> InputFile {
+fn input_file(
+    role: &str,
+    path: &Path,
+    sheet: String,
+    info: &TableInfo,
+    fields: &[Field],
+) -> InputFile {
+    let header = |col: u32| {
+        info.headers
+            .iter()
+            .find(|(c, _)| *c == col)
+            .map(|(_, h)| h.clone())
+            .unwrap_or_default()
+    };
+    let m = &info.mapping;
+    let read = TableRead {
+        header_row: m.header_row + 1,
+        columns: fields
+            .iter()
+            .zip(&m.columns)
+            .filter_map(|(f, c)| c.map(|c| (f.name.to_string(), column_letters(c), header(c))))
+            .collect(),
+        extras: m
+            .extras
+            .iter()
+            .map(|(c, _, h)| (column_letters(*c), h.clone()))
+            .collect(),
+    };
     InputFile {
         role: role.into(),
         path: path.display().to_string(),
         sheet,
-        rows,
+        rows: info.rows,
         sha256: String::new(),
+        read,
     }
 }
 
@@ -357,7 +395,8 @@ impl Reader<'_> {
             ));
         }
         activity::apply_orders(customers, &t.orders);
-        self.inputs.push(input_file("orders", &p, s, t.info.rows));
+        self.inputs
+            .push(input_file("orders", &p, s, &t.info, ORDER_FIELDS));
         Some(Some(t.orders))
     }
 
@@ -407,8 +446,13 @@ impl Reader<'_> {
                 ),
             ));
         }
-        self.inputs
-            .push(input_file("interactions", &p, s, t.info.rows));
+        self.inputs.push(input_file(
+            "interactions",
+            &p,
+            s,
+            &t.info,
+            INTERACTION_FIELDS,
+        ));
         Some(Some(t.pairs))
     }
 }

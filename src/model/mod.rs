@@ -450,6 +450,21 @@ pub struct InputFile {
     pub rows: usize,
     /// SHA-256 of the file bytes.
     pub sha256: String,
+    /// How the table was read (header row, columns mapped), for `--verbose`.
+    #[serde(skip)]
+    pub read: TableRead,
+}
+
+/// How one table was read: what `--verbose` tells a consultant who wonders
+/// why a column was (not) picked up.
+#[derive(Debug, Clone, Default)]
+pub struct TableRead {
+    /// One-based row of the header.
+    pub header_row: u32,
+    /// Each field found: (field name, column letters, header as written).
+    pub columns: Vec<(String, String, String)>,
+    /// Columns kept as extra fields: (column letters, header as written).
+    pub extras: Vec<(String, String)>,
 }
 
 /// Everything read from one client's inputs.
