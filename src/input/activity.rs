@@ -88,6 +88,7 @@ pub fn read_orders(
     index: &mut CustomerIndex,
     problems: &mut Problems,
 ) -> Option<OrderTable> {
+    let hints = hints.for_book(book);
     let loc = book.location(sheet);
     let mut local = Problems::default();
     let mut orders: Vec<Order> = Vec::new();
@@ -159,6 +160,9 @@ pub fn read_orders(
             c.settle_dates(&mut local, |rec, d| orders[rec as usize].day = d);
         }
         if let Some(c) = cols[2].as_mut() {
+            if let Some(p) = c.overflow() {
+                local.push(p);
+            }
             c.settle_numbers(&mut local, true, |rec, v| orders[rec as usize].amount = v);
         }
     }
@@ -209,6 +213,7 @@ pub fn read_interactions(
     index: &CustomerIndex,
     problems: &mut Problems,
 ) -> Option<InteractionTable> {
+    let hints = hints.for_book(book);
     let loc = book.location(sheet);
     let mut local = Problems::default();
     let mut pairs = Vec::new();

@@ -215,6 +215,7 @@ impl Config {
                 }
             }),
             dates: self.dates.as_deref().and_then(parse_order),
+            date1904: false,
         }
     }
 

@@ -36,6 +36,7 @@ pub fn read_customers(
     with_orders: bool,
     problems: &mut Problems,
 ) -> Option<CustomerTable> {
+    let hints = hints.for_book(book);
     let loc = book.location(sheet);
     let mut customers: Vec<Customer> = Vec::new();
     let mut state: Option<State> = None;
@@ -333,6 +334,9 @@ impl State {
                 continue;
             };
             warnings.extend(col.error_warning());
+            if let Some(p) = col.overflow() {
+                problems.push(p);
+            }
             match f.kind {
                 super::fields::Kind::Date => col.settle_dates(problems, |rec, day| {
                     set_date(&mut customers[rec as usize], id, day)
@@ -399,6 +403,8 @@ fn set_number(c: &mut Customer, f: CustomerField, v: f64) {
 pub fn extra(cell: &Cell) -> Extra {
     match cell.kind {
         CellKind::Empty => Extra::Empty,
+        // NaN and infinity cannot be written to a workbook: kept as text.
+        CellKind::Number | CellKind::Date if !cell.num.is_finite() => Extra::Text(cell.show().into()),
         CellKind::Number => Extra::Number(cell.num),
         CellKind::Bool => Extra::Bool(cell.num != 0.0),
         CellKind::Date => super::value::date_from_serial(cell.num)

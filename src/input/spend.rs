@@ -28,6 +28,7 @@ pub fn read_spend(
     mapped: &dyn Fn(&str) -> Option<String>,
     problems: &mut Problems,
 ) -> Option<SpendTable> {
+    let hints = hints.for_book(book);
     let loc = book.location(sheet);
     let mut rows: Vec<Touchpoint> = Vec::new();
     let mut cols: Option<Vec<Option<Column>>> = None;
@@ -73,6 +74,9 @@ pub fn read_spend(
         use SpendField as F;
         for f in [F::Spend, F::CadenceDays, F::Reach, F::Responses] {
             if let Some(col) = cols[f.index()].as_mut() {
+                if let Some(p) = col.overflow() {
+                    local.push(p);
+                }
                 col.settle_numbers(&mut local, true, |rec, v| {
                     let t = &mut rows[rec as usize];
                     match f {

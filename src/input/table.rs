@@ -115,6 +115,15 @@ impl Workbook {
         &self.sheets
     }
 
+    /// Whether the workbook counts dates in the 1904 system, so that plain
+    /// numbers read as dates are shifted like date cells are.
+    pub fn date1904(&self) -> bool {
+        match &self.book {
+            Book::Calamine(b) => uses_1904(b),
+            Book::Csv(_) => false,
+        }
+    }
+
     /// Whether this is a CSV file.
     pub fn is_csv(&self) -> bool {
         matches!(self.book, Book::Csv(_))
@@ -348,6 +357,28 @@ pub(super) fn unreadable(loc: &Location, e: String) -> Problem {
     )
 }
 
+/// Days between the 1900 and the 1904 date systems' serial zero.
+pub const DAYS_1900_TO_1904: f64 = 1_462.0;
+
+/// What to add to a date serial read from a workbook so it counts from the
+/// 1900 date system the rest of mixaudit (and its outputs) use.
+pub(super) fn date_shift(date1904: bool) -> f64 {
+    if date1904 { DAYS_1900_TO_1904 } else { 0.0 }
+}
+
+/// Whether a workbook uses the 1904 date system (`<workbookPr date1904="1"/>`
+/// in xlsx, the DATEMODE record in xls, the flag in xlsb's workbook part).
+/// calamine reads the flag but hands serials on unshifted. ODS stores dates
+/// as ISO text, so it never needs a shift.
+fn uses_1904(book: &Sheets<BufReader<File>>) -> bool {
+    match book {
+        Sheets::Xlsx(x) => x.has_1904_epoch(),
+        Sheets::Xls(x) => x.has_1904_epoch(),
+        Sheets::Xlsb(x) => x.has_1904_epoch(),
+        Sheets::Ods(_) => false,
+    }
+}
+
 fn read_calamine(
     book: &mut Sheets<BufReader<File>>,
     sheet: &str,
@@ -358,6 +389,7 @@ fn read_calamine(
     if let Sheets::Xlsx(x) = book {
         return stream_xlsx(x, sheet, loc, f);
     }
+    let shift = date_shift(uses_1904(book));
     let mut row = Row::default();
     let range = book
         .worksheet_range(sheet)
@@ -369,7 +401,7 @@ fn read_calamine(
     for (i, cells) in range.rows().enumerate() {
         row.reset(r0 + i as u32);
         for (j, d) in cells.iter().enumerate() {
-            row.set_data(c0 as usize + j, &data_ref(d));
+            row.set_data(c0 as usize + j, &data_ref(d), shift);
         }
         if !row.is_blank() && f(&row).is_break() {
             break;
