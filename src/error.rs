@@ -185,6 +185,20 @@ impl Problems {
         }
     }
 
+    /// Puts the problems of each file together, files in the order they
+    /// were first reported (audit.yaml, checklist, customers, spend…),
+    /// each file's problems in the order found.
+    pub fn group_by_file(&mut self) {
+        let mut files: Vec<String> = Vec::new();
+        for p in &self.list {
+            if !files.contains(&p.location.file) {
+                files.push(p.location.file.clone());
+            }
+        }
+        self.list
+            .sort_by_key(|p| files.iter().position(|f| *f == p.location.file));
+    }
+
     /// Ok when empty, else the problems as an error.
     pub fn into_result(self) -> Result<(), Error> {
         if self.is_empty() {

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use crate::analytics::{self, Analysis, AsOfSource, Params};
 use crate::checklist::Checklist;
-use crate::error::Result;
+use crate::error::{Error, Problems, Result};
 use crate::input::{self, Config, InputPaths};
 use crate::model::{Dataset, Day};
 use crate::score::{self, Scores};
@@ -75,21 +75,71 @@ pub fn load_checklist(opts: &AuditOptions, cfg: &Config) -> Result<Checklist> {
     }
 }
 
-/// Reads, validates and prepares everything short of analysing (used by `check`).
+/// Reads, validates and prepares everything short of analysing (used by
+/// `check`). Every stage runs whatever the one before found — a config typo
+/// does not hide the checklist's, the cells' or the waivers' problems — and
+/// all problems are reported together, grouped by file.
 pub fn prepare(opts: &AuditOptions) -> Result<(Config, Checklist, Dataset, Params)> {
-    let cfg = input::load_config(&opts.paths)?;
-    let checklist = load_checklist(opts, &cfg)?;
-    let params = Params::resolve(
-        &checklist.params,
-        &[
-            ("audit.yaml params", cfg.params.clone()),
-            ("--param", opts.params.clone()),
-        ],
-    )?;
-    let dataset = input::load_dataset(&opts.paths, &cfg)?;
-    checklist.check_against(&dataset.spend_extras)?;
-    crate::score::check_waivers(&dataset, &checklist, &cfg)?;
-    Ok((cfg, checklist, dataset, params))
+    let mut problems = Problems::default();
+    let (cfg, config_problems) = input::load_config(&opts.paths)?;
+    problems.extend(config_problems);
+    let checklist = collect(load_checklist(opts, &cfg), &mut problems)?;
+    let params = match &checklist {
+        Some(c) => collect(
+            Params::resolve(
+                &c.params,
+                &[
+                    ("audit.yaml params", cfg.params.clone()),
+                    ("--param", opts.params.clone()),
+                ],
+            ),
+            &mut problems,
+        )?,
+        None => None,
+    };
+    let dataset = collect(input::load_dataset(&opts.paths, &cfg), &mut problems)?;
+    if let (Some(c), Some(d)) = (&checklist, &dataset) {
+        collect(c.check_against(&d.spend_extras), &mut problems)?;
+    }
+    if let Some(c) = &checklist {
+        collect(
+            crate::score::check_waivers(dataset.as_ref(), c, &cfg),
+            &mut problems,
+        )?;
+    }
+    problems.group_by_file();
+    problems.into_result()?;
+    match (checklist, dataset, params) {
+        (Some(c), Some(d), Some(p)) => Ok((cfg, c, d, p)),
+        // Every stage without a result recorded a problem, so this is not reached.
+        _ => Err(Error::Failed("the inputs could not be prepared".into())),
+    }
+}
+
+/// A warning when the spend sheet's periods cover more days than the audited
+/// period (`period_days`): its spend is then summed over the longer span.
+fn spend_span_warning(ds: &Dataset, analysis: &Analysis) -> Option<String> {
+    let (first, last) = ds.spend_span?;
+    let days = last.0 - first.0 + 1;
+    let period = analysis.params.period_days;
+    (f64::from(days) > period).then(|| {
+        format!(
+            "the spend sheet's periods run from {first} to {last} ({days} days), longer than the audited period of {period} days (`period_days`); the spend of every period was summed"
+        )
+    })
+}
+
+/// A stage's result, its problems moved into `problems` (`None` then); any
+/// other error stops the run.
+fn collect<T>(r: Result<T>, problems: &mut Problems) -> Result<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(Error::Problems(p)) => {
+            problems.extend(p);
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Runs the audit.
@@ -120,6 +170,9 @@ pub fn run(opts: &AuditOptions) -> Result<Audit> {
         None => None,
     };
     let mut warnings = dataset.warnings.clone();
+    if let Some(w) = spend_span_warning(&dataset, &analysis) {
+        warnings.push(w);
+    }
     let per_sheet = CUSTOMER_ROWS_PER_SHEET;
     if dataset.customers.len() > per_sheet {
         warnings.push(format!(

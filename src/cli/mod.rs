@@ -118,6 +118,9 @@ fn cmd_audit(args: &AuditArgs) -> u8 {
         Ok(w) => w,
         Err(e) => return fail(&e),
     };
+    for n in &audit.dataset.notes {
+        say!("note: {n}");
+    }
     for w in &audit.warnings {
         say!("warning: {w}");
     }
@@ -160,6 +163,9 @@ fn cmd_check(args: &InputArgs) -> u8 {
     }
     match audit::prepare(&args.options()) {
         Ok((_, checklist, ds, _)) => {
+            for n in &ds.notes {
+                say!("note: {n}");
+            }
             for w in &ds.warnings {
                 say!("warning: {w}");
             }

@@ -91,9 +91,23 @@ pub(super) fn read_csv(
     let mut index: u32 = 0;
     let mut cells: u64 = 0;
     let mut decoded = String::new();
+    let lines_skipped = u64::from(skip_first);
     loop {
         match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
+            Ok(false) => {
+                let meter = reader.get_ref();
+                if meter.in_quotes() {
+                    let line = meter.opened_on + lines_skipped;
+                    return Err(Problem::new(
+                        loc.at_line(Some(line as usize)),
+                        format!(
+                            "a quoted field opened on line {line} is never closed, so the rest of the file would be read as one cell"
+                        ),
+                        "a closing quote (\") for that field, or no quote at its start",
+                    ));
+                }
+                break;
+            }
             Ok(true) => {}
             Err(e) => {
                 if let Some(over) = &reader.get_ref().over {
@@ -130,6 +144,9 @@ pub(super) fn read_csv(
             ));
         }
         row.reset(index);
+        row.line = record
+            .position()
+            .map_or(0, |p| (p.line() + lines_skipped) as u32);
         for (j, field) in record.iter().enumerate() {
             if field.is_empty() {
                 continue;

@@ -25,6 +25,8 @@ pub struct CustomerTable {
     pub info: TableInfo,
     /// Non-fatal notes.
     pub warnings: Vec<String>,
+    /// The currency the revenue column names in its header or cells.
+    pub currencies: Vec<&'static str>,
 }
 
 /// Reads customers; `with_orders` relaxes the fields an Orders sheet supplies.
@@ -54,6 +56,9 @@ pub fn read_customers(
             return None;
         }
     };
+    for p in &info.problems {
+        local.push(p.clone());
+    }
     for (k, field) in CUSTOMER_FIELDS.iter().enumerate() {
         let needed =
             field.need == Need::Required || (field.need == Need::UnlessOrders && !with_orders);
@@ -67,12 +72,21 @@ pub fn read_customers(
                 loc.clone().at_row(info.mapping.header_row),
                 field,
                 &info.headers,
+                &info.mapping.columns,
                 why,
             ));
         }
     }
     let mut st = state.unwrap_or_else(|| State::new(&info.mapping, &loc, hints));
-    let mut warnings = st.settle(&mut customers, &mut local);
+    let mut warnings = info.warnings.clone();
+    warnings.extend(st.settle(&mut customers, &mut local));
+    let mut currencies: Vec<&'static str> = info.mapping.currency
+        [CustomerField::Revenue.index()]
+    .into_iter()
+    .collect();
+    if let Some(col) = st.col(CustomerField::Revenue) {
+        currencies.extend(col.currencies.iter().copied());
+    }
     if let Some(first) = st.totals_rows.first() {
         warnings.push(format!(
             "{}: {} totals row(s) (\"Total\", \"I alt\", \"Summe\"…) skipped, not read as customers",
@@ -122,6 +136,7 @@ pub fn read_customers(
             .collect(),
         info,
         warnings,
+        currencies,
     })
 }
 

@@ -15,7 +15,7 @@ use super::spend::{self, SpendTable};
 use super::table::Workbook;
 use super::{Config, InputPaths, resolve, search_location, sha256_file};
 use crate::error::{Location, Problem, Problems, Result};
-use crate::model::{Customer, Dataset, InputFile, Order};
+use crate::model::{ColumnCurrency, Customer, Dataset, InputFile, Order};
 
 /// The files of one client, as resolved from flags, audit.yaml and discovery.
 struct Files {
@@ -34,6 +34,7 @@ struct Read {
     spend_path: PathBuf,
     orders: Option<Vec<Order>>,
     interactions: Option<Vec<(u32, String)>>,
+    currencies: Vec<ColumnCurrency>,
 }
 
 /// The customers workbook once its sheet was read: the book stays open for
@@ -53,6 +54,8 @@ struct Reader<'a> {
     problems: Problems,
     warnings: Vec<String>,
     inputs: Vec<InputFile>,
+    /// The orders' amount currencies, as they are read.
+    currencies: Vec<ColumnCurrency>,
 }
 
 /// Reads every input of one client.
@@ -94,6 +97,7 @@ pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
         problems: Problems::default(),
         warnings: Vec::new(),
         inputs: Vec::new(),
+        currencies: Vec::new(),
     };
     // Hash the inputs on the other core while they are read.
     let (hashes, read) = rayon::join(
@@ -136,6 +140,7 @@ fn assemble(
         spend_path,
         orders,
         interactions,
+        currencies,
     } = read;
     inputs.insert(
         0,
@@ -164,6 +169,10 @@ fn assemble(
         ..Dataset::default()
     };
     ds.warnings.extend(ctable.warnings);
+    ds.warnings.extend(stable.warnings);
+    ds.notes = stable.notes;
+    ds.spend_span = stable.span;
+    ds.currencies = currencies;
     ds.customer_fields = ctable.present;
     ds.spend_fields = stable.present;
     ds.customer_extras = ctable.extras;
@@ -207,20 +216,59 @@ impl Reader<'_> {
             orders_sheet,
             table,
         } = customers_read?;
-        let mut ctable = table?;
+        let mut ctable = table;
+        // Orders and Interactions are read even when the customers or the
+        // spend had problems, so that theirs are reported in the same run
+        // (against no customers, then: only their problems count).
+        let mut scratch: Vec<Customer> = Vec::new();
+        let (customers, sorted) = match ctable.as_mut() {
+            Some(t) => (&mut t.customers, std::mem::take(&mut t.by_id)),
+            None => (&mut scratch, Vec::new()),
+        };
+        let mut index = CustomerIndex::from_sorted(sorted);
+        let orders = self.orders(orders_sheet.as_deref(), customers, &mut index);
+        let interactions = self.interactions(book, &customers_sheet, customers, &index);
+        let ctable = ctable?;
         let (spend, spend_sheet, spend_path) = spend_read?;
-        let mut index = CustomerIndex::from_sorted(std::mem::take(&mut ctable.by_id));
-        let orders = self.orders(orders_sheet.as_deref(), &mut ctable.customers, &mut index)?;
-        let interactions = self.interactions(book, &customers_sheet, &ctable.customers, &index)?;
+        let currencies = self.currencies(&ctable, &spend, &spend_path);
         Some(Read {
             customers: ctable,
             customers_sheet,
             spend,
             spend_sheet,
             spend_path,
-            orders,
-            interactions,
+            orders: orders?,
+            interactions: interactions?,
+            currencies,
         })
+    }
+
+    /// The currencies the revenue and spend columns state (the orders'
+    /// amounts were added as they were read).
+    fn currencies(
+        &mut self,
+        ctable: &CustomerTable,
+        spend: &SpendTable,
+        spend_path: &Path,
+    ) -> Vec<ColumnCurrency> {
+        let file = |p: &Path| crate::error::display_name(p);
+        let mut out: Vec<ColumnCurrency> = ctable
+            .currencies
+            .iter()
+            .map(|c| ColumnCurrency {
+                file: file(&self.files.customers),
+                field: "revenue".into(),
+                code: c,
+            })
+            .collect();
+        out.extend(spend.currencies.iter().map(|(f, c)| ColumnCurrency {
+            file: file(spend_path),
+            field: f.clone(),
+            code: c,
+        }));
+        out.append(&mut self.currencies);
+        out.dedup();
+        out
     }
 
     /// The customers sheet, and whether the same workbook holds an Orders sheet.
@@ -340,11 +388,20 @@ impl Reader<'_> {
         )?;
         if t.created > 0 {
             self.warnings.push(format!(
-                "{}: {} customer id(s) appear only in orders; they were added as customers",
+                "{}: {} customer id(s) appear only in orders; they were added as customers ({})",
                 b.location(&s),
-                t.created
+                t.created,
+                first_ids(&t.created_ids, t.created)
             ));
         }
+        self.warnings.extend(t.info.warnings.iter().cloned());
+        let file = crate::error::display_name(&p);
+        self.currencies
+            .extend(t.currencies.iter().map(|c| ColumnCurrency {
+                file: file.clone(),
+                field: "amount".into(),
+                code: c,
+            }));
         if t.orders.is_empty() {
             self.warnings.push(format!(
                 "{}: the Orders sheet has no orders",
@@ -394,14 +451,26 @@ impl Reader<'_> {
         )?;
         if t.unknown_ids > 0 {
             self.warnings.push(format!(
-                "{}: {} interaction(s) name customer ids not in the customer list; skipped",
+                "{}: {} interaction(s) name customer ids not in the customer list; skipped ({})",
                 b.location(&s),
-                t.unknown_ids
+                t.unknown_ids,
+                first_ids(&t.unknown_first, t.unknown_ids)
             ));
         }
+        self.warnings.extend(t.info.warnings.iter().cloned());
         self.inputs
             .push(input_file("interactions", &p, s, t.info.rows));
         Some(Some(t.pairs))
+    }
+}
+
+/// The first ids of a list for a warning: `"C7", "C9"` or `"C7", … (12 in all)`.
+fn first_ids(ids: &[String], total: usize) -> String {
+    let list: Vec<String> = ids.iter().map(|i| format!("\"{i}\"")).collect();
+    if total > ids.len() {
+        format!("first: {}, … {total} in all", list.join(", "))
+    } else {
+        list.join(", ")
     }
 }
 

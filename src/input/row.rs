@@ -98,6 +98,8 @@ pub(crate) fn truncate(s: &str, n: usize) -> String {
 pub struct Row {
     /// Zero-based row number in the sheet (or record number in a CSV file).
     pub index: u32,
+    /// One-based line a CSV record starts on (0 for spreadsheets).
+    pub line: u32,
     cells: Vec<Cell>,
     width: usize,
 }

@@ -2,7 +2,7 @@
 
 use super::columns::{Column, Hints, Read};
 use super::customers::extra;
-use super::fields::{Mapping, Need, SPEND_FIELDS, normalize};
+use super::fields::{Mapping, Need, SPEND_FIELDS};
 use super::table::{Row, TableInfo, Workbook, read_table};
 use super::value::split_list;
 use crate::error::{Location, Problem, Problems};
@@ -18,6 +18,14 @@ pub struct SpendTable {
     pub extras: Vec<String>,
     /// What the reader saw.
     pub info: TableInfo,
+    /// Non-fatal notes (rows wider than the header…).
+    pub warnings: Vec<String>,
+    /// What the reader did that the user should know (rows summed by period).
+    pub notes: Vec<String>,
+    /// The days the `period` column covers, when there is one.
+    pub span: Option<super::periods::Span>,
+    /// The currency each money column names in its header or cells.
+    pub currencies: Vec<(String, &'static str)>,
 }
 
 /// Reads touchpoints, reporting unknown Ps, negative spend, duplicate names.
@@ -34,6 +42,12 @@ pub fn read_spend(
     let mut cols: Option<Vec<Option<Column>>> = None;
     let mut extras: Vec<u32> = Vec::new();
     let mut local = Problems::default();
+    let mut spans: Vec<super::periods::Span> = Vec::new();
+    let shift = if hints.date1904 {
+        super::table::DAYS_1900_TO_1904
+    } else {
+        0.0
+    };
     let result = read_table(
         book,
         sheet,
@@ -48,6 +62,15 @@ pub fn read_spend(
                     .map(|(f, c)| c.map(|c| Column::new(*f, c, loc.clone(), hints)))
                     .collect()
             });
+            if let Some(c) = &cols[SpendField::Period.index()] {
+                let at = c.at(row.index);
+                spans.extend(super::periods::read_period(
+                    row.get(c.col),
+                    at,
+                    &mut local,
+                    shift,
+                ));
+            }
             if let Some(t) = read_row(cols, &extras, row, rows.len() as u32, &mut local) {
                 rows.push(t);
             }
@@ -60,12 +83,16 @@ pub fn read_spend(
             return None;
         }
     };
+    for p in &info.problems {
+        local.push(p.clone());
+    }
     for (k, f) in SPEND_FIELDS.iter().enumerate() {
         if f.need == Need::Required && info.mapping.columns[k].is_none() {
             local.push(super::fields::missing_column(
                 loc.clone().at_row(info.mapping.header_row),
                 f,
                 &info.headers,
+                &info.mapping.columns,
                 "",
             ));
         }
@@ -107,19 +134,16 @@ pub fn read_spend(
             "one row per touchpoint below the header",
         ));
     }
-    let mut seen: std::collections::HashMap<String, u32> = Default::default();
-    for t in &rows {
-        if let Some(first) = seen.insert(normalize(&t.name), t.source_row) {
-            local.push(Problem::new(
-                loc.clone().at_row(t.source_row),
-                format!(
-                    "touchpoint \"{}\" appears again (first on row {})",
-                    t.name,
-                    first + 1
-                ),
-                "each touchpoint once (add up its spend, or give the rows distinct names)",
-            ));
-        }
+    let p_col = info.mapping.columns[SpendField::P.index()];
+    let notes: Vec<String> = super::periods::merge_rows(&mut rows, &loc, p_col, &mut local)
+        .into_iter()
+        .collect();
+    let mut currencies = Vec::new();
+    if let Some(c) = info.mapping.currency[SpendField::Spend.index()] {
+        currencies.push(("spend".to_string(), c));
+    }
+    if let Some(col) = cols.as_ref().and_then(|c| c[SpendField::Spend.index()].as_ref()) {
+        currencies.extend(col.currencies.iter().map(|c| ("spend".to_string(), *c)));
     }
     let failed = !local.is_empty();
     problems.extend(local);
@@ -141,7 +165,11 @@ pub fn read_spend(
             .iter()
             .map(|(_, n, _)| n.clone())
             .collect(),
+        warnings: info.warnings.clone(),
         info,
+        notes,
+        span: super::periods::covered(&spans),
+        currencies,
     })
 }
 

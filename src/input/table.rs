@@ -419,6 +419,41 @@ pub struct TableInfo {
     pub headers: Vec<(u32, String)>,
     /// Data rows handed on.
     pub rows: usize,
+    /// Problems with the header row itself (two columns with one name).
+    pub problems: Vec<Problem>,
+    /// Things worth saying about the table (CSV rows wider than the header).
+    pub warnings: Vec<String>,
+}
+
+/// CSV rows with more cells than the header: how many, and the first one's line.
+#[derive(Default)]
+struct Wide {
+    count: usize,
+    first_line: u32,
+}
+
+impl Wide {
+    fn see(&mut self, info: &TableInfo, row: &Row) {
+        let width = info.headers.last().map_or(0, |(c, _)| *c as usize + 1);
+        if row.cells().len() > width && width > 0 {
+            if self.count == 0 {
+                self.first_line = row.line;
+            }
+            self.count += 1;
+        }
+    }
+
+    fn warning(&self, book: &Workbook, info: &TableInfo) -> Option<String> {
+        (self.count > 0 && book.is_csv()).then(|| {
+            format!(
+                "{}: {} row(s) have more cells than the header's {} column(s) (first on line {}); the cells beyond the header were ignored",
+                book.name(),
+                self.count,
+                info.headers.last().map_or(0, |(c, _)| *c + 1),
+                self.first_line
+            )
+        })
+    }
 }
 
 /// Streams a table: finds its header row within the first
@@ -441,7 +476,7 @@ pub fn read_table(
             .map(|r| (r.index, r.cells().iter().map(Cell::header_text).collect()))
             .collect();
         let mapping = locate_header(&texts, fields, mapped)?;
-        let headers = texts
+        let headers: Vec<(u32, String)> = texts
             .iter()
             .find(|(i, _)| *i == mapping.header_row)
             .map(|(_, cells)| {
@@ -452,15 +487,20 @@ pub fn read_table(
                     .collect()
             })
             .unwrap_or_default();
+        let problems = super::fields::duplicate_headers(&loc, mapping.header_row, &headers);
         Some(TableInfo {
             mapping,
             headers,
             rows: 0,
+            problems,
+            warnings: Vec::new(),
         })
     };
+    let mut wide = Wide::default();
     book.for_each_row(sheet, &mut |row| {
         if let Some(info) = &mut found {
             info.rows += 1;
+            wide.see(info, row);
             on_row(&info.mapping, row);
             return ControlFlow::Continue(());
         }
@@ -479,6 +519,7 @@ pub fn read_table(
                     .filter(|r| r.index > info.mapping.header_row)
                 {
                     info.rows += 1;
+                    wide.see(&info, &r);
                     on_row(&info.mapping, &r);
                 }
                 found = Some(info);
@@ -504,6 +545,7 @@ pub fn read_table(
                 .filter(|r| r.index > info.mapping.header_row)
             {
                 info.rows += 1;
+                wide.see(&info, r);
                 on_row(&info.mapping, r);
             }
             found = Some(info);
@@ -515,6 +557,11 @@ pub fn read_table(
             "the sheet is empty",
             "a header row and one row per record",
         ));
+    }
+    if let Some(info) = &mut found
+        && let Some(w) = wide.warning(book, info)
+    {
+        info.warnings.push(w);
     }
     found.ok_or_else(|| {
         let names: Vec<&str> = fields.iter().map(|f| f.name).collect();

@@ -387,7 +387,8 @@ fn parse_month_name_date(t: &str) -> Option<Day> {
     Day::from_ymd(year?, month?, day?)
 }
 
-fn month_number(w: &str) -> Option<u32> {
+/// The month a name or abbreviation means (English, Danish, German), 1–12.
+pub(super) fn month_number(w: &str) -> Option<u32> {
     const MONTHS: [&[&str]; 12] = [
         &["jan", "january", "januar", "jänner"],
         &["feb", "february", "februar"],
