@@ -322,7 +322,13 @@ impl Column {
         }
     }
 
-    fn range_checked(&self, value: f64, cell: &Cell, problems: &mut Problems, row: u32) -> Read<f64> {
+    fn range_checked(
+        &self,
+        value: f64,
+        cell: &Cell,
+        problems: &mut Problems,
+        row: u32,
+    ) -> Read<f64> {
         if let Some(expected) = self.out_of_range(value) {
             problems.push(Problem::new(
                 self.loc.clone().at(row, self.col),

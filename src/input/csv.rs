@@ -92,6 +92,10 @@ pub(super) fn read_csv(
     let mut cells: u64 = 0;
     let mut decoded = String::new();
     let lines_skipped = u64::from(skip_first);
+    // csv-core ends a CRLF record at the `\r` and counts its line once it
+    // reads the `\n`, at the start of the next record: that record's
+    // position then lags by one line.
+    let crlf_lag = u64::from(first_line.ends_with(b"\r"));
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => {
@@ -144,9 +148,10 @@ pub(super) fn read_csv(
             ));
         }
         row.reset(index);
-        row.line = record
-            .position()
-            .map_or(0, |p| (p.line() + lines_skipped) as u32);
+        row.line = record.position().map_or(0, |p| {
+            let lag = if index > 0 { crlf_lag } else { 0 };
+            (p.line() + lines_skipped + lag) as u32
+        });
         for (j, field) in record.iter().enumerate() {
             if field.is_empty() {
                 continue;

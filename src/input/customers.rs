@@ -80,10 +80,9 @@ pub fn read_customers(
     let mut st = state.unwrap_or_else(|| State::new(&info.mapping, &loc, hints));
     let mut warnings = info.warnings.clone();
     warnings.extend(st.settle(&mut customers, &mut local));
-    let mut currencies: Vec<&'static str> = info.mapping.currency
-        [CustomerField::Revenue.index()]
-    .into_iter()
-    .collect();
+    let mut currencies: Vec<&'static str> = info.mapping.currency[CustomerField::Revenue.index()]
+        .into_iter()
+        .collect();
     if let Some(col) = st.col(CustomerField::Revenue) {
         currencies.extend(col.currencies.iter().copied());
     }
@@ -419,7 +418,9 @@ pub fn extra(cell: &Cell) -> Extra {
     match cell.kind {
         CellKind::Empty => Extra::Empty,
         // NaN and infinity cannot be written to a workbook: kept as text.
-        CellKind::Number | CellKind::Date if !cell.num.is_finite() => Extra::Text(cell.show().into()),
+        CellKind::Number | CellKind::Date if !cell.num.is_finite() => {
+            Extra::Text(cell.show().into())
+        }
         CellKind::Number => Extra::Number(cell.num),
         CellKind::Bool => Extra::Bool(cell.num != 0.0),
         CellKind::Date => super::value::date_from_serial(cell.num)

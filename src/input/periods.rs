@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use super::fields::normalize;
 use super::row::{Cell, CellKind};
 use super::value::{date_from_serial, month_number, parse_date};
-use crate::error::{Location, Problem, Problems, column_letters};
+use crate::error::{Location, Problem, Problems};
 use crate::model::{Day, Touchpoint};
 
 /// The days one period cell covers: a month, or a single day.
@@ -44,8 +44,9 @@ fn parse_month(text: &str) -> Option<Span> {
             .flatten()
             .filter(|y| (1900..=9999).contains(y))
     };
-    let month =
-        |s: &str| month_number(s).or_else(|| s.parse::<u32>().ok().filter(|m| (1..=12).contains(m)));
+    let month = |s: &str| {
+        month_number(s).or_else(|| s.parse::<u32>().ok().filter(|m| (1..=12).contains(m)))
+    };
     match (year(a), year(b)) {
         (Some(y), None) => month_span(y, month(b)?),
         (None, Some(y)) => month_span(y, month(a)?),
@@ -67,9 +68,8 @@ pub fn read_period(
         CellKind::Date => date_from_serial(cell.num).and_then(day),
         CellKind::Number => date_from_serial(cell.num + shift).and_then(day),
         CellKind::Text if cell.is_blank() => return None,
-        CellKind::Text => {
-            parse_month(&cell.text).or_else(|| parse_date(&cell.text, None).and_then(|p| day(p.day)))
-        }
+        CellKind::Text => parse_month(&cell.text)
+            .or_else(|| parse_date(&cell.text, None).and_then(|p| day(p.day))),
         CellKind::Bool | CellKind::Error => None,
     };
     if got.is_none() {
@@ -105,7 +105,6 @@ pub fn covered(spans: &[Span]) -> Option<Span> {
 pub fn merge_rows(
     rows: &mut Vec<Touchpoint>,
     loc: &Location,
-    p_col: Option<u32>,
     problems: &mut Problems,
 ) -> Option<String> {
     let mut first_of: HashMap<String, usize> = HashMap::new();
@@ -123,13 +122,12 @@ pub fn merge_rows(
             problems.push(Problem::new(
                 loc.clone().at_row(b.source_row),
                 format!(
-                    "touchpoint \"{}\" is on row {} ({}) and row {} ({}){}: the same name with another P or objective",
+                    "touchpoint \"{}\" is on row {} ({}) and row {} ({}): the same name with another P or objective",
                     b.name,
                     a.source_row + 1,
                     what(a),
                     b.source_row + 1,
                     what(b),
-                    p_col.map_or(String::new(), |c| format!(", P in column {}", column_letters(c)))
                 ),
                 "one P and objective per touchpoint (its rows are summed, one per period), or distinct names",
             ));

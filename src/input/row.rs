@@ -50,6 +50,7 @@ impl Cell {
             CellKind::Number if self.num.is_infinite() => {
                 (if self.num > 0.0 { "infinity" } else { "-infinity" }).into()
             }
+            CellKind::Number if self.num.abs() >= 1e15 => format!("{:e}", self.num),
             CellKind::Number => format!("{}", self.num),
             CellKind::Bool => (if self.num != 0.0 { "TRUE" } else { "FALSE" }).into(),
             CellKind::Date => crate::input::value::date_from_serial(self.num)

@@ -134,15 +134,17 @@ pub fn read_spend(
             "one row per touchpoint below the header",
         ));
     }
-    let p_col = info.mapping.columns[SpendField::P.index()];
-    let notes: Vec<String> = super::periods::merge_rows(&mut rows, &loc, p_col, &mut local)
+    let notes: Vec<String> = super::periods::merge_rows(&mut rows, &loc, &mut local)
         .into_iter()
         .collect();
     let mut currencies = Vec::new();
     if let Some(c) = info.mapping.currency[SpendField::Spend.index()] {
         currencies.push(("spend".to_string(), c));
     }
-    if let Some(col) = cols.as_ref().and_then(|c| c[SpendField::Spend.index()].as_ref()) {
+    if let Some(col) = cols
+        .as_ref()
+        .and_then(|c| c[SpendField::Spend.index()].as_ref())
+    {
         currencies.extend(col.currencies.iter().map(|c| ("spend".to_string(), *c)));
     }
     let failed = !local.is_empty();
@@ -235,9 +237,10 @@ impl RowReader<'_> {
             return 0.0;
         };
         let cell = row.get(col.col);
-        let negative = cell.kind == super::table::CellKind::Number && cell.num < 0.0
-            || cell.kind == super::table::CellKind::Text
-                && super::value::parse_number(&cell.text, None).is_some_and(|v| v.value < 0.0);
+        let negative =
+            cell.kind == super::table::CellKind::Number && cell.num < 0.0 && cell.num.is_finite()
+                || cell.kind == super::table::CellKind::Text
+                    && super::value::parse_number(&cell.text, None).is_some_and(|v| v.value < 0.0);
         if negative {
             self.problems.push(Problem::new(
                 col.at(r),

@@ -457,7 +457,10 @@ mod tests {
         assert_eq!(num("12 banana"), None);
         assert_eq!(num("EUR 12"), Some(12.0));
         assert_eq!(num("12 US$"), Some(12.0));
-        assert_eq!(parse_number("1.234,50 kr.", None).unwrap().currency, Some("DKK"));
+        assert_eq!(
+            parse_number("1.234,50 kr.", None).unwrap().currency,
+            Some("DKK")
+        );
         assert_eq!(parse_number("$5", None).unwrap().currency, Some("USD"));
         assert_eq!(parse_number("5", None).unwrap().currency, None);
         assert_eq!(num("1,2,3"), None);

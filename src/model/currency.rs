@@ -85,7 +85,10 @@ mod tests {
 
     #[test]
     fn verdicts() {
-        assert_eq!(CurrencyVerdict::of(&[]).to_string(), "not stated in the inputs");
+        assert_eq!(
+            CurrencyVerdict::of(&[]).to_string(),
+            "not stated in the inputs"
+        );
         let one = [col("revenue", "DKK"), col("spend", "DKK")];
         assert_eq!(CurrencyVerdict::of(&one).to_string(), "detected DKK");
         assert_eq!(CurrencyVerdict::of(&one).code(), Some("DKK"));

@@ -209,9 +209,7 @@ pub fn locate_header(
 ) -> Option<Mapping> {
     let keys: Vec<FieldKeys> = fields.iter().map(FieldKeys::of).collect();
     let maps: Vec<Option<String>> = fields.iter().map(|fd| mapped(fd.name)).collect();
-    let hit = |h: &HeaderKey| {
-        (0..fields.len()).find(|&k| keys[k].matches(h, maps[k].as_deref()))
-    };
+    let hit = |h: &HeaderKey| (0..fields.len()).find(|&k| keys[k].matches(h, maps[k].as_deref()));
     let mut best: Option<(usize, usize)> = None; // (score, index)
     for (i, (_, cells)) in rows.iter().enumerate() {
         let heads: Vec<HeaderKey> = cells.iter().flatten().map(|h| HeaderKey::of(h)).collect();
@@ -262,7 +260,11 @@ pub fn locate_header(
 
 /// Two columns of one header row with the same name: the first would win
 /// silently, so each later copy is a problem naming both columns.
-pub fn duplicate_headers(loc: &Location, header_row: u32, headers: &[(u32, String)]) -> Vec<Problem> {
+pub fn duplicate_headers(
+    loc: &Location,
+    header_row: u32,
+    headers: &[(u32, String)],
+) -> Vec<Problem> {
     let mut seen: Vec<(String, u32)> = Vec::new();
     let mut out = Vec::new();
     for (col, h) in headers {
