@@ -46,7 +46,7 @@ enum Quote {
     /// Inside a quoted field.
     Quoted,
     /// A quote inside a quoted field: closes it, unless another follows.
-    QuoteInQuoted,
+    MaybeClosed,
 }
 
 impl<R: Read> CsvMeter<R> {
@@ -100,13 +100,13 @@ impl<R: Read> Read for CsvMeter<R> {
             // A quote opens a field only at its start; inside, `""` is a quote
             // and `"` followed by anything else closes it (as csv-core reads it).
             self.quote = match (self.quote, b) {
-                (Quote::FieldStart, b'"') | (Quote::QuoteInQuoted, b'"') => {
+                (Quote::FieldStart, b'"') | (Quote::MaybeClosed, b'"') => {
                     if self.quote == Quote::FieldStart {
                         self.opened_on = self.line;
                     }
                     Quote::Quoted
                 }
-                (Quote::Quoted, b'"') => Quote::QuoteInQuoted,
+                (Quote::Quoted, b'"') => Quote::MaybeClosed,
                 (Quote::Quoted, _) => Quote::Quoted,
                 (_, b'\n') => {
                     self.record = 0;
