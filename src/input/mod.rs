@@ -12,6 +12,7 @@ mod customers;
 mod dataset;
 pub mod fields;
 pub(crate) mod guard;
+mod hints;
 pub(crate) mod nesting;
 mod periods;
 pub(crate) mod row;

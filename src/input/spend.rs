@@ -98,35 +98,9 @@ pub fn read_spend(
         }
     }
     if let Some(cols) = cols.as_mut() {
-        use SpendField as F;
-        for f in [F::Spend, F::CadenceDays, F::Reach, F::Responses] {
-            if let Some(col) = cols[f.index()].as_mut() {
-                if let Some(p) = col.overflow() {
-                    local.push(p);
-                }
-                col.settle_numbers(&mut local, true, |rec, v| {
-                    let t = &mut rows[rec as usize];
-                    match f {
-                        F::Spend => t.spend = v,
-                        F::CadenceDays => t.cadence_days = Some(v),
-                        F::Reach => t.reach = Some(v),
-                        F::Responses => t.responses = Some(v),
-                        _ => {}
-                    }
-                });
-            }
-        }
+        settle(cols, &mut rows, &mut local);
     }
-    if rows.len() > usize::from(u16::MAX) {
-        local.push(Problem::new(
-            loc.clone(),
-            format!("has {} touchpoints", rows.len()),
-            format!(
-                "at most {} touchpoints (one row per marketing activity, not per contact)",
-                u16::MAX
-            ),
-        ));
-    }
+    too_many(&rows, &loc, &mut local);
     if rows.is_empty() && local.is_empty() {
         local.push(Problem::new(
             loc.clone(),
@@ -137,16 +111,7 @@ pub fn read_spend(
     let notes: Vec<String> = super::periods::merge_rows(&mut rows, &loc, &mut local)
         .into_iter()
         .collect();
-    let mut currencies = Vec::new();
-    if let Some(c) = info.mapping.currency[SpendField::Spend.index()] {
-        currencies.push(("spend".to_string(), c));
-    }
-    if let Some(col) = cols
-        .as_ref()
-        .and_then(|c| c[SpendField::Spend.index()].as_ref())
-    {
-        currencies.extend(col.currencies.iter().map(|c| ("spend".to_string(), *c)));
-    }
+    let currencies = spend_currencies(&info, cols.as_ref());
     let failed = !local.is_empty();
     problems.extend(local);
     if failed {
@@ -173,6 +138,21 @@ pub fn read_spend(
         span: super::periods::covered(&spans),
         currencies,
     })
+}
+
+/// The currency the spend column names in its header or cells.
+fn spend_currencies(
+    info: &TableInfo,
+    cols: Option<&Vec<Option<Column>>>,
+) -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = info.mapping.currency[SpendField::Spend.index()]
+        .iter()
+        .map(|c| ("spend".to_string(), *c))
+        .collect();
+    if let Some(col) = cols.and_then(|c| c[SpendField::Spend.index()].as_ref()) {
+        out.extend(col.currencies.iter().map(|c| ("spend".to_string(), *c)));
+    }
+    out
 }
 
 /// One spend row being read: the columns, the row, and what went wrong.
@@ -382,6 +362,44 @@ fn read_row(
         source_row: row.index,
     };
     rd.ok.then_some(t)
+}
+
+/// Settles the numeric columns' ambiguous values (strictly: they drive
+/// the scores) and reports totals that overflow.
+fn settle(cols: &mut [Option<Column>], rows: &mut [Touchpoint], local: &mut Problems) {
+    use SpendField as F;
+    for f in [F::Spend, F::CadenceDays, F::Reach, F::Responses] {
+        if let Some(col) = cols[f.index()].as_mut() {
+            if let Some(p) = col.overflow() {
+                local.push(p);
+            }
+            col.settle_numbers(local, true, |rec, v| {
+                let t = &mut rows[rec as usize];
+                match f {
+                    F::Spend => t.spend = v,
+                    F::CadenceDays => t.cadence_days = Some(v),
+                    F::Reach => t.reach = Some(v),
+                    F::Responses => t.responses = Some(v),
+                    _ => {}
+                }
+            });
+        }
+    }
+}
+
+/// More touchpoints than a touchpoint index holds: spend listed per
+/// contact rather than per marketing activity.
+fn too_many(rows: &[Touchpoint], loc: &Location, local: &mut Problems) {
+    if rows.len() > usize::from(u16::MAX) {
+        local.push(Problem::new(
+            loc.clone(),
+            format!("has {} touchpoints", rows.len()),
+            format!(
+                "at most {} touchpoints (one row per marketing activity, not per contact)",
+                u16::MAX
+            ),
+        ));
+    }
 }
 
 fn unknown_p(loc: Location, text: &str) -> Problem {
