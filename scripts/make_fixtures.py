@@ -434,12 +434,13 @@ def normalise_zip(path: Path) -> None:
     path.write_bytes(buf.getvalue())
 
 
-def via_libreoffice(case_dir: Path, sheets_by_file: dict, target: str, ext: str) -> None:
+def via_libreoffice(case_dir: Path, sheets_by_file: dict, target: str, ext: str,
+                    date_1904: bool = False) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for stem, (sheets, active) in sheets_by_file.items():
             src = tmp / f"{stem}.xlsx"
-            write_xlsx(src, sheets, active)
+            write_xlsx(src, sheets, active, date_1904)
             out = convert(src, target, tmp / "out")
             dest = case_dir / f"{stem}.{ext}"
             shutil.move(str(out), dest)
@@ -1189,6 +1190,27 @@ def header_units_csv(d: Path):
                         cfields=fields, sfields=["touchpoint", "p", "spend"])
 
 
+@case
+def header_two_currencies(d: Path):
+    fields = ["customer_id", "last_purchase", "orders", "revenue"]
+    rows = customer_rows(fields, {"revenue": "Revenue (DKK)"})
+    rows[0].append("Revenue (EUR)")
+    for r, c in zip(rows[1:], CUSTOMERS):
+        r.append(round(c["revenue"] / 7.46, 2))
+    write_xlsx(d / "customers.xlsx", [Sheet("Customers", rows)])
+    write_xlsx(d / "spend.xlsx", [Sheet("Spend", spend_rows(["touchpoint", "p", "spend"],
+                                                            {"spend": "Spend (EUR)"}))])
+    exp = std_expected(
+        "Two revenue columns, `Revenue (DKK)` and `Revenue (EUR)`: the first is read, the second "
+        "kept as an extra with a warning; revenue in DKK and spend in EUR make the currency mixed.",
+        cfields=fields, sfields=["touchpoint", "p", "spend"],
+        warnings=['columns D "Revenue (DKK)" and E "Revenue (EUR)" both name `revenue`; '
+                  'D is read, E is kept as an extra column'])
+    for e, c in zip(exp["customers"], CUSTOMERS):
+        e["revenue_eur"] = round(c["revenue"] / 7.46, 2)
+    return exp
+
+
 MONTHS = [D(2026, m, 1) for m in range(1, 7)]
 
 
@@ -1239,6 +1261,20 @@ def fix_xlsb_dimension(path: Path, nrows: int, ncols: int) -> None:
                 data = data[:at] + struct.pack("<IIII", 0, nrows - 1, 0, ncols - 1) + data[at + 16:]
             z.writestr(info, data)
     path.write_bytes(buf.getvalue())
+
+
+@case
+def dates_1904_xls(d: Path):
+    via_libreoffice(d, std_sheets(), "xls", "xls", date_1904=True)
+    return std_expected(
+        "An .xls workbook in the 1904 date system (LibreOffice keeps it: DATEMODE record = 1).")
+
+
+@case
+def dates_1904_ods(d: Path):
+    via_libreoffice(d, std_sheets(), "ods", "ods", date_1904=True)
+    return std_expected(
+        "A 1904-system workbook saved as .ods: ODS stores dates as ISO text, so no shift applies.")
 
 
 @case

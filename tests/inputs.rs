@@ -358,8 +358,11 @@ good_cases!(
     header_units_english,
     header_units_danish,
     header_units_csv,
+    header_two_currencies,
     spend_by_month,
     dates_1904,
+    dates_1904_xls,
+    dates_1904_ods,
     xlsb,
     extra_column_collisions,
     csv_wide_rows,
@@ -708,6 +711,31 @@ fn check_lists_every_class_at_once() {
     let o = mixaudit(&["check", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(stderr(&o).lines().collect::<Vec<_>>(), EVERY_CLASS);
+}
+
+/// The currency each money column states (header or cells), and the verdict
+/// the audit will report (SPEC §5 `currency`).
+#[test]
+fn currencies_from_headers_and_cells() {
+    use mixaudit::input::{InputPaths, load_config, load_dataset};
+    let verdict = |case: &str| {
+        let paths = InputPaths {
+            dir: Some(fixtures().join(case)),
+            ..InputPaths::default()
+        };
+        let (cfg, problems) = load_config(&paths).unwrap();
+        assert!(problems.is_empty(), "{case}: {problems}");
+        load_dataset(&paths, &cfg).unwrap().currency().to_string()
+    };
+    assert_eq!(verdict("header_units_english"), "detected USD");
+    assert_eq!(verdict("header_units_danish"), "detected DKK");
+    assert_eq!(verdict("header_units_csv"), "detected EUR");
+    assert_eq!(verdict("money_kroner_text"), "detected DKK");
+    assert_eq!(
+        verdict("header_two_currencies"),
+        "ambiguous or mixed: DKK, EUR"
+    );
+    assert_eq!(verdict("xlsx"), "not stated in the inputs");
 }
 
 /// The rows of each touchpoint summed over months are said so, once.

@@ -21,7 +21,7 @@ use super::guard;
 use super::row::data_ref;
 pub use super::row::{Cell, CellKind, Row};
 use super::xlsx::stream_xlsx;
-use crate::error::{Location, Problem, display_name};
+use crate::error::{Location, Problem, column_letters, display_name};
 
 /// How many rows at the top of a sheet may hold titles before the header.
 pub const HEADER_SCAN_ROWS: usize = 30;
@@ -488,12 +488,36 @@ pub fn read_table(
             })
             .unwrap_or_default();
         let problems = super::fields::duplicate_headers(&loc, mapping.header_row, &headers);
+        let header = |c: u32| {
+            headers
+                .iter()
+                .find(|(k, _)| *k == c)
+                .map_or("", |(_, h)| h.as_str())
+        };
+        let warnings = mapping
+            .shadowed
+            .iter()
+            .filter(|(_, a, b)| normalize(header(*a)) != normalize(header(*b)))
+            .map(|(k, a, b)| {
+                format!(
+                    "{}: columns {} \"{}\" and {} \"{}\" both name `{}`; {} is read, {} is kept as an extra column",
+                    loc.clone().at_row(mapping.header_row),
+                    column_letters(*a),
+                    header(*a),
+                    column_letters(*b),
+                    header(*b),
+                    fields[*k].name,
+                    column_letters(*a),
+                    column_letters(*b)
+                )
+            })
+            .collect();
         Some(TableInfo {
             mapping,
             headers,
             rows: 0,
             problems,
-            warnings: Vec::new(),
+            warnings,
         })
     };
     let mut wide = Wide::default();

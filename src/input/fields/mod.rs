@@ -197,6 +197,9 @@ pub struct Mapping {
     pub extras: Vec<(u32, String, String)>,
     /// The currency each field's header names (`Revenue (USD)`), if any.
     pub currency: Vec<Option<&'static str>>,
+    /// Later columns that also name a field already found: (field index,
+    /// the column read, the column kept as an extra).
+    pub shadowed: Vec<(usize, u32, u32)>,
 }
 
 /// Picks the header row among the first rows (the row naming most fields) and
@@ -224,12 +227,19 @@ pub fn locate_header(
     let (row, cells) = &rows[idx];
     let mut columns = vec![None; fields.len()];
     let mut currency = vec![None; fields.len()];
+    let mut shadowed = Vec::new();
     let mut extras = Vec::new();
     for (col, cell) in cells.iter().enumerate() {
         let Some(h) = cell.as_ref().filter(|h| !h.trim().is_empty()) else {
             continue;
         };
-        match hit(&HeaderKey::of(h)) {
+        let found = hit(&HeaderKey::of(h));
+        if let Some(k) = found
+            && let Some(first) = columns[k]
+        {
+            shadowed.push((k, first, col as u32));
+        }
+        match found {
             Some(k) if columns[k].is_none() => {
                 columns[k] = Some(col as u32);
                 currency[k] = header_words(h).currency;
@@ -255,6 +265,7 @@ pub fn locate_header(
         columns,
         extras,
         currency,
+        shadowed,
     })
 }
 
