@@ -1645,9 +1645,14 @@ def bad_spend_conflict(d: Path):
     rows = spend_rows(["touchpoint", "p", "objective", "spend"])
     rows.append(["Loyalty newsletter", "people", "retention", 300.0])
     rows.append(["Paid search", "promotion", "retention", 50.0])
+    rows[0].append("Month")
+    for r in rows[1:]:
+        r.append("2026-01")
+    rows[3][4] = "Q1"
     write_xlsx(d / "customers.xlsx", [Sheet("Customers", customer_rows())])
     write_xlsx(d / "spend.xlsx", [Sheet("Spend", rows)])
-    return bad("Two touchpoints appear again with another P and with another objective.")
+    return bad("Two touchpoints appear again with another P and with another objective; "
+               "a month written `Q1`.")
 
 
 BAD_CHECKLIST = """name: Broken checklist

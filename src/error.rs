@@ -341,6 +341,21 @@ mod tests {
     }
 
     #[test]
+    fn problems_group_by_file_in_first_seen_order() {
+        let mut all = Problems::default();
+        for (file, what) in [
+            ("audit.yaml", "a"),
+            ("customers.csv", "b"),
+            ("audit.yaml", "c"),
+        ] {
+            all.push(Problem::new(Location::sheet(file, "S"), what, ""));
+        }
+        all.group_by_file();
+        let order: Vec<&str> = all.list().iter().map(|p| p.found.as_str()).collect();
+        assert_eq!(order, ["a", "c", "b"]);
+    }
+
+    #[test]
     fn problems_are_capped_per_file() {
         let mut all = Problems::default();
         for i in 0..(MAX_PROBLEMS_PER_FILE as u32 + 5) {

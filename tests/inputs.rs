@@ -682,7 +682,8 @@ fn bad_spend_conflict() {
     refused(
         "bad_spend_conflict",
         &[
-            "mixaudit: 2 problem(s) found:",
+            "mixaudit: 3 problem(s) found:",
+            "spend.xlsx › Spend › E4: \"Q1\" is not a month or a date (column `period`); expected a month such as 2026-01 or Jan 2026, or a date",
             "spend.xlsx › Spend › row 5: touchpoint \"Loyalty newsletter\" is on row 2 (promotion, retention) and row 5 (people, retention): the same name with another P or objective; expected one P and objective per touchpoint (its rows are summed, one per period), or distinct names",
             "spend.xlsx › Spend › row 6: touchpoint \"Paid search\" is on row 3 (promotion, acquisition) and row 6 (promotion, retention): the same name with another P or objective; expected one P and objective per touchpoint (its rows are summed, one per period), or distinct names",
         ],
