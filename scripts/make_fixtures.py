@@ -1665,8 +1665,8 @@ sections:
       - id: PRO-01
         title: Newsletter is personalised
         scope: touchpoint
-        pass: "touchpoint.personalized"
-        weight: 0
+        pass: "touchpoint.personalised"
+        weight: 1
 """
 
 
@@ -1682,7 +1682,7 @@ def bad_every_class(d: Path):
         "client: Every Class ApS\nchecklist: checklist.yaml\ncolums:\n  revenue: Omsætning\n"
         "waivers:\n  - item: PRO-01\n    touchpoint: Paid search\n",
         encoding="utf-8")
-    return bad("One problem of each class — config (`colums:`), checklist (weight 0), "
+    return bad("One problem of each class — config (`colums:`), checklist (a misspelt field, checked although the inputs fail), "
                "cell (`someday`), duplicate (customer C4 twice), waiver (no reason) — all "
                "listed in one run.")
 

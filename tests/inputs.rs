@@ -690,13 +690,15 @@ fn bad_spend_conflict() {
     );
 }
 
-/// Issue 12: a config typo, a checklist error, a bad cell, a duplicate id and
-/// a waiver without reason are all reported by one run, grouped by file.
+/// Issue 12: a config typo, a misspelt checklist field (checked against the
+/// spend columns although the inputs fail), a bad cell, a duplicate id and a
+/// waiver without reason are all reported by one run: audit.yaml, checklist,
+/// then the inputs.
 const EVERY_CLASS: &[&str] = &[
     "mixaudit: 5 problem(s) found:",
     "audit.yaml:3: unknown field `colums`, expected one of `client`, `period`, `as_of`, `customers`, `spend`, `orders`, `interactions`, `checklist`, `sheets`, `decimal`, `dates`, `columns`, `params`, `waivers`",
     "audit.yaml:6 › PRO-01: the waiver has no reason; expected `reason:` saying why the item does not apply",
-    "checklist.yaml:8 › PRO-01: weight 0; expected a weight > 0",
+    "checklist.yaml:8 › PRO-01: `touchpoint.personalised` is neither a touchpoint field nor a column of the spend file (did you mean `personalized`?); expected a field listed in the checklist documentation, or an extra column of the spend sheet",
     "customers.csv › E3: \"someday\" is not a date (column `last_purchase`); expected a date such as 2026-03-31, 31.03.2026 or 31/03/2026",
     "customers.csv › row 7: customer id \"C4\" appears again (first on row 5); expected each customer_id once",
 ];

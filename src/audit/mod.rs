@@ -80,10 +80,12 @@ pub fn load_checklist(opts: &AuditOptions, cfg: &Config) -> Result<Checklist> {
 /// does not hide the checklist's, the cells' or the waivers' problems — and
 /// all problems are reported together, grouped by file.
 pub fn prepare(opts: &AuditOptions) -> Result<(Config, Checklist, Dataset, Params)> {
-    let mut problems = Problems::default();
-    let (cfg, config_problems) = input::load_config(&opts.paths)?;
-    problems.extend(config_problems);
-    let checklist = collect(load_checklist(opts, &cfg), &mut problems)?;
+    // One list per stage, joined at the end in the order a user fixes them:
+    // audit.yaml, the checklist, then the input files.
+    let (cfg, mut config) = input::load_config(&opts.paths)?;
+    let mut rules = Problems::default();
+    let mut inputs = Problems::default();
+    let checklist = collect(load_checklist(opts, &cfg), &mut rules)?;
     let params = match &checklist {
         Some(c) => collect(
             Params::resolve(
@@ -93,20 +95,24 @@ pub fn prepare(opts: &AuditOptions) -> Result<(Config, Checklist, Dataset, Param
                     ("--param", opts.params.clone()),
                 ],
             ),
-            &mut problems,
+            &mut config,
         )?,
         None => None,
     };
-    let dataset = collect(input::load_dataset(&opts.paths, &cfg), &mut problems)?;
-    if let (Some(c), Some(d)) = (&checklist, &dataset) {
-        collect(c.check_against(&d.spend_extras), &mut problems)?;
+    let (dataset, spend_extras) = input::load_dataset_with_extras(&opts.paths, &cfg);
+    let dataset = collect(dataset, &mut inputs)?;
+    if let (Some(c), Some(extras)) = (&checklist, &spend_extras) {
+        collect(c.check_against(extras), &mut rules)?;
     }
     if let Some(c) = &checklist {
         collect(
             crate::score::check_waivers(dataset.as_ref(), c, &cfg),
-            &mut problems,
+            &mut config,
         )?;
     }
+    let mut problems = config;
+    problems.extend(rules);
+    problems.extend(inputs);
     problems.group_by_file();
     problems.into_result()?;
     match (checklist, dataset, params) {

@@ -56,10 +56,32 @@ struct Reader<'a> {
     inputs: Vec<InputFile>,
     /// The orders' amount currencies, as they are read.
     currencies: Vec<ColumnCurrency>,
+    /// The spend sheet's extra columns, once its header was found.
+    spend_extras: Option<Vec<String>>,
 }
 
 /// Reads every input of one client.
 pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
+    load_dataset_with_extras(paths, cfg).0
+}
+
+/// Reads every input of one client; beside the result, the spend sheet's
+/// extra columns whenever its header was found — also when the inputs have
+/// problems, so the checklist's fields can still be checked in the same run.
+pub fn load_dataset_with_extras(
+    paths: &InputPaths,
+    cfg: &Config,
+) -> (Result<Dataset>, Option<Vec<String>>) {
+    let mut extras = None;
+    let ds = read_dataset(paths, cfg, &mut extras);
+    (ds, extras)
+}
+
+fn read_dataset(
+    paths: &InputPaths,
+    cfg: &Config,
+    extras_seen: &mut Option<Vec<String>>,
+) -> Result<Dataset> {
     let files = Files {
         customers: resolve(
             "customers",
@@ -98,6 +120,7 @@ pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
         warnings: Vec::new(),
         inputs: Vec::new(),
         currencies: Vec::new(),
+        spend_extras: None,
     };
     // Hash the inputs on the other core while they are read.
     let (hashes, read) = rayon::join(
@@ -109,6 +132,7 @@ pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
         },
         || reader.read_all(),
     );
+    *extras_seen = reader.spend_extras.take();
     reader.problems.into_result()?;
     let read = read.expect("no problems means data");
     let hashes = hashes?;
@@ -330,7 +354,14 @@ impl Reader<'_> {
             cfg.sheets.spend.as_deref(),
             &mut self.problems,
         )?;
-        let table = spend::read_spend(&mut book, &sheet, self.hints, &mapped, &mut self.problems)?;
+        let table = spend::read_spend(
+            &mut book,
+            &sheet,
+            self.hints,
+            &mapped,
+            &mut self.problems,
+            &mut self.spend_extras,
+        )?;
         Some((table, sheet, path))
     }
 

@@ -28,7 +28,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Location, Problem, Problems, Result};
 pub use config::Config;
-pub use dataset::load_dataset;
+pub use dataset::{load_dataset, load_dataset_with_extras};
 use fields::{CUSTOMER_SHEETS, normalize};
 use table::EXTENSIONS;
 

@@ -35,6 +35,7 @@ pub fn read_spend(
     hints: Hints,
     mapped: &dyn Fn(&str) -> Option<String>,
     problems: &mut Problems,
+    extras_seen: &mut Option<Vec<String>>,
 ) -> Option<SpendTable> {
     let hints = hints.for_book(book);
     let loc = book.location(sheet);
@@ -83,6 +84,14 @@ pub fn read_spend(
             return None;
         }
     };
+    // Known even if the rows fail: the checklist is checked against them.
+    *extras_seen = Some(
+        info.mapping
+            .extras
+            .iter()
+            .map(|(_, n, _)| n.clone())
+            .collect(),
+    );
     for p in &info.problems {
         local.push(p.clone());
     }
