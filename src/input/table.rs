@@ -20,6 +20,7 @@ use super::fields::{Field, Mapping, locate_header, normalize};
 use super::guard;
 use super::row::data_ref;
 pub use super::row::{Cell, CellKind, Row};
+use super::sniff::{Content, classify, describe_calamine, utf16_encoding};
 use super::xlsx::stream_xlsx;
 use crate::error::{Location, Problem, column_letters, display_name};
 
@@ -47,9 +48,6 @@ pub struct Workbook {
     /// Sheets not hidden, for the "only sheet" rule.
     visible: Vec<String>,
 }
-
-const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
-const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// The extensions mixaudit reads.
 pub const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "tsv", "txt"];
@@ -197,75 +195,6 @@ impl Workbook {
     }
 }
 
-/// What [`classify`] found a file to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Content {
-    /// Delimited text, read as CSV.
-    Text,
-    /// A workbook for calamine (its kind named by the extension).
-    Workbook,
-}
-
-/// The UTF-16 encoding a byte-order mark at the start of `head` names.
-fn utf16_encoding(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
-    if head.starts_with(&[0xFF, 0xFE]) {
-        Some(encoding_rs::UTF_16LE)
-    } else if head.starts_with(&[0xFE, 0xFF]) {
-        Some(encoding_rs::UTF_16BE)
-    } else {
-        None
-    }
-}
-
-/// Whether a file with extension `ext` and first bytes `head` is read as
-/// text or as a workbook, or why it cannot be read: binary content named
-/// `.csv`, an encrypted or non-zip `.xlsx`, a non-workbook `.xls` that is not
-/// tab-separated text, an unknown extension.
-fn classify(path: &Path, ext: &str, head: &[u8], text_like: bool) -> Result<Content, Problem> {
-    let loc = || Location::file(path);
-    let is_zip = head.starts_with(ZIP_MAGIC);
-    let is_cfb = head.starts_with(CFB_MAGIC);
-    match ext {
-        "csv" | "tsv" | "txt" => {
-            if !text_like {
-                return Err(Problem::new(
-                    loc(),
-                    "is not a text file (binary content)",
-                    "comma, semicolon or tab separated text",
-                ));
-            }
-            Ok(Content::Text)
-        }
-        "xlsx" | "xlsm" | "xlsb" | "ods" if is_cfb => Err(Problem::new(
-            loc(),
-            "is password-protected (encrypted), so it cannot be read",
-            "the workbook saved again without a password (File › Info › Protect Workbook › remove the password)",
-        )),
-        "xlsx" | "xlsm" | "xlsb" | "ods" if !is_zip => Err(Problem::new(
-            loc(),
-            format!("is not a spreadsheet ({})", sniff(head)),
-            format!("a real .{ext} workbook"),
-        )),
-        "xls" if !is_cfb => {
-            if text_like && !sniff(head).contains("HTML") {
-                // Old web exports write tab-separated text named .xls.
-                return Ok(Content::Text);
-            }
-            Err(Problem::new(
-                loc(),
-                format!("is not a spreadsheet ({})", sniff(head)),
-                "a real .xls workbook (or save it as .xlsx or .csv)",
-            ))
-        }
-        "xlsx" | "xlsm" | "xlsb" | "ods" | "xls" => Ok(Content::Workbook),
-        _ => Err(Problem::new(
-            loc(),
-            format!("has an unknown file type `.{ext}`"),
-            "one of .xlsx, .xlsm, .xlsb, .xls, .ods, .csv",
-        )),
-    }
-}
-
 /// Pre-scans the workbook `file` (named `name`) against the input budgets,
 /// then opens it with calamine from its start, a calamine error or panic
 /// turned into a problem for `path`.
@@ -296,44 +225,6 @@ fn open_workbook(
             "is malformed (the spreadsheet reader gave up on it)",
             "a workbook that opens in Excel or LibreOffice",
         )),
-    }
-}
-
-fn sniff(head: &[u8]) -> &'static str {
-    let lower = String::from_utf8_lossy(&head[..head.len().min(200)]).to_lowercase();
-    if head.starts_with(b"%PDF") {
-        "it is a PDF document"
-    } else if lower.contains("<html")
-        || lower.contains("<!doctype html")
-        || lower.contains("<table")
-    {
-        "it is an HTML page"
-    } else if head.starts_with(ZIP_MAGIC) {
-        "it is a zip archive of another kind"
-    } else if head.starts_with(CFB_MAGIC) {
-        "it is an old Office document of another kind"
-    } else if head.starts_with(b"\x89PNG") || head.starts_with(b"\xFF\xD8\xFF") {
-        "it is an image"
-    } else if !head.contains(&0) {
-        "it is plain text"
-    } else {
-        "unrecognised binary content"
-    }
-}
-
-fn describe_calamine(e: &calamine::Error) -> String {
-    let text = e.to_string();
-    let lower = text.to_lowercase();
-    if lower.contains("password") || lower.contains("encrypt") {
-        "is password-protected (encrypted), so it cannot be read".into()
-    } else if lower.contains("zip")
-        || lower.contains("invalid")
-        || lower.contains("eof")
-        || lower.contains("xml")
-    {
-        format!("is corrupt or truncated ({text})")
-    } else {
-        format!("could not be read ({text})")
     }
 }
 
@@ -456,6 +347,75 @@ impl Wide {
     }
 }
 
+/// Finds the header row among `rows` and maps it: the fields' columns, the
+/// headers as written, and the header row's own problems and warnings.
+fn table_info(
+    rows: &[Row],
+    fields: &[Field],
+    mapped: &dyn Fn(&str) -> Option<String>,
+    loc: &Location,
+) -> Option<TableInfo> {
+    let texts: Vec<(u32, Vec<Option<String>>)> = rows
+        .iter()
+        .map(|r| (r.index, r.cells().iter().map(Cell::header_text).collect()))
+        .collect();
+    let mapping = locate_header(&texts, fields, mapped)?;
+    let headers: Vec<(u32, String)> = texts
+        .iter()
+        .find(|(i, _)| *i == mapping.header_row)
+        .map(|(_, cells)| {
+            cells
+                .iter()
+                .enumerate()
+                .filter_map(|(c, h)| h.clone().filter(|h| !h.is_empty()).map(|h| (c as u32, h)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let problems = super::fields::duplicate_headers(loc, mapping.header_row, &headers);
+    let warnings = shadow_warnings(&mapping, &headers, fields, loc);
+    Some(TableInfo {
+        mapping,
+        headers,
+        rows: 0,
+        problems,
+        warnings,
+    })
+}
+
+/// Warnings for later columns that name a field an earlier column already
+/// names (`Revenue (DKK)` and `Revenue (EUR)`): the first is read.
+fn shadow_warnings(
+    mapping: &Mapping,
+    headers: &[(u32, String)],
+    fields: &[Field],
+    loc: &Location,
+) -> Vec<String> {
+    let header = |c: u32| {
+        headers
+            .iter()
+            .find(|(k, _)| *k == c)
+            .map_or("", |(_, h)| h.as_str())
+    };
+    mapping
+        .shadowed
+        .iter()
+        .filter(|(_, a, b)| normalize(header(*a)) != normalize(header(*b)))
+        .map(|(k, a, b)| {
+            format!(
+                "{}: columns {} \"{}\" and {} \"{}\" both name `{}`; {} is read, {} is kept as an extra column",
+                loc.clone().at_row(mapping.header_row),
+                column_letters(*a),
+                header(*a),
+                column_letters(*b),
+                header(*b),
+                fields[*k].name,
+                column_letters(*a),
+                column_letters(*b)
+            )
+        })
+        .collect()
+}
+
 /// Streams a table: finds its header row within the first
 /// [`HEADER_SCAN_ROWS`] rows, then hands each data row to `on_row`.
 pub fn read_table(
@@ -470,56 +430,7 @@ pub fn read_table(
     let mut found: Option<TableInfo> = None;
     let mut failed = false;
     let mut too_wide: Option<Problem> = None;
-    let header_of = |rows: &[Row]| -> Option<TableInfo> {
-        let texts: Vec<(u32, Vec<Option<String>>)> = rows
-            .iter()
-            .map(|r| (r.index, r.cells().iter().map(Cell::header_text).collect()))
-            .collect();
-        let mapping = locate_header(&texts, fields, mapped)?;
-        let headers: Vec<(u32, String)> = texts
-            .iter()
-            .find(|(i, _)| *i == mapping.header_row)
-            .map(|(_, cells)| {
-                cells
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(c, h)| h.clone().filter(|h| !h.is_empty()).map(|h| (c as u32, h)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let problems = super::fields::duplicate_headers(&loc, mapping.header_row, &headers);
-        let header = |c: u32| {
-            headers
-                .iter()
-                .find(|(k, _)| *k == c)
-                .map_or("", |(_, h)| h.as_str())
-        };
-        let warnings = mapping
-            .shadowed
-            .iter()
-            .filter(|(_, a, b)| normalize(header(*a)) != normalize(header(*b)))
-            .map(|(k, a, b)| {
-                format!(
-                    "{}: columns {} \"{}\" and {} \"{}\" both name `{}`; {} is read, {} is kept as an extra column",
-                    loc.clone().at_row(mapping.header_row),
-                    column_letters(*a),
-                    header(*a),
-                    column_letters(*b),
-                    header(*b),
-                    fields[*k].name,
-                    column_letters(*a),
-                    column_letters(*b)
-                )
-            })
-            .collect();
-        Some(TableInfo {
-            mapping,
-            headers,
-            rows: 0,
-            problems,
-            warnings,
-        })
-    };
+    let header_of = |rows: &[Row]| table_info(rows, fields, mapped, &loc);
     let mut wide = Wide::default();
     book.for_each_row(sheet, &mut |row| {
         if let Some(info) = &mut found {
