@@ -1,63 +1,90 @@
-//! Currency names, codes and symbols as they appear in money cells
-//! (`1.234,50 kr.`, `$1,234.50`) and in headers (`Revenue (USD)`,
-//! `Omsætning (kr.)`, `Revenue, €`): one table, so the value parser and the
-//! header matcher agree on what counts as a currency and not as a stray word
-//! (`1.5 million` and `12 banana` are not amounts).
+//! Currency marks as they appear in money cells (`1.234,50 kr.`,
+//! `$1,234.50`) and in headers (`Revenue (USD)`, `Omsætning (kr.)`,
+//! `Revenue, €`): one table, so the value parser and the header reader agree
+//! on what counts as a currency and not as a stray word (`1.5 million` and
+//! `12 banana` are not amounts). A mark may fit several currencies — `kr.`
+//! is Danish, Norwegian or Swedish kroner — so each carries every ISO code it
+//! can mean, and only the inputs together decide (see
+//! [`CurrencyVerdict`](crate::model::CurrencyVerdict)).
 
-/// ISO 4217 code → the words and symbols that name it (compared lower-case,
-/// without dots). `kr` alone is read as DKK: the Danish exports mixaudit is
-/// built for write it so; SEK and NOK files say `SEK`/`NOK` or `kronor`.
-const CURRENCIES: &[(&str, &[&str])] = &[
-    ("DKK", &["dkk", "kr", "kroner", "krone", "dkr"]),
-    ("EUR", &["eur", "€", "euro", "euros"]),
-    ("USD", &["usd", "$", "us$", "us", "dollar", "dollars"]),
-    ("GBP", &["gbp", "£", "pound", "pounds", "sterling"]),
-    ("SEK", &["sek", "kronor", "skr"]),
-    ("NOK", &["nok", "nkr"]),
-    ("CHF", &["chf", "fr", "sfr"]),
-    ("JPY", &["jpy", "¥", "yen"]),
-    ("INR", &["inr", "₹", "rupees"]),
-    ("PLN", &["pln", "zł", "zl"]),
-    ("CAD", &["cad", "c$"]),
-    ("AUD", &["aud", "a$"]),
-    ("ISK", &["isk"]),
+/// Word or symbol (lower case, no trailing point) → the mark as messages show
+/// it → the ISO 4217 codes it can mean.
+const MARKS: &[(&str, &str, &[&str])] = &[
+    ("€", "€", &["EUR"]),
+    ("eur", "EUR", &["EUR"]),
+    ("euro", "EUR", &["EUR"]),
+    ("euros", "EUR", &["EUR"]),
+    ("$", "$", &["USD"]),
+    ("us$", "$", &["USD"]),
+    ("usd", "USD", &["USD"]),
+    ("dollar", "USD", &["USD"]),
+    ("dollars", "USD", &["USD"]),
+    ("£", "£", &["GBP"]),
+    ("gbp", "GBP", &["GBP"]),
+    ("kr", "kr.", &["DKK", "NOK", "SEK"]),
+    ("kroner", "kr.", &["DKK", "NOK"]),
+    ("kronor", "SEK", &["SEK"]),
+    ("dkk", "DKK", &["DKK"]),
+    ("dkr", "DKK", &["DKK"]),
+    ("sek", "SEK", &["SEK"]),
+    ("skr", "SEK", &["SEK"]),
+    ("nok", "NOK", &["NOK"]),
+    ("nkr", "NOK", &["NOK"]),
+    ("chf", "CHF", &["CHF"]),
+    ("fr", "CHF", &["CHF"]),
+    ("sfr", "CHF", &["CHF"]),
+    ("isk", "ISK", &["ISK"]),
+    ("pln", "PLN", &["PLN"]),
+    ("zł", "PLN", &["PLN"]),
+    ("jpy", "JPY", &["JPY"]),
+    ("¥", "¥", &["JPY", "CNY"]),
+    ("cny", "CNY", &["CNY"]),
+    ("inr", "INR", &["INR"]),
+    ("₹", "₹", &["INR"]),
+    ("cad", "CAD", &["CAD"]),
+    ("aud", "AUD", &["AUD"]),
 ];
 
-/// The ISO code a word or symbol names (`kr.` → DKK, `€` → EUR, `usd` → USD).
-pub fn currency_code(word: &str) -> Option<&'static str> {
+/// The mark a word or symbol is (`kr.` → `kr.`, `€` → `€`, `usd` → `USD`).
+pub fn currency_mark(word: &str) -> Option<&'static str> {
     let w: String = word
         .trim()
         .trim_end_matches('.')
         .chars()
         .flat_map(char::to_lowercase)
         .collect();
-    if w.is_empty() {
-        return None;
-    }
-    CURRENCIES
+    MARKS
         .iter()
-        .find(|(_, names)| names.contains(&w.as_str()))
-        .map(|(code, _)| *code)
+        .find(|(m, _, _)| *m == w)
+        .map(|(_, shown, _)| *shown)
 }
 
-/// The currency a short text names as a whole (`USD`, `kr.`, `€`, `US$`),
-/// for the unit part of a header.
-pub fn currency_in(text: &str) -> Option<&'static str> {
+/// The ISO codes a mark (as [`currency_mark`] returns it) can mean.
+pub fn mark_codes(mark: &str) -> &'static [&'static str] {
+    MARKS
+        .iter()
+        .find(|(_, shown, _)| *shown == mark)
+        .map_or(&[], |(_, _, codes)| *codes)
+}
+
+/// The mark a short text names as a whole (`USD`, `kr.`, `€`, `US$`,
+/// `USD / $`), for the unit part of a header; `None` when any piece is no
+/// currency or the pieces mean different ones.
+pub fn mark_in(text: &str) -> Option<&'static str> {
     let t = text.trim();
-    if let Some(code) = currency_code(t) {
-        return Some(code);
+    if let Some(mark) = currency_mark(t) {
+        return Some(mark);
     }
-    // "US$", "€ (EUR)": every piece names the same currency.
     let mut found: Option<&'static str> = None;
     for piece in t
-        .split(|c: char| c.is_whitespace() || c == '/' || c == '(' || c == ')')
+        .split(|c: char| c.is_whitespace() || c == '/')
         .filter(|p| !p.is_empty())
     {
-        let code = currency_code(piece)?;
-        if found.is_some_and(|f| f != code) {
+        let mark = currency_mark(piece)?;
+        if found.is_some_and(|f| mark_codes(f) != mark_codes(mark)) {
             return None;
         }
-        found = Some(code);
+        found = found.or(Some(mark));
     }
     found
 }
@@ -67,19 +94,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_and_symbols() {
-        assert_eq!(currency_code("kr."), Some("DKK"));
-        assert_eq!(currency_code("DKK"), Some("DKK"));
-        assert_eq!(currency_code("€"), Some("EUR"));
-        assert_eq!(currency_code("$"), Some("USD"));
-        assert_eq!(currency_code("£"), Some("GBP"));
-        assert_eq!(currency_code("SEK"), Some("SEK"));
-        assert_eq!(currency_code("nok"), Some("NOK"));
-        assert_eq!(currency_code("CHF"), Some("CHF"));
-        assert_eq!(currency_code("million"), None);
-        assert_eq!(currency_code("banana"), None);
-        assert_eq!(currency_in("US$"), Some("USD"));
-        assert_eq!(currency_in("USD / $"), Some("USD"));
-        assert_eq!(currency_in("DKK / EUR"), None);
+    fn marks_and_codes() {
+        assert_eq!(currency_mark("kr."), Some("kr."));
+        assert_eq!(mark_codes("kr."), ["DKK", "NOK", "SEK"]);
+        assert_eq!(currency_mark("DKK"), Some("DKK"));
+        assert_eq!(currency_mark("€"), Some("€"));
+        assert_eq!(currency_mark("$"), Some("$"));
+        assert_eq!(currency_mark("£"), Some("£"));
+        assert_eq!(currency_mark("nok"), Some("NOK"));
+        assert_eq!(currency_mark("CHF"), Some("CHF"));
+        assert_eq!(currency_mark("million"), None);
+        assert_eq!(currency_mark("banana"), None);
+        assert_eq!(mark_in("US$"), Some("$"));
+        assert_eq!(mark_in("USD / $"), Some("USD"));
+        assert_eq!(mark_in("DKK / EUR"), None);
+        assert_eq!(mark_in("intern"), None);
     }
 }

@@ -281,13 +281,15 @@ impl Reader<'_> {
             .map(|c| ColumnCurrency {
                 file: file(&self.files.customers),
                 field: "revenue".into(),
-                code: c,
+                mark: c,
+                codes: super::currency::mark_codes(c),
             })
             .collect();
         out.extend(spend.currencies.iter().map(|(f, c)| ColumnCurrency {
             file: file(spend_path),
             field: f.clone(),
-            code: c,
+            mark: c,
+            codes: super::currency::mark_codes(c),
         }));
         out.append(&mut self.currencies);
         out.dedup();
@@ -430,7 +432,8 @@ impl Reader<'_> {
             .extend(t.currencies.iter().map(|c| ColumnCurrency {
                 file: file.clone(),
                 field: "amount".into(),
-                code: c,
+                mark: c,
+                codes: super::currency::mark_codes(c),
             }));
         if t.orders.is_empty() {
             self.warnings.push(format!(

@@ -38,7 +38,7 @@ pub struct ParsedNumber {
     pub proves: Option<NumberStyle>,
     /// True when the value depends on a style that neither the text nor the caller fixed.
     pub ambiguous: bool,
-    /// The ISO code of the currency written around the amount, if any.
+    /// The currency mark written around the amount (`kr.`, `€`, `USD`), if any.
     pub currency: Option<&'static str>,
 }
 
@@ -142,7 +142,7 @@ pub fn parse_number(text: &str, style: Option<NumberStyle>) -> Option<ParsedNumb
 /// (`1.5 million`, `12 banana`): such text is not an amount, however many
 /// digits it holds.
 fn currency_words(head: &str, tail: &str) -> Option<Option<&'static str>> {
-    use super::currency::currency_code;
+    use super::currency::currency_mark;
     let mut found: Option<&'static str> = None;
     for part in [head, tail] {
         let mut word = String::new();
@@ -152,12 +152,12 @@ fn currency_words(head: &str, tail: &str) -> Option<Option<&'static str>> {
                 continue;
             }
             if !word.is_empty() {
-                found = found.or(Some(currency_code(&word)?));
+                found = found.or(Some(currency_mark(&word)?));
                 word.clear();
             }
             if is_currency(c) && c != '%' {
                 let mut sym = [0u8; 4];
-                found = found.or(currency_code(c.encode_utf8(&mut sym)));
+                found = found.or(currency_mark(c.encode_utf8(&mut sym)));
             }
         }
     }
@@ -459,9 +459,9 @@ mod tests {
         assert_eq!(num("12 US$"), Some(12.0));
         assert_eq!(
             parse_number("1.234,50 kr.", None).unwrap().currency,
-            Some("DKK")
+            Some("kr.")
         );
-        assert_eq!(parse_number("$5", None).unwrap().currency, Some("USD"));
+        assert_eq!(parse_number("$5", None).unwrap().currency, Some("$"));
         assert_eq!(parse_number("5", None).unwrap().currency, None);
         assert_eq!(num("1,2,3"), None);
         assert_eq!(num("--5"), None);

@@ -1,7 +1,9 @@
 //! The currency of a client's money columns, as the inputs state it (a
 //! header such as `Revenue (USD)`, or cells such as `1.234,50 kr.`), so the
 //! audit can say which currency its amounts are in (SPEC §5 `currency`) —
-//! or that the inputs do not agree.
+//! or that the inputs leave it open. A mark may fit several currencies
+//! (`kr.`: DKK, NOK or SEK); the inputs together decide: `Omsætning (kr.)`
+//! beside `Spend (DKK)` is DKK, `kr.` alone is ambiguous.
 
 use std::fmt;
 
@@ -12,8 +14,10 @@ pub struct ColumnCurrency {
     pub file: String,
     /// The canonical field (`revenue`, `spend`, `amount`).
     pub field: String,
-    /// ISO 4217 code.
-    pub code: &'static str,
+    /// The mark as written (`kr.`, `€`, `USD`).
+    pub mark: &'static str,
+    /// The ISO 4217 codes the mark can mean.
+    pub codes: &'static [&'static str],
 }
 
 /// What the money columns together say about the currency.
@@ -21,29 +25,35 @@ pub struct ColumnCurrency {
 pub enum CurrencyVerdict {
     /// No header or cell names a currency.
     Unknown,
-    /// Every column that names one names this one.
+    /// One currency fits every mark.
     Detected(&'static str),
-    /// Columns (or cells of one column) name different currencies.
+    /// The marks fit several currencies (`kr.` alone) or none in common
+    /// (`DKK` beside `€`): the marks seen, each once.
     Mixed(Vec<&'static str>),
 }
 
 impl CurrencyVerdict {
-    /// The verdict over the currencies stated per column.
+    /// The verdict over the marks stated per column: the codes every mark
+    /// can mean, which must be exactly one.
     pub fn of(columns: &[ColumnCurrency]) -> CurrencyVerdict {
-        let mut codes: Vec<&'static str> = Vec::new();
+        let Some(first) = columns.first() else {
+            return CurrencyVerdict::Unknown;
+        };
+        let mut common: Vec<&'static str> = first.codes.to_vec();
+        let mut marks: Vec<&'static str> = Vec::new();
         for c in columns {
-            if !codes.contains(&c.code) {
-                codes.push(c.code);
+            common.retain(|code| c.codes.contains(code));
+            if !marks.contains(&c.mark) {
+                marks.push(c.mark);
             }
         }
-        match codes.as_slice() {
-            [] => CurrencyVerdict::Unknown,
+        match common.as_slice() {
             [one] => CurrencyVerdict::Detected(one),
-            _ => CurrencyVerdict::Mixed(codes),
+            _ => CurrencyVerdict::Mixed(marks),
         }
     }
 
-    /// The one currency, when the inputs agree on it.
+    /// The one currency, when the inputs settle it.
     pub fn code(&self) -> Option<&'static str> {
         match self {
             CurrencyVerdict::Detected(c) => Some(c),
@@ -57,8 +67,8 @@ impl fmt::Display for CurrencyVerdict {
         match self {
             CurrencyVerdict::Unknown => write!(f, "not stated in the inputs"),
             CurrencyVerdict::Detected(c) => write!(f, "detected {c}"),
-            CurrencyVerdict::Mixed(codes) => {
-                write!(f, "ambiguous or mixed: {}", codes.join(", "))
+            CurrencyVerdict::Mixed(marks) => {
+                write!(f, "ambiguous or mixed: {}", marks.join(", "))
             }
         }
     }
@@ -75,11 +85,14 @@ impl super::Dataset {
 mod tests {
     use super::*;
 
-    fn col(field: &str, code: &'static str) -> ColumnCurrency {
+    const KR: &[&str] = &["DKK", "NOK", "SEK"];
+
+    fn col(field: &str, mark: &'static str, codes: &'static [&'static str]) -> ColumnCurrency {
         ColumnCurrency {
             file: "x.xlsx".into(),
             field: field.into(),
-            code,
+            mark,
+            codes,
         }
     }
 
@@ -89,13 +102,18 @@ mod tests {
             CurrencyVerdict::of(&[]).to_string(),
             "not stated in the inputs"
         );
-        let one = [col("revenue", "DKK"), col("spend", "DKK")];
+        let one = [col("revenue", "kr.", KR), col("spend", "DKK", &["DKK"])];
         assert_eq!(CurrencyVerdict::of(&one).to_string(), "detected DKK");
         assert_eq!(CurrencyVerdict::of(&one).code(), Some("DKK"));
-        let two = [col("revenue", "DKK"), col("spend", "EUR")];
+        let kr = [col("revenue", "kr.", KR)];
+        assert_eq!(
+            CurrencyVerdict::of(&kr).to_string(),
+            "ambiguous or mixed: kr."
+        );
+        let two = [col("revenue", "DKK", &["DKK"]), col("spend", "€", &["EUR"])];
         assert_eq!(
             CurrencyVerdict::of(&two).to_string(),
-            "ambiguous or mixed: DKK, EUR"
+            "ambiguous or mixed: DKK, €"
         );
     }
 }

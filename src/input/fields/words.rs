@@ -8,7 +8,7 @@
 //! compared as one key with the field names, which are read the same way.
 //! The same words rank the "nearest match" for a missing column by meaning.
 
-use crate::input::currency::{currency_code, currency_in};
+use crate::input::currency::{currency_mark, mark_in};
 
 /// Abbreviations in headers and what they stand for (English, Danish, German).
 const ABBREVIATIONS: &[(&str, &str)] = &[
@@ -37,7 +37,7 @@ const UNITS: &[&str] = &[
 pub struct HeaderWords {
     /// The meaningful words, abbreviations spelt out, lower case.
     pub tokens: Vec<String>,
-    /// The currency the header names (`(USD)`, `, €`, `kr.`), if any.
+    /// The currency mark the header names (`(USD)`, `, €`, `(kr.)`), if any.
     pub currency: Option<&'static str>,
 }
 
@@ -64,7 +64,7 @@ pub fn header_words(text: &str) -> HeaderWords {
             ')' | ']' if depth > 0 => {
                 depth -= 1;
                 if depth == 0 {
-                    currency = currency.or(currency_in(&aside));
+                    currency = currency.or(mark_in(&aside));
                     aside.clear();
                 }
             }
@@ -75,7 +75,7 @@ pub fn header_words(text: &str) -> HeaderWords {
     // A unit after the last comma: `Revenue, €`, `Cadence, days`.
     if let Some((head, tail)) = main.rsplit_once(',') {
         let t = tail.trim().to_lowercase();
-        if let Some(code) = currency_in(&t) {
+        if let Some(code) = mark_in(&t) {
             currency = currency.or(Some(code));
             main = head.to_string();
         } else if UNITS.contains(&t.as_str()) {
@@ -97,11 +97,11 @@ pub fn header_words(text: &str) -> HeaderWords {
         } else if !c.is_whitespace() && !c.is_ascii_punctuation() {
             // A currency symbol standing alone: `Revenue €`.
             let mut buf = [0u8; 4];
-            if let Some(code) = currency_code(c.encode_utf8(&mut buf)) {
+            if let Some(code) = currency_mark(c.encode_utf8(&mut buf)) {
                 currency = currency.or(Some(code));
             }
         } else if c == '$' {
-            currency = currency.or(Some("USD"));
+            currency = currency.or(Some("$"));
         }
     }
     // A trailing currency code: `Spend DKK`, `Omsætning kr.` (not `us`, `fr`:
@@ -109,7 +109,7 @@ pub fn header_words(text: &str) -> HeaderWords {
     if tokens.len() >= 2
         && let Some(last) = tokens.last()
         && !matches!(last.as_str(), "us" | "fr")
-        && let Some(code) = currency_code(last)
+        && let Some(code) = currency_mark(last)
     {
         currency = currency.or(Some(code));
         tokens.pop();
@@ -172,11 +172,11 @@ mod tests {
     fn currencies_are_remembered() {
         let cur = |t: &str| header_words(t).currency;
         assert_eq!(cur("Total revenue (USD)"), Some("USD"));
-        assert_eq!(cur("Revenue, €"), Some("EUR"));
+        assert_eq!(cur("Revenue, €"), Some("€"));
         assert_eq!(cur("Spend (DKK)"), Some("DKK"));
-        assert_eq!(cur("Omsætning (kr.)"), Some("DKK"));
-        assert_eq!(cur("Umsatz €"), Some("EUR"));
-        assert_eq!(cur("Revenue $"), Some("USD"));
+        assert_eq!(cur("Omsætning (kr.)"), Some("kr."));
+        assert_eq!(cur("Umsatz €"), Some("€"));
+        assert_eq!(cur("Revenue $"), Some("$"));
         assert_eq!(cur("Spend SEK"), Some("SEK"));
         assert_eq!(cur("Revenue"), None);
         assert_eq!(cur("Kundenr. (intern)"), None);
