@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use rust_xlsxwriter::{DataValidation, Workbook, Worksheet, XlsxError};
 
 use crate::checklist::DEFAULT_CHECKLIST;
-use crate::error::{Error, Location, Problem, Result};
+use crate::error::{Code, Error, Location, Problem, Result};
 use crate::input::fields::{CUSTOMER_FIELDS, Field, Need, SPEND_FIELDS};
 use crate::model::{Objective, P, Stage};
 use crate::report::workbook::Styles;
@@ -165,6 +165,7 @@ pub fn write_templates(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
         for f in &files {
             if f.exists() {
                 return Err(Error::problem(Problem::new(
+                    Code::AlreadyExists,
                     Location::file(f),
                     "already exists",
                     "an empty folder, or --force to overwrite",

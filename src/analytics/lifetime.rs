@@ -22,6 +22,7 @@ use super::value::{
     ScoreOptions,
 };
 use super::{CustomerFacts, OrderedMap, Params, ValueTier};
+use crate::error::{Code, Diagnostic};
 use crate::model::{Dataset, Day};
 
 /// The fitted purchase model, as audit.json shows it.
@@ -109,7 +110,7 @@ pub fn compute(
     params: &Params,
     as_of: Day,
     table: &RfmSegments,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> ValueMetrics {
     let rfm = rfm(ds, facts, as_of, table);
     let cohorts = ds.orders.as_ref().map(|orders| {
@@ -127,8 +128,11 @@ pub fn compute(
     let buyers = ds.customers.iter().filter(|c| c.orders >= 1).count();
     let skipped = buyers.saturating_sub(h.list.len());
     if skipped > 0 {
-        warnings.push(format!(
-            "{skipped} buyer(s) have no usable first purchase date (or purchases after the audit date), so they have no lifetime value"
+        warnings.push(Diagnostic::new(
+            Code::ValueBuyersSkipped,
+            format!(
+                "{skipped} buyer(s) have no usable first purchase date (or purchases after the audit date), so they have no lifetime value"
+            ),
         ));
     }
     let mut m = ValueMetrics {
@@ -141,7 +145,10 @@ pub fn compute(
         None => return m,
     };
     if m.clv_total.is_none() {
-        warnings.push("customer lifetime value could not be computed: the purchase model gives no finite figures for these customers; the value figures are left empty".into());
+        warnings.push(Diagnostic::new(
+            Code::ValueNotEstimated,
+            "customer lifetime value could not be computed: the purchase model gives no finite figures for these customers; the value figures are left empty",
+        ));
     }
     m
 }
@@ -161,14 +168,17 @@ const AUDIT_FIT: FitOptions = FitOptions {
 
 /// The fitted purchase model and the order-value source, or `None` (with a
 /// warning) when no purchase model can be fitted.
-fn models(h: &Histories, warnings: &mut Vec<String>) -> Option<(BgNbdFit, OrderValue)> {
+fn models(h: &Histories, warnings: &mut Vec<Diagnostic>) -> Option<(BgNbdFit, OrderValue)> {
     let opts = AUDIT_FIT;
     let bg = match value::fit_bgnbd(&h.list, &opts) {
         Ok(fit) => fit,
         Err(e) => {
-            warnings.push(format!(
-                "customer lifetime value is not estimated: {}; the value figures are left empty",
-                plain(&e)
+            warnings.push(Diagnostic::new(
+                Code::ValueNotEstimated,
+                format!(
+                    "customer lifetime value is not estimated: {}; the value figures are left empty",
+                    plain(&e)
+                ),
             ));
             return None;
         }
@@ -193,9 +203,12 @@ fn models(h: &Histories, warnings: &mut Vec<String>) -> Option<(BgNbdFit, OrderV
             } else {
                 0.0
             };
-            warnings.push(format!(
-                "the spend model is not used ({}); every customer's expected order value is the observed mean order value",
-                plain(&e)
+            warnings.push(Diagnostic::new(
+                Code::SpendModelUnused,
+                format!(
+                    "the spend model is not used ({}); every customer's expected order value is the observed mean order value",
+                    plain(&e)
+                ),
             ));
             OrderValue::Observed {
                 mean_order_value: mean,

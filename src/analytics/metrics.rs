@@ -8,6 +8,7 @@ mod tally;
 
 use super::lifetime::ValueMetrics;
 use super::{CustomerFacts, Params};
+use crate::error::{Code, Diagnostic};
 use crate::model::{CustomerField, Dataset, Day, Stage};
 use tally::{ContactFigures, CustomerTally, Keeping, SpendTally, feedback_share};
 
@@ -233,7 +234,7 @@ impl Metrics {
         params: &Params,
         as_of: Day,
         keywords: &[(String, Vec<String>)],
-        warnings: &mut Vec<String>,
+        warnings: &mut Vec<Diagnostic>,
     ) -> Metrics {
         let period = super::params::days(params.period_days);
         let c = CustomerTally::count(ds, facts, params, as_of.plus(-period), as_of, keywords);
@@ -308,12 +309,13 @@ fn retention(
     ds: &Dataset,
     as_of: Day,
     period: i32,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> (Option<f64>, Option<u64>) {
     let Some(orders) = &ds.orders else {
-        warnings.push(
-            "retention_rate needs an Orders sheet (one row per order); it is left empty".into(),
-        );
+        warnings.push(Diagnostic::new(
+            Code::RetentionNeedsOrders,
+            "retention_rate needs an Orders sheet (one row per order); it is left empty",
+        ));
         return (None, None);
     };
     let prev_from = as_of.plus(-2 * period);
@@ -335,7 +337,10 @@ fn retention(
         .filter(|(p, c)| **p && **c)
         .count() as u64;
     if base == 0 {
-        warnings.push("retention_rate: no customer ordered in the previous period, so there is nothing to retain".into());
+        warnings.push(Diagnostic::new(
+            Code::RetentionNoBase,
+            "retention_rate: no customer ordered in the previous period, so there is nothing to retain",
+        ));
         return (None, Some(0));
     }
     (share(kept, base), Some(base))

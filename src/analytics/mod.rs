@@ -52,7 +52,7 @@ pub struct Analysis {
     /// The RFM segment table in force (names of [`CustomerFacts::rfm_segment`]).
     pub rfm_segments: value::RfmSegments,
     /// Notes about figures that could not be computed.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::error::Diagnostic>,
 }
 
 impl Analysis {

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use crate::analytics::{self, Analysis, AsOfSource, Params};
 use crate::checklist::Checklist;
-use crate::error::{Error, Problems, Result};
+use crate::error::{Code, Diagnostic, Error, Problems, Result};
 use crate::input::{self, Config, InputPaths};
 use crate::model::{Dataset, Day};
 use crate::score::{self, Scores};
@@ -62,8 +62,8 @@ pub struct Audit {
     pub changes: Option<Changes>,
     /// The config in force.
     pub config: Config,
-    /// All warnings (inputs, analytics, scoring).
-    pub warnings: Vec<String>,
+    /// All warnings (inputs, analytics, scoring), each once.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Loads the checklist the user chose (or the built-in default).
@@ -124,14 +124,26 @@ pub fn prepare(opts: &AuditOptions) -> Result<(Config, Checklist, Dataset, Param
 
 /// A warning when the spend sheet's periods cover more days than the audited
 /// period (`period_days`): its spend is then summed over the longer span.
-fn spend_span_warning(ds: &Dataset, analysis: &Analysis) -> Option<String> {
+fn spend_span_warning(ds: &Dataset, analysis: &Analysis) -> Option<Diagnostic> {
     let (first, last) = ds.spend_span?;
     let days = last.0 - first.0 + 1;
     let period = analysis.params.period_days;
     (f64::from(days) > period).then(|| {
-        format!(
+        let message = format!(
             "the spend sheet's periods run from {first} to {last} ({days} days), longer than the audited period of {period} days (`period_days`); the spend of every period was summed"
-        )
+        );
+        match ds.inputs.iter().find(|i| i.role == "spend") {
+            Some(i) => {
+                let path = std::path::Path::new(&i.path);
+                let at = if i.sheet.is_empty() {
+                    crate::error::Location::file(path)
+                } else {
+                    crate::error::Location::sheet(&crate::error::display_name(path), &i.sheet)
+                };
+                Diagnostic::at(Code::SpendPeriodLonger, at, message)
+            }
+            None => Diagnostic::new(Code::SpendPeriodLonger, message),
+        }
     })
 }
 
@@ -181,22 +193,28 @@ pub fn run(opts: &AuditOptions) -> Result<Audit> {
     }
     let per_sheet = CUSTOMER_ROWS_PER_SHEET;
     if dataset.customers.len() > per_sheet {
-        warnings.push(format!(
-            "{} customers exceed Excel's {per_sheet} data rows per sheet; the Customers sheet continues on \"Customers (2)\"…",
-            dataset.customers.len()
+        warnings.push(Diagnostic::new(
+            Code::CustomersSplit,
+            format!(
+                "{} customers exceed Excel's {per_sheet} data rows per sheet; the Customers sheet continues on \"Customers (2)\"…",
+                dataset.customers.len()
+            ),
         ));
     }
     if dataset.customers.len() > CUSTOMER_TABLE_ROWS {
-        warnings.push(format!(
-            "the Customers sheet has an autofilter but is not an Excel table above {} customers (tables cost memory per cell)",
-            CUSTOMER_TABLE_ROWS
+        warnings.push(Diagnostic::new(
+            Code::NoExcelTable,
+            format!(
+                "the Customers sheet has an autofilter but is not an Excel table above {} customers (tables cost memory per cell)",
+                CUSTOMER_TABLE_ROWS
+            ),
         ));
     }
     warnings.extend(analysis.warnings.iter().cloned());
     warnings.extend(scores.warnings.iter().cloned());
     // A rule that errs does so for every touchpoint: say it once.
     let mut seen = std::collections::HashSet::new();
-    warnings.retain(|w| seen.insert(w.clone()));
+    warnings.retain(|w| seen.insert(w.to_string()));
     let dir_name = opts
         .paths
         .dir

@@ -64,6 +64,8 @@ pub struct ClientSummary {
     pub findings: usize,
     /// Key figures.
     pub metrics: ClientMetrics,
+    /// The audit's warnings and notes, with their codes.
+    pub diagnostics: Vec<crate::error::DiagnosticRecord>,
 }
 
 #[derive(Deserialize)]
@@ -80,6 +82,8 @@ struct AuditJson {
     findings: Vec<serde::de::IgnoredAny>,
     #[serde(default)]
     metrics: ClientMetrics,
+    #[serde(default)]
+    diagnostics: Vec<crate::error::DiagnosticRecord>,
 }
 
 impl ClientSummary {
@@ -103,6 +107,7 @@ impl ClientSummary {
             ps: a.ps,
             findings: a.findings.len(),
             metrics: a.metrics,
+            diagnostics: a.diagnostics,
         })
     }
 
@@ -130,6 +135,9 @@ pub struct Failure {
     pub key: String,
     /// What went wrong.
     pub error: String,
+    /// The same as diagnostics with codes (not kept in portfolio.json).
+    #[serde(skip)]
+    pub diagnostics: Vec<crate::error::DiagnosticRecord>,
 }
 
 /// The roll-up: clients ranked by score (ties by key), failures by key.

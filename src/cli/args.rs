@@ -86,6 +86,21 @@ pub struct AuditArgs {
     /// Also write report.pdf (needs a headless Chromium on PATH).
     #[arg(long)]
     pub pdf: bool,
+    /// On failure, print the problems as JSON on stdout (used by `batch`
+    /// for its child audits, so their diagnostics keep their codes).
+    #[arg(long, hide = true)]
+    pub error_json: bool,
+}
+
+/// `mixaudit check`.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    /// Inputs.
+    pub input: InputArgs,
+    /// Print the result and every diagnostic as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `mixaudit batch`.
@@ -112,6 +127,9 @@ pub struct BatchArgs {
     /// Stop a client's audit after this many seconds and report it as failed.
     #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
     pub client_timeout: u64,
+    /// Print each client's status, score and diagnostics as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `mixaudit portfolio`.

@@ -4,6 +4,8 @@
 mod args;
 mod batch;
 mod fault;
+mod json;
+mod stdout;
 
 /// Prints a line to stderr with control characters removed: client text
 /// (names, cells, file names) can hold terminal escape sequences, which must
@@ -28,10 +30,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-pub use args::{AuditArgs, BatchArgs, InputArgs, PortfolioArgs, RuleArgs, RunArgs};
+pub use args::{AuditArgs, BatchArgs, CheckArgs, InputArgs, PortfolioArgs, RuleArgs, RunArgs};
 
 use crate::audit;
-use crate::error::Error;
+use crate::error::{Diagnostic, Error};
 
 /// Exit codes.
 pub mod exit {
@@ -73,17 +75,29 @@ pub enum Command {
         force: bool,
     },
     /// Validate inputs, config and checklist; report every problem; write nothing.
-    Check(InputArgs),
+    Check(CheckArgs),
 }
 
-/// Prints an error the way users read it.
+/// A diagnostic as one terminal line: `warning[MX851]: file › sheet: message`.
+pub fn diagnostic_line(d: &Diagnostic) -> String {
+    format!("{}[{}]: {d}", d.severity().as_str(), d.code)
+}
+
+/// Prints warnings (and notes) the way users read them, one line each.
+pub fn report_warnings(list: &[Diagnostic]) {
+    for d in list {
+        say!("{}", diagnostic_line(d));
+    }
+}
+
+/// Prints an error the way users read it: a count, then one line per problem
+/// with its code.
 pub fn report_error(e: &Error) {
-    match e {
-        Error::Problems(p) => {
-            let n = p.total();
-            say!("mixaudit: {n} problem(s) found:\n{p}");
-        }
-        other => say!("mixaudit: {other}"),
+    if let Error::Problems(p) = e {
+        say!("mixaudit: {} problem(s) found:", p.total());
+    }
+    for d in e.diagnostics() {
+        say!("{}", diagnostic_line(&d));
     }
 }
 
@@ -109,6 +123,12 @@ fn cmd_audit(args: &AuditArgs) -> u8 {
         return exit::USAGE;
     }
     fault::inject(args.input.dir.as_deref());
+    let fail = |e: &Error| {
+        if args.error_json {
+            let _ = stdout::print_json(&json::failure(e));
+        }
+        fail(e)
+    };
     let opts = args.options();
     let audit = match audit::run(&opts) {
         Ok(a) => a,
@@ -118,12 +138,7 @@ fn cmd_audit(args: &AuditArgs) -> u8 {
         Ok(w) => w,
         Err(e) => return fail(&e),
     };
-    for n in &audit.dataset.notes {
-        say!("note: {n}");
-    }
-    for w in &audit.warnings {
-        say!("warning: {w}");
-    }
+    report_warnings(&audit.warnings);
     let score = audit.scores.score;
     say!(
         "{}: score {} ({}) → {}",
@@ -132,8 +147,10 @@ fn cmd_audit(args: &AuditArgs) -> u8 {
         audit.scores.rating,
         written.workbook.parent().unwrap_or(&args.run.out).display()
     );
-    if args.json {
-        print!("{}", crate::report::json::render(&audit));
+    if args.json
+        && let Err(e) = stdout::print(&crate::report::json::render(&audit))
+    {
+        return fail(&Error::io(std::path::Path::new("stdout"), e));
     }
     if args.pdf {
         let pdf = written.html.with_file_name("report.pdf");
@@ -154,20 +171,23 @@ fn cmd_audit(args: &AuditArgs) -> u8 {
     }
 }
 
-fn cmd_check(args: &InputArgs) -> u8 {
+fn cmd_check(check: &CheckArgs) -> u8 {
+    let args = &check.input;
     if args.dir.is_none() && args.customers.is_none() {
         say!(
             "mixaudit: give a client folder (mixaudit check DIR) or --customers FILE --spend FILE"
         );
+        if check.json {
+            let e = Error::Usage("give a client folder or --customers FILE --spend FILE".into());
+            let _ = stdout::print_json(&json::check_failed(&e));
+        }
         return exit::USAGE;
     }
     match audit::prepare(&args.options()) {
         Ok((_, checklist, ds, _)) => {
-            for n in &ds.notes {
-                say!("note: {n}");
-            }
-            for w in &ds.warnings {
-                say!("warning: {w}");
+            report_warnings(&ds.warnings);
+            if check.json {
+                let _ = stdout::print_json(&json::check_ok(&ds, &checklist));
             }
             say!(
                 "ok: {} customers, {} touchpoints{}; checklist {} ({} items) is valid",
@@ -181,7 +201,12 @@ fn cmd_check(args: &InputArgs) -> u8 {
             );
             exit::OK
         }
-        Err(e) => fail(&e),
+        Err(e) => {
+            if check.json {
+                let _ = stdout::print_json(&json::check_failed(&e));
+            }
+            fail(&e)
+        }
     }
 }
 

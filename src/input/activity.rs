@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::columns::{Column, Hints, Read};
 use super::fields::{Field, INTERACTION_FIELDS, Need, ORDER_FIELDS, normalize};
 use super::table::{TableInfo, Workbook, read_table};
-use crate::error::{Location, Problem, Problems};
+use crate::error::{Code, Location, Problem, Problems};
 use crate::model::{Customer, Day, Order};
 
 /// Finds customers by id: the sorted ids of the customer list, plus customers
@@ -111,6 +111,7 @@ pub fn read_orders(
         else {
             if let Some(c) = cols[0].as_ref() {
                 local.push(Problem::new(
+                    Code::MissingValue,
                     c.at(r),
                     "the order has no customer_id",
                     "the id of the customer who ordered",
@@ -123,6 +124,7 @@ pub fn read_orders(
                 Read::Value(d) => d,
                 Read::Missing => {
                     local.push(Problem::new(
+                        Code::MissingValue,
                         c.at(r),
                         "the order has no date",
                         "the order date",

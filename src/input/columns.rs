@@ -12,7 +12,7 @@ use super::table::{Cell, CellKind};
 use super::value::{
     DateOrder, NumberStyle, date_from_serial, parse_bool, parse_date, parse_number,
 };
-use crate::error::{Location, Problem, Problems, column_letters};
+use crate::error::{Code, Diagnostic, Location, Problem, Problems};
 use crate::model::Day;
 
 pub use super::hints::Hints;
@@ -97,6 +97,7 @@ impl Column {
     pub fn overflow(&self) -> Option<Problem> {
         let (row, shown) = self.overflow_at.as_ref()?;
         Some(Problem::new(
+            Code::TotalOverflow,
             self.at(*row),
             format!(
                 "{shown} makes the total of column `{}` overflow (larger than {:e})",
@@ -118,13 +119,15 @@ impl Column {
     }
 
     /// A warning about formula errors read as empty, if there were any.
-    pub fn error_warning(&self) -> Option<String> {
+    pub fn error_warning(&self) -> Option<Diagnostic> {
         let (row, text) = self.first_error.as_ref()?;
-        Some(format!(
-            "{}: {} cell(s) of column `{}` hold a formula error or a formula with no saved result and were read as empty (first: {text})",
+        Some(Diagnostic::at(
+            Code::FormulaErrors,
             self.at(*row),
-            self.error_values,
-            self.field.name
+            format!(
+                "{} cell(s) of column `{}` hold a formula error or a formula with no saved result and were read as empty (first: {text})",
+                self.error_values, self.field.name
+            ),
         ))
     }
 
@@ -143,6 +146,7 @@ impl Column {
             Kind::Text => "text",
         };
         problems.push(Problem::new(
+            Code::InvalidValue,
             self.loc.clone().at(row, self.col),
             format!(
                 "{} is not {what} (column `{}`)",
@@ -244,7 +248,7 @@ impl Column {
                     if let Some(proved) = p.proves {
                         match (self.style, self.style_proven_at) {
                             (Some(s), Some(at)) if s != proved => {
-                                problems.push(Problem::new(
+                                problems.push(Problem::new(Code::MixedConventions,
                                     self.loc.clone().at(row, self.col),
                                     format!(
                                         "{} uses a decimal {} but row {} of column `{}` used a decimal {}",
@@ -311,6 +315,7 @@ impl Column {
     ) -> Read<f64> {
         if let Some(expected) = self.out_of_range(value) {
             problems.push(Problem::new(
+                Code::OutOfRange,
                 self.loc.clone().at(row, self.col),
                 format!("{} is out of range for `{}`", cell.show(), self.field.name),
                 expected,
@@ -379,6 +384,7 @@ impl Column {
                             match (self.order, self.order_proven_at) {
                                 (Some(o), Some(at)) if o != proved => {
                                     problems.push(Problem::new(
+                                        Code::MixedConventions,
                                         self.loc.clone().at(row, self.col),
                                         format!(
                                             "{} is {} but row {} of column `{}` was {}",
@@ -463,7 +469,7 @@ impl Column {
         problems: &mut Problems,
         strict: bool,
         mut patch: impl FnMut(u32, f64),
-    ) -> Option<String> {
+    ) -> Option<Diagnostic> {
         if self.pending.is_empty() {
             return None;
         }
@@ -500,6 +506,7 @@ impl Column {
             let Some(value) = value else { continue };
             if let Some(expected) = self.out_of_range(value) {
                 problems.push(Problem::new(
+                    Code::OutOfRange,
                     self.loc.clone().at(p.row, self.col),
                     format!("\"{}\" is out of range for `{}`", p.text, self.field.name),
                     expected,
@@ -513,7 +520,7 @@ impl Column {
         }
         let first = guessed[0];
         if strict {
-            problems.push(Problem::new(
+            problems.push(Problem::new(Code::AmbiguousNumber,
                 self.loc.clone().at(first.row, self.col),
                 format!(
                     "\"{}\" could be a whole amount with a thousands separator or a decimal, and nothing in column `{}` settles it ({} such value(s))",
@@ -525,13 +532,15 @@ impl Column {
             ));
             return None;
         }
-        Some(format!(
-            "{} › column {} (`{}`): {} value(s) such as \"{}\" were read with a thousands separator; set `decimal: \",\"` in audit.yaml if they are decimals",
-            self.loc,
-            column_letters(self.col),
-            self.field.name,
-            guessed.len(),
-            first.text
+        Some(Diagnostic::at(
+            Code::ThousandsGuess,
+            self.loc.clone().at_col(self.col),
+            format!(
+                "{} value(s) of `{}` such as \"{}\" were read with a thousands separator; set `decimal: \",\"` in audit.yaml if they are decimals",
+                guessed.len(),
+                self.field.name,
+                first.text
+            ),
         ))
     }
 
@@ -550,7 +559,7 @@ impl Column {
                     }
                 }
             }
-            None => problems.push(Problem::new(
+            None => problems.push(Problem::new(Code::AmbiguousDate,
                 self.loc.clone().at(pending[0].row, self.col),
                 format!(
                     "\"{}\" could be day-first or month-first, and no date in column `{}` settles it ({} such dates)",

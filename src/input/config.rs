@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::columns::Hints;
 use super::value::{DateOrder, NumberStyle, parse_date};
-use crate::error::{Error, Location, Problem, Problems, Result};
+use crate::error::{Code, Error, Location, Problem, Problems, Result};
 use crate::model::Day;
 
 /// Largest YAML file accepted (config or checklist); larger is refused before parsing.
@@ -103,7 +103,8 @@ pub fn read_yaml_text(path: &Path) -> Result<String> {
 }
 
 /// Turns a serde_yaml error into a problem at its line.
-pub fn yaml_problem(path: &Path, e: &serde_yaml::Error) -> Problem {
+/// `code` says which file it is: audit.yaml or a checklist.
+pub fn yaml_problem(code: Code, path: &Path, e: &serde_yaml::Error) -> Problem {
     let line = e.location().map(|l| l.line());
     let msg = e.to_string();
     // serde_yaml appends " at line X column Y"; the location already says it.
@@ -113,7 +114,7 @@ pub fn yaml_problem(path: &Path, e: &serde_yaml::Error) -> Problem {
             "{msg}: its aliases (&anchor / *alias) expand to far more data than any real file holds, so it was refused"
         );
     }
-    Problem::new(Location::file(path).at_line(line), msg, "")
+    Problem::new(code, Location::file(path).at_line(line), msg, "")
 }
 
 impl Config {
@@ -130,7 +131,7 @@ impl Config {
             match serde_yaml::from_str(&text) {
                 Ok(c) => c,
                 Err(e) => {
-                    problems.push(yaml_problem(path, &e));
+                    problems.push(yaml_problem(Code::ConfigInvalid, path, &e));
                     salvage(&text).unwrap_or_default()
                 }
             }
@@ -147,6 +148,7 @@ impl Config {
             && !matches!(d.trim(), "," | ".")
         {
             problems.push(Problem::new(
+                Code::ConfigValue,
                 loc("decimal:"),
                 format!("decimal is \"{d}\""),
                 "\",\" or \".\"",
@@ -156,6 +158,7 @@ impl Config {
             && parse_order(d).is_none()
         {
             problems.push(Problem::new(
+                Code::ConfigValue,
                 loc("dates:"),
                 format!("dates is \"{d}\""),
                 "day-first or month-first",
@@ -165,6 +168,7 @@ impl Config {
             && parse_iso(a).is_none()
         {
             problems.push(Problem::new(
+                Code::ConfigValue,
                 loc("as_of:"),
                 format!("as_of \"{a}\" is not a date"),
                 "an ISO date such as 2026-06-30",
@@ -180,6 +184,7 @@ impl Config {
         for field in cfg.columns.keys() {
             if !known.contains(&field.as_str()) {
                 problems.push(Problem::new(
+                    Code::UnknownField,
                     loc(&format!("{field}:")),
                     format!(
                         "columns names an unknown field `{field}`{}",
@@ -194,6 +199,7 @@ impl Config {
                 .at_line(line_of(&format!("- item: {}", w.item)).or(line_of("waivers:")));
             if w.reason.trim().is_empty() {
                 problems.push(Problem::new(
+                    Code::WaiverInvalid,
                     l.clone().item(&w.item),
                     "the waiver has no reason",
                     "`reason:` saying why the item does not apply",
@@ -203,6 +209,7 @@ impl Config {
                 && parse_iso(e).is_none()
             {
                 problems.push(Problem::new(
+                    Code::WaiverInvalid,
                     l.item(&w.item),
                     format!("expires \"{e}\" is not a date"),
                     "an ISO date such as 2026-06-30",

@@ -9,7 +9,7 @@ use std::path::Path;
 use super::guard;
 use super::row::{CellKind, Row};
 use super::table::{MAX_COLUMNS, MAX_ROWS, column_limit};
-use crate::error::{Location, Problem};
+use crate::error::{Code, Location, Problem};
 
 /// Picks the separator from the first line: the most frequent of `;`, tab and
 /// `,` outside quotes (Excel's `sep=;` line wins when present).
@@ -35,13 +35,39 @@ fn sniff_delimiter(first_line: &[u8]) -> u8 {
     if n == 0 { b',' } else { best }
 }
 
+/// The problem of a CSV row the reader refused: over an input budget (the
+/// guard noted which), or not well-formed.
+fn csv_error(over: Option<&String>, loc: &Location, index: u32, e: &csv::Error) -> Problem {
+    match over {
+        Some(over) => Problem::new(
+            Code::InputLimit,
+            loc.clone().at_row(index),
+            over.clone(),
+            "a file within mixaudit's input limits (it may be corrupt, or built to exhaust memory)",
+        ),
+        None => Problem::new(
+            Code::InvalidCsv,
+            loc.clone().at_row(index),
+            format!("is not valid CSV here: {e}"),
+            "well-formed comma, semicolon or tab separated text",
+        ),
+    }
+}
+
 pub(super) fn read_csv(
     path: &Path,
     utf16: Option<&'static encoding_rs::Encoding>,
     loc: Location,
     f: &mut dyn FnMut(&Row) -> ControlFlow<()>,
 ) -> Result<(), Problem> {
-    let io = |e: std::io::Error| Problem::new(loc.clone(), format!("cannot be read: {e}"), "");
+    let io = |e: std::io::Error| {
+        Problem::new(
+            Code::Unreadable,
+            loc.clone(),
+            format!("cannot be read: {e}"),
+            "",
+        )
+    };
     let mut file: Box<dyn Read> = match utf16 {
         // UTF-16 exports (Excel's "Unicode Text") are small; decode them whole.
         Some(enc) => {
@@ -105,20 +131,7 @@ pub(super) fn read_csv(
                 break;
             }
             Ok(true) => {}
-            Err(e) => {
-                if let Some(over) = &reader.get_ref().over {
-                    return Err(Problem::new(
-                        loc.at_row(index),
-                        over.clone(),
-                        "a file within mixaudit's input limits (it may be corrupt, or built to exhaust memory)",
-                    ));
-                }
-                return Err(Problem::new(
-                    loc.at_row(index),
-                    format!("is not valid CSV here: {e}"),
-                    "well-formed comma, semicolon or tab separated text",
-                ));
-            }
+            Err(e) => return Err(csv_error(reader.get_ref().over.as_ref(), &loc, index, &e)),
         }
         cells += record.len() as u64;
         check_size(&loc, index, record.len(), cells)?;
@@ -162,6 +175,7 @@ fn unclosed_quote<R: std::io::Read>(
     }
     let line = meter.opened_on + lines_skipped;
     Some(Problem::new(
+        Code::InvalidCsv,
         loc.clone().at_line(Some(line as usize)),
         format!(
             "a quoted field opened on line {line} is never closed, so the rest of the file would be read as one cell"
@@ -175,6 +189,7 @@ fn unclosed_quote<R: std::io::Read>(
 fn check_size(loc: &Location, index: u32, width: usize, cells: u64) -> Result<(), Problem> {
     if index >= MAX_ROWS {
         return Err(Problem::new(
+            Code::InputLimit,
             loc.clone().at_row(index),
             format!("has more than {MAX_ROWS} rows"),
             "a file within mixaudit's documented row limit",

@@ -4,7 +4,7 @@ use super::columns::{Column, Hints, Read};
 use super::fields::{CUSTOMER_FIELDS, Mapping, Need};
 use super::table::{Cell, CellKind, Row, TableInfo, Workbook, read_table};
 use super::value::split_list;
-use crate::error::{Location, Problem, Problems};
+use crate::error::{Code, Diagnostic, Location, Problem, Problems};
 use crate::model::{Customer, CustomerField, Day, Extra, FieldId, FieldSet, StatusOverride};
 
 /// Customers read from a sheet, with touchpoint names still as names.
@@ -24,7 +24,7 @@ pub struct CustomerTable {
     /// What the reader saw.
     pub info: TableInfo,
     /// Non-fatal notes.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Diagnostic>,
     /// The currency the revenue column names in its header or cells.
     pub currencies: Vec<&'static str>,
 }
@@ -87,14 +87,18 @@ pub fn read_customers(
         currencies.extend(col.currencies.iter().copied());
     }
     if let Some(first) = st.totals_rows.first() {
-        warnings.push(format!(
-            "{}: {} totals row(s) (\"Total\", \"I alt\", \"Summe\"…) skipped, not read as customers",
+        warnings.push(Diagnostic::at(
+            Code::TotalsRows,
             loc.clone().at_row(*first),
-            st.totals_rows.len()
+            format!(
+                "{} totals row(s) (\"Total\", \"I alt\", \"Summe\"…) skipped, not read as customers",
+                st.totals_rows.len()
+            ),
         ));
     }
     if customers.is_empty() && local.is_empty() {
         local.push(Problem::new(
+            Code::NoRows,
             loc.clone(),
             "has a header row but no customers",
             "one row per customer below the header",
@@ -106,8 +110,12 @@ pub fn read_customers(
         .filter(|c| c.orders > 0 && c.last_purchase.is_none())
         .count();
     if missing_dates > 0 && !with_orders {
-        warnings.push(format!(
-            "{loc}: {missing_dates} customer(s) with orders have no last_purchase date and count as inactive"
+        warnings.push(Diagnostic::at(
+            Code::NoPurchaseDate,
+            loc.clone(),
+            format!(
+                "{missing_dates} customer(s) with orders have no last_purchase date and count as inactive"
+            ),
         ));
     }
     let failed = !local.is_empty();
@@ -153,6 +161,7 @@ fn check_duplicates(customers: &[Customer], loc: &Location, problems: &mut Probl
                 (b, a)
             };
             problems.push(Problem::new(
+                Code::DuplicateCustomer,
                 loc.clone().at_row(second.source_row),
                 format!(
                     "customer id \"{}\" appears again (first on row {})",
@@ -255,6 +264,7 @@ impl State {
                 _ => {
                     if c.is_blank() {
                         problems.push(Problem::new(
+                            Code::MissingValue,
                             col.at(r),
                             "customer_id is empty",
                             "an id on every customer row",
@@ -341,7 +351,7 @@ impl State {
         Some(cust)
     }
 
-    fn settle(&mut self, customers: &mut [Customer], problems: &mut Problems) -> Vec<String> {
+    fn settle(&mut self, customers: &mut [Customer], problems: &mut Problems) -> Vec<Diagnostic> {
         let mut warnings = Vec::new();
         for (k, (f, &id)) in CUSTOMER_FIELDS.iter().zip(CustomerField::ALL).enumerate() {
             let Some(col) = self.cols[k].as_mut() else {

@@ -13,7 +13,7 @@ use super::fields::{CUSTOMER_SHEETS, INTERACTION_SHEETS, ORDER_SHEETS, SPEND_SHE
 use super::spend::{self, SpendTable};
 use super::table::Workbook;
 use super::{Config, InputPaths, resolve, search_location, sha256_file};
-use crate::error::{Location, Problem, Problems, Result};
+use crate::error::{Code, Diagnostic, Location, Problem, Problems, Result};
 use crate::model::{ColumnCurrency, Customer, Dataset, InputFile, Order};
 
 /// The files of one client, as resolved from flags, audit.yaml and discovery.
@@ -51,7 +51,7 @@ struct Reader<'a> {
     files: &'a Files,
     hints: Hints,
     problems: Problems,
-    warnings: Vec<String>,
+    warnings: Vec<Diagnostic>,
     inputs: Vec<InputFile>,
     /// The orders' amount currencies, as they are read.
     currencies: Vec<ColumnCurrency>,
@@ -150,7 +150,7 @@ fn read_dataset(
 fn assemble(
     read: Read,
     files: &Files,
-    warnings: Vec<String>,
+    warnings: Vec<Diagnostic>,
     mut inputs: Vec<InputFile>,
     all_paths: &[PathBuf],
     hashes: &[String],
@@ -193,7 +193,6 @@ fn assemble(
     };
     ds.warnings.extend(ctable.warnings);
     ds.warnings.extend(stable.warnings);
-    ds.notes = stable.notes;
     ds.spend_span = stable.span;
     ds.currencies = currencies;
     ds.customer_fields = ctable.present;
@@ -339,7 +338,7 @@ impl Reader<'_> {
                 self.files.customers.clone(),
             ),
             None => {
-                self.problems.push(Problem::new(
+                self.problems.push(Problem::new(Code::FileMissing,
                     search_location(cfg),
                     "has no spend file",
                     "spend.xlsx (or .xls, .ods, .csv), `--spend FILE`, or `spend: FILE` in audit.yaml",
@@ -419,11 +418,14 @@ impl Reader<'_> {
             &mut self.problems,
         )?;
         if t.created > 0 {
-            self.warnings.push(format!(
-                "{}: {} customer id(s) appear only in orders; they were added as customers ({})",
+            self.warnings.push(Diagnostic::at(
+                Code::OrdersOnlyCustomers,
                 b.location(&s),
-                t.created,
-                first_ids(&t.created_ids, t.created)
+                format!(
+                    "{} customer id(s) appear only in orders; they were added as customers ({})",
+                    t.created,
+                    first_ids(&t.created_ids, t.created)
+                ),
             ));
         }
         self.warnings.extend(t.info.warnings.iter().cloned());
@@ -436,9 +438,10 @@ impl Reader<'_> {
                 codes: super::currency::mark_codes(c),
             }));
         if t.orders.is_empty() {
-            self.warnings.push(format!(
-                "{}: the Orders sheet has no orders",
-                b.location(&s)
+            self.warnings.push(Diagnostic::at(
+                Code::NoOrders,
+                b.location(&s),
+                "the Orders sheet has no orders",
             ));
         }
         activity::apply_orders(customers, &t.orders);
@@ -483,11 +486,14 @@ impl Reader<'_> {
             &mut self.problems,
         )?;
         if t.unknown_ids > 0 {
-            self.warnings.push(format!(
-                "{}: {} interaction(s) name customer ids not in the customer list; skipped ({})",
+            self.warnings.push(Diagnostic::at(
+                Code::UnknownInteractionCustomers,
                 b.location(&s),
-                t.unknown_ids,
-                first_ids(&t.unknown_first, t.unknown_ids)
+                format!(
+                    "{} interaction(s) name customer ids not in the customer list; skipped ({})",
+                    t.unknown_ids,
+                    first_ids(&t.unknown_first, t.unknown_ids)
+                ),
             ));
         }
         self.warnings.extend(t.info.warnings.iter().cloned());
@@ -536,6 +542,7 @@ fn sheet_or_problem(
             .map(|e| format!("\"{e}\""))
             .unwrap_or_else(|| format!("\"{}\"", names[0]));
         problems.push(Problem::new(
+            Code::MissingSheet,
             Location::file(Path::new(book.name())),
             format!("has no sheet {wanted}; sheets found: {list}"),
             format!(

@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, Location, Problem, Problems, Result};
+use crate::error::{Code, Error, Location, Problem, Problems, Result};
 pub use config::Config;
 pub use dataset::{load_dataset, load_dataset_with_extras};
 use fields::{CUSTOMER_SHEETS, normalize};
@@ -155,6 +155,7 @@ fn resolve(
                         .map(|p| crate::error::display_name(p))
                         .collect();
                     return Err(Error::problem(Problem::new(
+                        Code::SeveralFiles,
                         Location::file(&cfg.search),
                         format!("holds several {role} files: {}", list.join(", ")),
                         format!("one {role} file, or `{role}: <file>` in audit.yaml"),
@@ -167,6 +168,7 @@ fn resolve(
         Some(p) if !p.is_file() => Err(Error::problem(
             guard::check_path(&p, &format!("the {role} file")).unwrap_or_else(|| {
                 Problem::new(
+                    Code::FileMissing,
                     Location::file(&p),
                     "does not exist",
                     format!("the {role} file"),
@@ -175,6 +177,7 @@ fn resolve(
         )),
         Some(p) => Ok(Some(p)),
         None if required => Err(Error::problem(Problem::new(
+            Code::FileMissing,
             search_location(cfg),
             format!("has no {role} file"),
             format!(

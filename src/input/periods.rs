@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use super::fields::normalize;
 use super::row::{Cell, CellKind};
 use super::value::{date_from_serial, month_number, parse_date};
-use crate::error::{Location, Problem, Problems};
+use crate::error::{Code, Diagnostic, Location, Problem, Problems};
 use crate::model::{Day, Touchpoint};
 
 /// The days one period cell covers: a month, or a single day.
@@ -74,6 +74,7 @@ pub fn read_period(
     };
     if got.is_none() {
         problems.push(Problem::new(
+            Code::InvalidValue,
             loc,
             format!("{} is not a month or a date (column `period`)", cell.show()),
             "a month such as 2026-01 or Jan 2026, or a date",
@@ -106,7 +107,7 @@ pub fn merge_rows(
     rows: &mut Vec<Touchpoint>,
     loc: &Location,
     problems: &mut Problems,
-) -> Option<String> {
+) -> Option<Diagnostic> {
     let mut first_of: HashMap<String, usize> = HashMap::new();
     let mut merged: Vec<(usize, usize)> = Vec::new(); // (kept index, rows folded in)
     let mut keep = vec![true; rows.len()];
@@ -120,6 +121,7 @@ pub fn merge_rows(
         if a.p != b.p || a.objective != b.objective {
             let what = |t: &Touchpoint| format!("{}, {}", t.p.key(), t.objective.key());
             problems.push(Problem::new(
+                Code::DuplicateTouchpoint,
                 loc.clone().at_row(b.source_row),
                 format!(
                     "touchpoint \"{}\" is on row {} ({}) and row {} ({}): the same name with another P or objective",
@@ -159,7 +161,7 @@ pub fn merge_rows(
         String::new()
     };
     let note = format!(
-        "{loc}: {} rows of {} touchpoint(s) with the same name and P were summed into one each: {}{more}",
+        "{} rows of {} touchpoint(s) with the same name and P were summed into one each: {}{more}",
         folded + merged.len(),
         merged.len(),
         names.join(", ")
@@ -169,7 +171,7 @@ pub fn merge_rows(
         i += 1;
         keep[i - 1]
     });
-    Some(note)
+    Some(Diagnostic::at(Code::SpendRowsSummed, loc.clone(), note))
 }
 
 fn add(a: Option<f64>, b: Option<f64>) -> Option<f64> {

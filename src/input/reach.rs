@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use super::fields::normalize;
+use crate::error::{Code, Diagnostic};
 use crate::model::Dataset;
 
 /// Turns the touchpoint names customers mention into indices of the spend
@@ -31,10 +32,13 @@ pub(super) fn link_reach(
         .map(|(n, _)| n.as_str())
         .collect();
     if !unknown.is_empty() {
-        ds.warnings.push(format!(
-            "the customers' touchpoints column names {} touchpoint(s) the spend sheet does not list: {}",
-            unknown.len(),
-            unknown.iter().take(10).copied().collect::<Vec<_>>().join(", ")
+        ds.warnings.push(Diagnostic::new(
+            Code::UnknownTouchpoints,
+            format!(
+                "the customers' touchpoints column names {} touchpoint(s) the spend sheet does not list: {}",
+                unknown.len(),
+                unknown.iter().take(10).copied().collect::<Vec<_>>().join(", ")
+            ),
         ));
     }
     for c in ds.customers.iter_mut() {
@@ -70,9 +74,12 @@ pub(super) fn link_reach(
             c.reached_by = v;
         }
         if !unknown_tp.is_empty() {
-            ds.warnings.push(format!(
-                "the Interactions sheet names {} touchpoint(s) the spend sheet does not list",
-                unknown_tp.len()
+            ds.warnings.push(Diagnostic::new(
+                Code::UnknownTouchpoints,
+                format!(
+                    "the Interactions sheet names {} touchpoint(s) the spend sheet does not list",
+                    unknown_tp.len()
+                ),
             ));
         }
     }

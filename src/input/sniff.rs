@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::error::{Location, Problem};
+use crate::error::{Code, Location, Problem};
 
 pub(super) const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 pub(super) const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -47,6 +47,7 @@ pub(super) fn classify(
         "csv" | "tsv" | "txt" => {
             if !text_like {
                 return Err(Problem::new(
+                    Code::NotSpreadsheet,
                     loc(),
                     "is not a text file (binary content)",
                     "comma, semicolon or tab separated text",
@@ -55,11 +56,13 @@ pub(super) fn classify(
             Ok(Content::Text)
         }
         "xlsx" | "xlsm" | "xlsb" | "ods" if is_cfb => Err(Problem::new(
+            Code::PasswordProtected,
             loc(),
             "is password-protected (encrypted), so it cannot be read",
             "the workbook saved again without a password (File › Info › Protect Workbook › remove the password)",
         )),
         "xlsx" | "xlsm" | "xlsb" | "ods" if !is_zip => Err(Problem::new(
+            Code::NotSpreadsheet,
             loc(),
             format!("is not a spreadsheet ({})", sniff(head)),
             format!("a real .{ext} workbook"),
@@ -70,6 +73,7 @@ pub(super) fn classify(
                 return Ok(Content::Text);
             }
             Err(Problem::new(
+                Code::NotSpreadsheet,
                 loc(),
                 format!("is not a spreadsheet ({})", sniff(head)),
                 "a real .xls workbook (or save it as .xlsx or .csv)",
@@ -77,6 +81,7 @@ pub(super) fn classify(
         }
         "xlsx" | "xlsm" | "xlsb" | "ods" | "xls" => Ok(Content::Workbook),
         _ => Err(Problem::new(
+            Code::UnknownFileType,
             loc(),
             format!("has an unknown file type `.{ext}`"),
             "one of .xlsx, .xlsm, .xlsb, .xls, .ods, .csv",

@@ -5,7 +5,7 @@ use super::customers::extra;
 use super::fields::{Mapping, Need, SPEND_FIELDS};
 use super::table::{Row, TableInfo, Workbook, read_table};
 use super::value::split_list;
-use crate::error::{Location, Problem, Problems};
+use crate::error::{Code, Diagnostic, Location, Problem, Problems};
 use crate::model::{FieldId, FieldSet, Objective, P, SpendField, Stage, Touchpoint};
 
 /// Touchpoints read from a sheet.
@@ -18,10 +18,9 @@ pub struct SpendTable {
     pub extras: Vec<String>,
     /// What the reader saw.
     pub info: TableInfo,
-    /// Non-fatal notes (rows wider than the header…).
-    pub warnings: Vec<String>,
-    /// What the reader did that the user should know (rows summed by period).
-    pub notes: Vec<String>,
+    /// Warnings and notes: rows wider than the header, rows of one
+    /// touchpoint summed by period.
+    pub warnings: Vec<Diagnostic>,
     /// The days the `period` column covers, when there is one.
     pub span: Option<super::periods::Span>,
     /// The currency each money column names in its header or cells.
@@ -112,14 +111,14 @@ pub fn read_spend(
     too_many(&rows, &loc, &mut local);
     if rows.is_empty() && local.is_empty() {
         local.push(Problem::new(
+            Code::NoRows,
             loc.clone(),
             "has a header row but no touchpoints",
             "one row per touchpoint below the header",
         ));
     }
-    let notes: Vec<String> = super::periods::merge_rows(&mut rows, &loc, &mut local)
-        .into_iter()
-        .collect();
+    let mut warnings = info.warnings.clone();
+    warnings.extend(super::periods::merge_rows(&mut rows, &loc, &mut local));
     let currencies = spend_currencies(&info, cols.as_ref());
     let failed = !local.is_empty();
     problems.extend(local);
@@ -141,9 +140,8 @@ pub fn read_spend(
             .iter()
             .map(|(_, n, _)| n.clone())
             .collect(),
-        warnings: info.warnings.clone(),
+        warnings,
         info,
-        notes,
         span: super::periods::covered(&spans),
         currencies,
     })
@@ -187,6 +185,7 @@ impl RowReader<'_> {
             Read::Value(t) => Some(t.into_owned()),
             _ => {
                 self.problems.push(Problem::new(
+                    Code::MissingValue,
                     col.at(r),
                     "the touchpoint has no name",
                     "a name on every spend row",
@@ -210,6 +209,7 @@ impl RowReader<'_> {
             }
             _ => {
                 self.problems.push(Problem::new(
+                    Code::MissingValue,
                     col.at(r),
                     format!("touchpoint \"{name}\" has no P"),
                     "one of the 7 Ps",
@@ -232,6 +232,7 @@ impl RowReader<'_> {
                     && super::value::parse_number(&cell.text, None).is_some_and(|v| v.value < 0.0);
         if negative {
             self.problems.push(Problem::new(
+                Code::NegativeSpend,
                 col.at(r),
                 format!("spend {} is negative (touchpoint \"{name}\")", cell.show()),
                 "spend ≥ 0 (record refunds or credits as lower spend)",
@@ -243,6 +244,7 @@ impl RowReader<'_> {
             Read::Value(v) => v,
             Read::Missing => {
                 self.problems.push(Problem::new(
+                    Code::MissingValue,
                     col.at(r),
                     format!("touchpoint \"{name}\" has no spend"),
                     "the spend in the period (0 if none)",
@@ -296,6 +298,7 @@ impl RowReader<'_> {
                 let at = self.col(SpendField::Objective).map(|c| c.at(r));
                 if let Some(at) = at {
                     self.problems.push(Problem::new(
+                        Code::UnknownObjective,
                         at,
                         format!("objective \"{t}\" is not known"),
                         "acquisition, retention or both",
@@ -321,7 +324,7 @@ impl RowReader<'_> {
                 None => {
                     let at = self.col(SpendField::Stage).map(|c| c.at(r));
                     if let Some(at) = at {
-                        self.problems.push(Problem::new(
+                        self.problems.push(Problem::new(Code::UnknownStage,
                             at,
                             format!("stage \"{s}\" is not a loyalty-ladder stage"),
                             "prospect, customer, client, supporter or advocate (several separated by ;)",
@@ -401,6 +404,7 @@ fn settle(cols: &mut [Option<Column>], rows: &mut [Touchpoint], local: &mut Prob
 fn too_many(rows: &[Touchpoint], loc: &Location, local: &mut Problems) {
     if rows.len() > usize::from(u16::MAX) {
         local.push(Problem::new(
+            Code::TooManyTouchpoints,
             loc.clone(),
             format!("has {} touchpoints", rows.len()),
             format!(
@@ -415,6 +419,7 @@ fn unknown_p(loc: Location, text: &str) -> Problem {
     let keys: Vec<&str> = P::ALL.iter().map(|p| p.key()).collect();
     let hint = crate::error::suggest(text, &keys);
     Problem::new(
+        Code::UnknownP,
         loc,
         format!("\"{text}\" is not one of the 7 Ps{hint}"),
         format!("one of {} (\"physical proof\" also works)", keys.join(", ")),

@@ -22,7 +22,7 @@ use super::row::data_ref;
 pub use super::row::{Cell, CellKind, Row};
 use super::sniff::{Content, classify, describe_calamine, utf16_encoding};
 use super::xlsx::stream_xlsx;
-use crate::error::{Location, Problem, column_letters, display_name};
+use crate::error::{Code, Diagnostic, Location, Problem, column_letters, display_name};
 
 /// How many rows at the top of a sheet may hold titles before the header.
 pub const HEADER_SCAN_ROWS: usize = 30;
@@ -59,12 +59,18 @@ impl Workbook {
         let name = display_name(path);
         let mut file = guard::open_regular(path, guard::MAX_INPUT_BYTES)?;
         let mut head = [0u8; 512];
-        let n = file
-            .read(&mut head)
-            .map_err(|e| Problem::new(Location::file(path), format!("cannot be read: {e}"), ""))?;
+        let n = file.read(&mut head).map_err(|e| {
+            Problem::new(
+                Code::Unreadable,
+                Location::file(path),
+                format!("cannot be read: {e}"),
+                "",
+            )
+        })?;
         let head = &head[..n];
         if n == 0 {
             return Err(Problem::new(
+                Code::EmptyFile,
                 Location::file(path),
                 "is an empty file",
                 "a spreadsheet (.xlsx, .xls, .ods) or .csv file",
@@ -185,6 +191,7 @@ impl Workbook {
                 }));
                 result.unwrap_or_else(|_| {
                     Err(Problem::new(
+                        Code::MalformedWorkbook,
                         loc.clone(),
                         "is malformed (the spreadsheet reader gave up on it)",
                         "a workbook that opens in Excel or LibreOffice",
@@ -206,21 +213,23 @@ fn open_workbook(
 ) -> Result<Sheets<BufReader<File>>, Problem> {
     let loc = || Location::file(path);
     file.seek(SeekFrom::Start(0))
-        .map_err(|e| Problem::new(loc(), format!("cannot be read: {e}"), ""))?;
+        .map_err(|e| Problem::new(Code::Unreadable, loc(), format!("cannot be read: {e}"), ""))?;
     guard::prescan(&file, kind, name)?;
     file.seek(SeekFrom::Start(0))
-        .map_err(|e| Problem::new(loc(), format!("cannot be read: {e}"), ""))?;
+        .map_err(|e| Problem::new(Code::Unreadable, loc(), format!("cannot be read: {e}"), ""))?;
     let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         guard::open_sheets(file, kind)
     }));
     match opened {
         Ok(Ok(s)) => Ok(s),
         Ok(Err(e)) => Err(Problem::new(
+            Code::MalformedWorkbook,
             loc(),
             describe_calamine(&e),
             "a workbook that opens in Excel or LibreOffice",
         )),
         Err(_) => Err(Problem::new(
+            Code::MalformedWorkbook,
             loc(),
             "is malformed (the spreadsheet reader gave up on it)",
             "a workbook that opens in Excel or LibreOffice",
@@ -230,6 +239,7 @@ fn open_workbook(
 
 pub(super) fn column_limit(loc: &Location, row: u32, col: u32) -> Problem {
     Problem::new(
+        Code::ExcelLimit,
         loc.clone().at(row, col.min(MAX_COLUMNS)),
         format!(
             "a cell in column {} lies beyond Excel's {MAX_COLUMNS}-column limit",
@@ -242,6 +252,7 @@ pub(super) fn column_limit(loc: &Location, row: u32, col: u32) -> Problem {
 /// A sheet the spreadsheet reader failed on part-way.
 pub(super) fn unreadable(loc: &Location, e: String) -> Problem {
     Problem::new(
+        Code::MalformedWorkbook,
         loc.clone(),
         format!("cannot be read: {e}"),
         "a workbook that opens in Excel or LibreOffice",
@@ -312,8 +323,9 @@ pub struct TableInfo {
     pub rows: usize,
     /// Problems with the header row itself (two columns with one name).
     pub problems: Vec<Problem>,
-    /// Things worth saying about the table (CSV rows wider than the header).
-    pub warnings: Vec<String>,
+    /// Things worth saying about the table (CSV rows wider than the header,
+    /// two columns naming one field).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// CSV rows with more cells than the header: how many, and the first one's line.
@@ -334,14 +346,17 @@ impl Wide {
         }
     }
 
-    fn warning(&self, book: &Workbook, info: &TableInfo) -> Option<String> {
+    fn warning(&self, book: &Workbook, info: &TableInfo) -> Option<Diagnostic> {
         (self.count > 0 && book.is_csv()).then(|| {
-            format!(
-                "{}: {} row(s) have more cells than the header's {} column(s) (first on line {}); the cells beyond the header were ignored",
-                book.name(),
-                self.count,
-                info.headers.last().map_or(0, |(c, _)| *c + 1),
-                self.first_line
+            Diagnostic::at(
+                Code::WideRows,
+                Location::file(&book.path),
+                format!(
+                    "{} row(s) have more cells than the header's {} column(s) (first on line {}); the cells beyond the header were ignored",
+                    self.count,
+                    info.headers.last().map_or(0, |(c, _)| *c + 1),
+                    self.first_line
+                ),
             )
         })
     }
@@ -389,7 +404,7 @@ fn shadow_warnings(
     headers: &[(u32, String)],
     fields: &[Field],
     loc: &Location,
-) -> Vec<String> {
+) -> Vec<Diagnostic> {
     let header = |c: u32| {
         headers
             .iter()
@@ -401,9 +416,8 @@ fn shadow_warnings(
         .iter()
         .filter(|(_, a, b)| normalize(header(*a)) != normalize(header(*b)))
         .map(|(k, a, b)| {
-            format!(
-                "{}: columns {} \"{}\" and {} \"{}\" both name `{}`; {} is read, {} is kept as an extra column",
-                loc.clone().at_row(mapping.header_row),
+            Diagnostic::at(Code::ShadowedColumn, loc.clone().at_row(mapping.header_row), format!(
+                "columns {} \"{}\" and {} \"{}\" both name `{}`; {} is read, {} is kept as an extra column",
                 column_letters(*a),
                 header(*a),
                 column_letters(*b),
@@ -411,7 +425,7 @@ fn shadow_warnings(
                 fields[*k].name,
                 column_letters(*a),
                 column_letters(*b)
-            )
+            ))
         })
         .collect()
 }
@@ -488,6 +502,7 @@ pub fn read_table(
     }
     if buffered.is_empty() && found.is_none() {
         return Err(Problem::new(
+            Code::EmptySheet,
             loc,
             "the sheet is empty",
             "a header row and one row per record",
@@ -500,7 +515,7 @@ pub fn read_table(
     }
     found.ok_or_else(|| {
         let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
-        Problem::new(
+        Problem::new(Code::NoHeaderRow,
             loc,
             format!("no header row found in the first {HEADER_SCAN_ROWS} rows: no row names any known column"),
             format!("a header row with columns such as {}", names.join(", ")),

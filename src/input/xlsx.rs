@@ -9,7 +9,7 @@ use calamine::DataRef;
 
 use super::row::{CellKind, Row, UNCOMPUTED};
 use super::table::{EXCEL_ROWS, MAX_COLUMNS, column_limit, unreadable};
-use crate::error::{Location, Problem};
+use crate::error::{Code, Location, Problem};
 
 /// Rows handed from the reading thread to the consuming one at a time.
 const BATCH_ROWS: usize = 512;
@@ -72,7 +72,7 @@ pub(super) fn stream_xlsx(
                         return Err(column_limit(loc, r, c));
                     }
                     if r >= EXCEL_ROWS {
-                        return Err(Problem::new(
+                        return Err(Problem::new(Code::ExcelLimit,
                             loc.clone(),
                             format!("has a cell on row {}, beyond Excel's {EXCEL_ROWS}-row limit", u64::from(r) + 1),
                             "a sheet within Excel's size limits (the file may be corrupt or hostile)",

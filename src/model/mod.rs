@@ -475,10 +475,7 @@ pub struct Dataset {
     /// The files read.
     pub inputs: Vec<InputFile>,
     /// Things worth telling the user that did not stop the audit.
-    pub warnings: Vec<String>,
-    /// What the reader did that the user should know, not a warning (spend
-    /// rows of one touchpoint summed over periods).
-    pub notes: Vec<String>,
+    pub warnings: Vec<crate::error::Diagnostic>,
     /// The days the spend sheet's `period` column covers, when it has one.
     pub spend_span: Option<(Day, Day)>,
     /// The currency each money column states in its header or cells.

@@ -39,7 +39,8 @@ struct Document<'a> {
     checklist: ChecklistInfo<'a>,
     inputs: &'a [InputFile],
     changes: Option<&'a crate::audit::Changes>,
-    warnings: &'a [String],
+    warnings: Vec<String>,
+    diagnostics: &'a [crate::error::Diagnostic],
 }
 
 #[derive(Serialize)]
@@ -82,7 +83,8 @@ pub fn to_value(audit: &Audit) -> Value {
         },
         inputs: &audit.dataset.inputs,
         changes: audit.changes.as_ref(),
-        warnings: &audit.warnings,
+        warnings: audit.warnings.iter().map(ToString::to_string).collect(),
+        diagnostics: &audit.warnings,
     };
     serde_json::to_value(doc).unwrap_or(Value::Null)
 }

@@ -10,6 +10,7 @@ use super::{ItemResult, Status};
 use crate::analytics::TouchpointFacts;
 use crate::checklist::rules::lookup;
 use crate::checklist::{Item, Rule};
+use crate::error::{Code, Diagnostic};
 use crate::model::{Dataset, Extra, FieldId, SpendField, Touchpoint};
 
 fn fmt_number(f: f64) -> String {
@@ -175,7 +176,7 @@ pub(super) fn evaluate(
     item: &Item,
     ctx: &Value,
     ds: &Dataset,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Option<ItemResult> {
     let result = |status, note: String| ItemResult {
         item: item.id.clone(),
@@ -184,7 +185,10 @@ pub(super) fn evaluate(
         note,
     };
     let mut rule_error = |e: String| {
-        warnings.push(format!("item {}: rule error: {e}", item.id));
+        warnings.push(Diagnostic::new(
+            Code::RuleError,
+            format!("item {}: rule error: {e}", item.id),
+        ));
         result(Status::NotApplicable, format!("rule error: {e}"))
     };
     if let Some(when) = &item.when {

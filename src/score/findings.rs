@@ -3,6 +3,7 @@
 use super::{Finding, ItemResult, PScore, Status, TouchpointResult};
 use crate::analytics::Analysis;
 use crate::checklist::{Checklist, Scope};
+use crate::error::{Code, Diagnostic};
 use crate::input::config::{Waiver, parse_iso};
 use crate::model::Dataset;
 
@@ -56,6 +57,7 @@ pub fn check_waivers(
         let Some(item) = checklist.items().find(|i| i.id == w.item) else {
             let ids: Vec<&str> = checklist.items().map(|i| i.id.as_str()).collect();
             problems.push(crate::error::Problem::new(
+                Code::WaiverUnknownItem,
                 at(),
                 format!(
                     "a waiver names unknown item `{}`{}",
@@ -69,6 +71,7 @@ pub fn check_waivers(
         if let Some(t) = &w.touchpoint {
             if item.scope == Scope::Portfolio {
                 problems.push(crate::error::Problem::new(
+                    Code::WaiverTouchpoint,
                     at(),
                     format!(
                         "the waiver names touchpoint \"{t}\", but {} is a portfolio item",
@@ -80,6 +83,7 @@ pub fn check_waivers(
                 && !ds.touchpoints.iter().any(|x| norm(&x.name) == norm(t))
             {
                 problems.push(crate::error::Problem::new(
+                    Code::WaiverTouchpoint,
                     at(),
                     format!(
                         "the waiver names touchpoint \"{t}\", which the spend sheet does not list"
@@ -96,16 +100,19 @@ pub fn check_waivers(
 pub(super) fn active_waivers(
     analysis: &Analysis,
     waivers: &[Waiver],
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Vec<Waiver> {
     let mut kept = Vec::new();
     for w in waivers {
         if let Some(exp) = w.expires.as_deref().and_then(parse_iso)
             && exp < analysis.as_of
         {
-            warnings.push(format!(
-                "waiver for {} expired on {exp} (before the audit date {}); ignored",
-                w.item, analysis.as_of
+            warnings.push(Diagnostic::new(
+                Code::WaiverExpired,
+                format!(
+                    "waiver for {} expired on {exp} (before the audit date {}); ignored",
+                    w.item, analysis.as_of
+                ),
             ));
             continue;
         }

@@ -167,7 +167,7 @@ pub struct Scores {
     /// Waivers applied.
     pub waivers: Vec<Waiver>,
     /// Notes for the user.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::error::Diagnostic>,
 }
 
 /// Weighted mean of status points: Σ w·points / Σ w over counted results, ×100.

@@ -14,7 +14,7 @@ pub use customers::{CUSTOMER_FIELDS, CUSTOMER_SHEETS};
 pub use spend::{SPEND_FIELDS, SPEND_SHEETS};
 pub use words::{HeaderWords, header_words};
 
-use crate::error::{Location, Problem, column_letters};
+use crate::error::{Code, Location, Problem, column_letters};
 
 /// What kind of value a field holds, which decides its parser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -285,6 +285,7 @@ pub fn duplicate_headers(
         }
         match seen.iter().find(|(s, _)| *s == n) {
             Some((_, first)) => out.push(Problem::new(
+                Code::DuplicateHeader,
                 loc.clone().at(header_row, *col),
                 format!(
                     "columns {} and {} are both headed \"{}\"",
@@ -349,6 +350,7 @@ pub fn missing_column(
     }
     let examples: Vec<&str> = field.synonyms.iter().take(4).copied().collect();
     Problem::new(
+        Code::MissingColumn,
         loc,
         msg,
         format!(

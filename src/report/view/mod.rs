@@ -163,7 +163,7 @@ impl View {
             value: value::value(audit, &currency),
             waivers: sections::waivers(audit),
             changes: audit.changes.as_ref().and_then(sections::changes),
-            warnings: audit.warnings.clone(),
+            warnings: audit.warnings.iter().map(ToString::to_string).collect(),
             about: sections::about(audit),
             charts: CHARTS
                 .iter()

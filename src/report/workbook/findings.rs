@@ -93,7 +93,7 @@ pub fn write_about(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(),
         ws.write_string_with_format(r, 0, "Warnings", &st.header)?;
         r += 1;
         for w in &audit.warnings {
-            ws.write_string(r, 0, w)?;
+            ws.write_string(r, 0, w.to_string())?;
             r += 1;
         }
     }
