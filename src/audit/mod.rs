@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use crate::analytics::{self, Analysis, AsOfSource, Params};
 use crate::checklist::Checklist;
-use crate::error::{Code, Diagnostic, Result};
+use crate::error::{Code, Diagnostic, Error, Problems, Result};
 use crate::input::{self, Config, InputPaths};
 use crate::model::{Dataset, Day};
 use crate::score::{self, Scores};
@@ -75,22 +75,94 @@ pub fn load_checklist(opts: &AuditOptions, cfg: &Config) -> Result<Checklist> {
     }
 }
 
-/// Reads, validates and prepares everything short of analysing (used by `check`).
+/// Reads, validates and prepares everything short of analysing (used by
+/// `check`). Every stage runs whatever the one before found — a config typo
+/// does not hide the checklist's, the cells' or the waivers' problems — and
+/// all problems are reported together, grouped by file.
 pub fn prepare(opts: &AuditOptions) -> Result<(Config, Checklist, Dataset, Params)> {
-    let cfg = input::load_config(&opts.paths)?;
-    let checklist = load_checklist(opts, &cfg)?;
-    let params = Params::resolve(
-        &checklist.params,
-        &[
-            ("audit.yaml params", cfg.params.clone()),
-            ("--param", opts.params.clone()),
-        ],
-    )?;
-    let mut dataset = input::load_dataset(&opts.paths, &cfg)?;
-    input::placeholders::remove(&mut dataset).map_err(crate::error::Error::Problems)?;
-    checklist.check_against(&dataset.spend_extras)?;
-    crate::score::check_waivers(&dataset, &checklist, &cfg)?;
-    Ok((cfg, checklist, dataset, params))
+    // One list per stage, joined at the end in the order a user fixes them:
+    // audit.yaml, the checklist, then the input files.
+    let (cfg, mut config) = input::load_config(&opts.paths)?;
+    let mut rules = Problems::default();
+    let mut inputs = Problems::default();
+    let checklist = collect(load_checklist(opts, &cfg), &mut rules)?;
+    let params = match &checklist {
+        Some(c) => collect(
+            Params::resolve(
+                &c.params,
+                &[
+                    ("audit.yaml params", cfg.params.clone()),
+                    ("--param", opts.params.clone()),
+                ],
+            ),
+            &mut config,
+        )?,
+        None => None,
+    };
+    let (dataset, spend_extras) = input::load_dataset_with_extras(&opts.paths, &cfg);
+    let mut dataset = collect(dataset, &mut inputs)?;
+    if let Some(d) = dataset.as_mut()
+        && let Err(p) = input::placeholders::remove(d)
+    {
+        inputs.extend(p);
+    }
+    if let (Some(c), Some(extras)) = (&checklist, &spend_extras) {
+        collect(c.check_against(extras), &mut rules)?;
+    }
+    if let Some(c) = &checklist {
+        collect(
+            crate::score::check_waivers(dataset.as_ref(), c, &cfg),
+            &mut config,
+        )?;
+    }
+    let mut problems = config;
+    problems.extend(rules);
+    problems.extend(inputs);
+    problems.group_by_file();
+    problems.into_result()?;
+    match (checklist, dataset, params) {
+        (Some(c), Some(d), Some(p)) => Ok((cfg, c, d, p)),
+        // Every stage without a result recorded a problem, so this is not reached.
+        _ => Err(Error::Failed("the inputs could not be prepared".into())),
+    }
+}
+
+/// A warning when the spend sheet's periods cover more days than the audited
+/// period (`period_days`): its spend is then summed over the longer span.
+fn spend_span_warning(ds: &Dataset, analysis: &Analysis) -> Option<Diagnostic> {
+    let (first, last) = ds.spend_span?;
+    let days = last.0 - first.0 + 1;
+    let period = analysis.params.period_days;
+    (f64::from(days) > period).then(|| {
+        let message = format!(
+            "the spend sheet's periods run from {first} to {last} ({days} days), longer than the audited period of {period} days (`period_days`); the spend of every period was summed"
+        );
+        match ds.inputs.iter().find(|i| i.role == "spend") {
+            Some(i) => {
+                let path = std::path::Path::new(&i.path);
+                let at = if i.sheet.is_empty() {
+                    crate::error::Location::file(path)
+                } else {
+                    crate::error::Location::sheet(&crate::error::display_name(path), &i.sheet)
+                };
+                Diagnostic::at(Code::SpendPeriodLonger, at, message)
+            }
+            None => Diagnostic::new(Code::SpendPeriodLonger, message),
+        }
+    })
+}
+
+/// A stage's result, its problems moved into `problems` (`None` then); any
+/// other error stops the run.
+fn collect<T>(r: Result<T>, problems: &mut Problems) -> Result<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(Error::Problems(p)) => {
+            problems.extend(p);
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Runs the audit.
@@ -132,6 +204,9 @@ pub fn run(opts: &AuditOptions) -> Result<Audit> {
         None => None,
     };
     let mut warnings = dataset.warnings.clone();
+    if let Some(w) = spend_span_warning(&dataset, &analysis) {
+        warnings.push(w);
+    }
     let per_sheet = CUSTOMER_ROWS_PER_SHEET;
     if dataset.customers.len() > per_sheet {
         warnings.push(Diagnostic::new(

@@ -133,14 +133,18 @@ codes! {
         "A touchpoint's stage is not a loyalty-ladder stage. Use prospect, customer, client, supporter or advocate (several separated by ;).";
     NegativeSpend = "MX310", "negative-spend", Error,
         "A touchpoint's spend is below zero. Record refunds or credits as lower spend instead.";
-    BlankTemplate = "MX311", "blank-template", Error,
+    TotalOverflow = "MX311", "total-overflow", Error,
+        "Every amount of a money column is a number, but together they add up beyond what a computer can hold (values such as 1e308). Look for runaway values in the column and correct them.";
+    BlankTemplate = "MX312", "blank-template", Error,
         "The file holds only the example row that `mixaudit init` writes: the templates are still blank. Replace the example with the client's own rows.";
 
     // MX4xx — duplicates
     DuplicateCustomer = "MX401", "duplicate-customer", Error,
         "Two rows have the same customer id. Merge them into one row per customer, or give each its own id.";
     DuplicateTouchpoint = "MX402", "duplicate-touchpoint", Error,
-        "Two spend rows have the same touchpoint name. Merge them, or name them apart (for example by adding the month).";
+        "Two spend rows have the same touchpoint name but another P or objective. Rows of one touchpoint (one per month, say) are summed only when they agree; correct the P or objective, or name the touchpoints apart.";
+    DuplicateHeader = "MX403", "duplicate-header", Error,
+        "Two columns of a header row have the same name, so it is not clear which one to read. Rename one of them, or delete the copy.";
 
     // MX5xx — audit.yaml and waivers
     ConfigInvalid = "MX501", "config-invalid", Error,
@@ -199,9 +203,17 @@ codes! {
         "There are more customers than an Excel sheet has rows; the Customers sheet continues on further sheets.";
     NoExcelTable = "MX811", "no-excel-table", Info,
         "Above a size limit the Customers sheet keeps its autofilter but is not an Excel table, to save memory.";
-    ExampleRow = "MX812", "example-row", Warning,
+    SpendRowsSummed = "MX812", "spend-rows-summed", Info,
+        "Several spend rows name the same touchpoint with the same P and objective (one row per month, say); they were summed into one touchpoint. Nothing to do if that is how the export is laid out.";
+    SpendPeriodLonger = "MX813", "spend-period-longer", Warning,
+        "The spend sheet's period column covers more days than the audited period (`period_days`), so the spend of all of it was summed. Keep only the audited months, or set `period_days` to match.";
+    WideRows = "MX814", "wide-rows", Warning,
+        "Some CSV rows have more cells than the header; the cells beyond the header were ignored. Check the rows named for a stray separator (a comma inside an unquoted name, say).";
+    ShadowedColumn = "MX815", "shadowed-column", Warning,
+        "Two columns name the same field (`Revenue (DKK)` and `Revenue (EUR)`); the first is read and the other kept as an extra column. Map the one you mean with `columns:` in audit.yaml, or rename the other.";
+    ExampleRow = "MX816", "example-row", Warning,
         "A row still holds the example `mixaudit init` writes into its templates; it is left out of the audit. Delete the row from the sheet.";
-    TemplateClient = "MX813", "template-client", Warning,
+    TemplateClient = "MX817", "template-client", Warning,
         "audit.yaml still names the client as the template does (\"Client name\"); the folder name is used instead. Write the client's name in audit.yaml.";
 
     // MX85x — warnings from the analytics

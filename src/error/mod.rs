@@ -232,6 +232,20 @@ impl Problems {
         }
     }
 
+    /// Puts the problems of each file together, files in the order they
+    /// were first reported (audit.yaml, checklist, customers, spend…),
+    /// each file's problems in the order found.
+    pub fn group_by_file(&mut self) {
+        let mut files: Vec<String> = Vec::new();
+        for p in &self.list {
+            if !files.contains(&p.location.file) {
+                files.push(p.location.file.clone());
+            }
+        }
+        self.list
+            .sort_by_key(|p| files.iter().position(|f| *f == p.location.file));
+    }
+
     /// Ok when empty, else the problems as an error.
     pub fn into_result(self) -> Result<(), Error> {
         if self.is_empty() {
@@ -384,6 +398,21 @@ mod tests {
             p.to_string(),
             "customers.xlsx › Customers › D17: \"next week\" is not a date; expected a date such as 2026-03-31"
         );
+    }
+
+    #[test]
+    fn problems_group_by_file_in_first_seen_order() {
+        let mut all = Problems::default();
+        for (file, what) in [
+            ("audit.yaml", "a"),
+            ("customers.csv", "b"),
+            ("audit.yaml", "c"),
+        ] {
+            all.push(Problem::new(Code::InvalidValue, Location::sheet(file, "S"), what, ""));
+        }
+        all.group_by_file();
+        let order: Vec<&str> = all.list().iter().map(|p| p.found.as_str()).collect();
+        assert_eq!(order, ["a", "c", "b"]);
     }
 
     #[test]

@@ -62,6 +62,7 @@ fn require(fields: &[Field], info: &TableInfo, loc: &Location, problems: &mut Pr
                 loc.clone().at_row(info.mapping.header_row),
                 f,
                 &info.headers,
+                &info.mapping.columns,
                 "",
             ));
         }
@@ -72,8 +73,13 @@ fn require(fields: &[Field], info: &TableInfo, loc: &Location, problems: &mut Pr
 pub struct OrderTable {
     /// The orders.
     pub orders: Vec<Order>,
-    /// Ids that were not in the customer list and were created from orders.
+    /// Ids that were not in the customer list and were created from orders
+    /// (the first five of them, for the warning).
     pub created: usize,
+    /// The first ids created from orders.
+    pub created_ids: Vec<String>,
+    /// The currency the amount column names in its header or cells.
+    pub currencies: Vec<&'static str>,
     /// Rows read.
     pub info: TableInfo,
 }
@@ -88,11 +94,13 @@ pub fn read_orders(
     index: &mut CustomerIndex,
     problems: &mut Problems,
 ) -> Option<OrderTable> {
+    let hints = hints.for_book(book);
     let loc = book.location(sheet);
     let mut local = Problems::default();
     let mut orders: Vec<Order> = Vec::new();
     let mut cols: Option<Vec<Option<Column>>> = None;
     let mut created = 0usize;
+    let mut created_ids: Vec<String> = Vec::new();
     let result = read_table(book, sheet, ORDER_FIELDS, mapped, &mut |mapping, row| {
         let cols = cols.get_or_insert_with(|| columns(ORDER_FIELDS, mapping, &loc, hints));
         let r = row.index;
@@ -139,6 +147,9 @@ pub fn read_orders(
             Some(k) => k,
             None => {
                 created += 1;
+                if created_ids.len() < 5 {
+                    created_ids.push(id.to_string());
+                }
                 index.add(customers, &id, r)
             }
         };
@@ -155,12 +166,22 @@ pub fn read_orders(
             return None;
         }
     };
+    for p in &info.problems {
+        local.push(p.clone());
+    }
     require(ORDER_FIELDS, &info, &loc, &mut local);
+    let mut currencies: Vec<&'static str> = info.mapping.currency[2].into_iter().collect();
     if let Some(cols) = cols.as_mut() {
+        if let Some(c) = cols[2].as_ref() {
+            currencies.extend(c.currencies.iter().copied());
+        }
         if let Some(c) = cols[1].as_mut() {
             c.settle_dates(&mut local, |rec, d| orders[rec as usize].day = d);
         }
         if let Some(c) = cols[2].as_mut() {
+            if let Some(p) = c.overflow() {
+                local.push(p);
+            }
             c.settle_numbers(&mut local, true, |rec, v| orders[rec as usize].amount = v);
         }
     }
@@ -169,6 +190,8 @@ pub fn read_orders(
     (!failed).then_some(OrderTable {
         orders,
         created,
+        created_ids,
+        currencies,
         info,
     })
 }
@@ -197,6 +220,8 @@ pub struct InteractionTable {
     pub pairs: Vec<(u32, String)>,
     /// Ids not in the customer list (skipped).
     pub unknown_ids: usize,
+    /// The first five of them, for the warning.
+    pub unknown_first: Vec<String>,
     /// Rows read.
     pub info: TableInfo,
 }
@@ -211,10 +236,12 @@ pub fn read_interactions(
     index: &CustomerIndex,
     problems: &mut Problems,
 ) -> Option<InteractionTable> {
+    let hints = hints.for_book(book);
     let loc = book.location(sheet);
     let mut local = Problems::default();
     let mut pairs = Vec::new();
     let mut unknown_ids = 0;
+    let mut unknown_first: Vec<String> = Vec::new();
     let mut cols: Option<Vec<Option<Column>>> = None;
     let result = read_table(
         book,
@@ -236,7 +263,12 @@ pub fn read_interactions(
             };
             match index.find(customers, &id) {
                 Some(k) => pairs.push((k, normalize(&tp))),
-                None => unknown_ids += 1,
+                None => {
+                    unknown_ids += 1;
+                    if unknown_first.len() < 5 {
+                        unknown_first.push(id.to_string());
+                    }
+                }
             }
         },
     );
@@ -247,12 +279,16 @@ pub fn read_interactions(
             return None;
         }
     };
+    for p in &info.problems {
+        local.push(p.clone());
+    }
     require(INTERACTION_FIELDS, &info, &loc, &mut local);
     let failed = !local.is_empty();
     problems.extend(local);
     (!failed).then_some(InteractionTable {
         pairs,
         unknown_ids,
+        unknown_first,
         info,
     })
 }

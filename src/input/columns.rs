@@ -15,14 +15,7 @@ use super::value::{
 use crate::error::{Code, Diagnostic, Location, Problem, Problems};
 use crate::model::Day;
 
-/// Format hints from audit.yaml.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Hints {
-    /// Decimal separator for ambiguous numbers.
-    pub decimal: Option<NumberStyle>,
-    /// Day/month order for ambiguous dates.
-    pub dates: Option<DateOrder>,
-}
+pub use super::hints::Hints;
 
 /// A value remembered because it was ambiguous when read.
 #[derive(Debug, Clone)]
@@ -50,6 +43,12 @@ pub struct Column {
     pub error_values: usize,
     /// The first of them: row and text.
     first_error: Option<(u32, String)>,
+    /// Running total of a money column, to catch totals that overflow.
+    sum: f64,
+    /// The row at which the running total first became infinite.
+    overflow_at: Option<(u32, String)>,
+    /// Currencies written in the column's cells (`1.234,50 kr.`), in order seen.
+    pub currencies: Vec<&'static str>,
 }
 
 /// A field's value as read from a cell.
@@ -87,6 +86,35 @@ impl Column {
             pending: Vec::new(),
             error_values: 0,
             first_error: None,
+            sum: 0.0,
+            overflow_at: None,
+            currencies: Vec::new(),
+        }
+    }
+
+    /// The problem for a money column whose total overflows (every value is
+    /// finite but their sum is not), at the cell where it first did.
+    pub fn overflow(&self) -> Option<Problem> {
+        let (row, shown) = self.overflow_at.as_ref()?;
+        Some(Problem::new(
+            Code::TotalOverflow,
+            self.at(*row),
+            format!(
+                "{shown} makes the total of column `{}` overflow (larger than {:e})",
+                self.field.name,
+                f64::MAX
+            ),
+            "amounts a spreadsheet can add up (check the column for runaway values)",
+        ))
+    }
+
+    fn add_to_sum(&mut self, value: f64, row: u32, cell: &Cell) {
+        if self.field.kind != Kind::Money || self.overflow_at.is_some() {
+            return;
+        }
+        self.sum += value;
+        if !self.sum.is_finite() {
+            self.overflow_at = Some((row, cell.show()));
         }
     }
 
@@ -191,6 +219,15 @@ impl Column {
             return Read::Missing;
         }
         let value = match cell.kind {
+            CellKind::Number if !cell.num.is_finite() => {
+                self.bad(
+                    problems,
+                    row,
+                    cell,
+                    "a finite number (the cell holds a value no spreadsheet can compute with; re-enter it)",
+                );
+                return Read::Bad;
+            }
             CellKind::Number | CellKind::Bool => cell.num,
             CellKind::Text => match parse_number(&cell.text, self.style) {
                 None => {
@@ -203,6 +240,11 @@ impl Column {
                     return Read::Bad;
                 }
                 Some(p) => {
+                    if let Some(c) = p.currency
+                        && !self.currencies.contains(&c)
+                    {
+                        self.currencies.push(c);
+                    }
                     if let Some(proved) = p.proves {
                         match (self.style, self.style_proven_at) {
                             (Some(s), Some(at)) if s != proved => {
@@ -234,6 +276,7 @@ impl Column {
                             row,
                             text: cell.text.as_str().into(),
                         });
+                        self.add_to_sum(p.value, row, cell);
                         return Read::Value(p.value);
                     }
                     p.value
@@ -255,12 +298,21 @@ impl Column {
         }
         match self.field.kind {
             Kind::Count if !(value >= 0.0 && value.fract() == 0.0) => Some("a whole number ≥ 0"),
+            Kind::Count if value > f64::from(u32::MAX) => {
+                Some("a whole number ≥ 0 up to 4,294,967,295")
+            }
             Kind::Money if value < 0.0 => Some("an amount ≥ 0"),
             _ => None,
         }
     }
 
-    fn check_range(&self, value: f64, cell: &Cell, problems: &mut Problems, row: u32) -> Read<f64> {
+    fn range_checked(
+        &self,
+        value: f64,
+        cell: &Cell,
+        problems: &mut Problems,
+        row: u32,
+    ) -> Read<f64> {
         if let Some(expected) = self.out_of_range(value) {
             problems.push(Problem::new(
                 Code::OutOfRange,
@@ -271,6 +323,20 @@ impl Column {
             return Read::Bad;
         }
         Read::Value(value)
+    }
+
+    fn check_range(
+        &mut self,
+        value: f64,
+        cell: &Cell,
+        problems: &mut Problems,
+        row: u32,
+    ) -> Read<f64> {
+        let read = self.range_checked(value, cell, problems, row);
+        if let Read::Value(v) = read {
+            self.add_to_sum(v, row, cell);
+        }
+        read
     }
 
     /// Reads a date, remembering ambiguous text for later.
@@ -288,7 +354,12 @@ impl Column {
         let expected = "a date such as 2026-03-31, 31.03.2026 or 31/03/2026";
         match cell.kind {
             CellKind::Date | CellKind::Number => {
-                match date_from_serial(cell.num).filter(|_| cell.num >= 1.0) {
+                let serial = if cell.kind == CellKind::Number && self.hint.date1904 {
+                    cell.num + super::table::DAYS_1900_TO_1904
+                } else {
+                    cell.num
+                };
+                match date_from_serial(serial).filter(|_| serial >= 1.0) {
                     Some(d) => Read::Value(d),
                     None => {
                         self.bad(problems, row, cell, expected);

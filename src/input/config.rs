@@ -118,18 +118,26 @@ pub fn yaml_problem(code: Code, path: &Path, e: &serde_yaml::Error) -> Problem {
 }
 
 impl Config {
-    /// Loads and validates audit.yaml.
-    pub fn load(path: &Path) -> Result<Config> {
+    /// Loads and validates audit.yaml, returning its problems beside it so
+    /// the rest of the client can still be checked in the same run: a file
+    /// that does not parse (`colums:`) is read again without its unknown
+    /// top-level keys, else as empty. Only an unreadable file is an error.
+    pub fn load(path: &Path) -> Result<(Config, Problems)> {
         let text = read_yaml_text(path)?;
+        let mut problems = Problems::default();
         let mut cfg: Config = if text.trim().is_empty() {
             Config::default()
         } else {
-            serde_yaml::from_str(&text)
-                .map_err(|e| Error::problem(yaml_problem(Code::ConfigInvalid, path, &e)))?
+            match serde_yaml::from_str(&text) {
+                Ok(c) => c,
+                Err(e) => {
+                    problems.push(yaml_problem(Code::ConfigInvalid, path, &e));
+                    salvage(&text).unwrap_or_default()
+                }
+            }
         };
         cfg.dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         cfg.path = Some(path.to_path_buf());
-        let mut problems = Problems::default();
         let line_of = |needle: &str| {
             text.lines()
                 .position(|l| l.trim_start().starts_with(needle))
@@ -208,8 +216,7 @@ impl Config {
                 ));
             }
         }
-        problems.into_result()?;
-        Ok(cfg)
+        Ok((cfg, problems))
     }
 
     /// The format hints.
@@ -223,6 +230,7 @@ impl Config {
                 }
             }),
             dates: self.dates.as_deref().and_then(parse_order),
+            date1904: false,
         }
     }
 
@@ -230,6 +238,32 @@ impl Config {
     pub fn column(&self, field: &str) -> Option<String> {
         self.columns.get(field).cloned()
     }
+}
+
+/// The settings of an audit.yaml that does not parse as a whole: its known
+/// top-level keys, when they parse without the unknown ones.
+fn salvage(text: &str) -> Option<Config> {
+    const KEYS: &[&str] = &[
+        "client",
+        "period",
+        "as_of",
+        "customers",
+        "spend",
+        "orders",
+        "interactions",
+        "checklist",
+        "sheets",
+        "decimal",
+        "dates",
+        "columns",
+        "params",
+        "waivers",
+    ];
+    let serde_yaml::Value::Mapping(mut map) = serde_yaml::from_str(text).ok()? else {
+        return None;
+    };
+    map.retain(|k, _| k.as_str().is_some_and(|k| KEYS.contains(&k)));
+    serde_yaml::from_value(serde_yaml::Value::Mapping(map)).ok()
 }
 
 fn parse_order(s: &str) -> Option<DateOrder> {

@@ -25,6 +25,8 @@ pub struct CustomerTable {
     pub info: TableInfo,
     /// Non-fatal notes.
     pub warnings: Vec<Diagnostic>,
+    /// The currency the revenue column names in its header or cells.
+    pub currencies: Vec<&'static str>,
 }
 
 /// Reads customers; `with_orders` relaxes the fields an Orders sheet supplies.
@@ -36,6 +38,7 @@ pub fn read_customers(
     with_orders: bool,
     problems: &mut Problems,
 ) -> Option<CustomerTable> {
+    let hints = hints.for_book(book);
     let loc = book.location(sheet);
     let mut customers: Vec<Customer> = Vec::new();
     let mut state: Option<State> = None;
@@ -53,6 +56,9 @@ pub fn read_customers(
             return None;
         }
     };
+    for p in &info.problems {
+        local.push(p.clone());
+    }
     for (k, field) in CUSTOMER_FIELDS.iter().enumerate() {
         let needed =
             field.need == Need::Required || (field.need == Need::UnlessOrders && !with_orders);
@@ -66,12 +72,20 @@ pub fn read_customers(
                 loc.clone().at_row(info.mapping.header_row),
                 field,
                 &info.headers,
+                &info.mapping.columns,
                 why,
             ));
         }
     }
     let mut st = state.unwrap_or_else(|| State::new(&info.mapping, &loc, hints));
-    let mut warnings = st.settle(&mut customers, &mut local);
+    let mut warnings = info.warnings.clone();
+    warnings.extend(st.settle(&mut customers, &mut local));
+    let mut currencies: Vec<&'static str> = info.mapping.currency[CustomerField::Revenue.index()]
+        .into_iter()
+        .collect();
+    if let Some(col) = st.col(CustomerField::Revenue) {
+        currencies.extend(col.currencies.iter().copied());
+    }
     if let Some(first) = st.totals_rows.first() {
         warnings.push(Diagnostic::at(
             Code::TotalsRows,
@@ -129,6 +143,7 @@ pub fn read_customers(
             .collect(),
         info,
         warnings,
+        currencies,
     })
 }
 
@@ -343,6 +358,9 @@ impl State {
                 continue;
             };
             warnings.extend(col.error_warning());
+            if let Some(p) = col.overflow() {
+                problems.push(p);
+            }
             match f.kind {
                 super::fields::Kind::Date => col.settle_dates(problems, |rec, day| {
                     set_date(&mut customers[rec as usize], id, day)
@@ -409,6 +427,10 @@ fn set_number(c: &mut Customer, f: CustomerField, v: f64) {
 pub fn extra(cell: &Cell) -> Extra {
     match cell.kind {
         CellKind::Empty => Extra::Empty,
+        // NaN and infinity cannot be written to a workbook: kept as text.
+        CellKind::Number | CellKind::Date if !cell.num.is_finite() => {
+            Extra::Text(cell.show().into())
+        }
         CellKind::Number => Extra::Number(cell.num),
         CellKind::Bool => Extra::Bool(cell.num != 0.0),
         CellKind::Date => super::value::date_from_serial(cell.num)

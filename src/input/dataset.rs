@@ -4,7 +4,6 @@
 //! read. Customers and spend are read independently, so a broken customers
 //! file does not hide the spend file's problems; every problem is collected.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::activity::{self, CustomerIndex};
@@ -12,13 +11,13 @@ use super::columns::Hints;
 use super::customers::{self, CustomerTable};
 use super::fields::{
     CUSTOMER_FIELDS, CUSTOMER_SHEETS, Field, INTERACTION_FIELDS, INTERACTION_SHEETS, ORDER_FIELDS,
-    ORDER_SHEETS, SPEND_FIELDS, SPEND_SHEETS, normalize,
+    ORDER_SHEETS, SPEND_FIELDS, SPEND_SHEETS,
 };
 use super::spend::{self, SpendTable};
 use super::table::{TableInfo, Workbook};
 use super::{Config, InputPaths, resolve, search_location, sha256_file};
 use crate::error::{Code, Diagnostic, Location, Problem, Problems, Result, column_letters};
-use crate::model::{Customer, Dataset, InputFile, Order, TableRead};
+use crate::model::{ColumnCurrency, Customer, Dataset, InputFile, Order, TableRead};
 
 /// The files of one client, as resolved from flags, audit.yaml and discovery.
 struct Files {
@@ -37,6 +36,7 @@ struct Read {
     spend_path: PathBuf,
     orders: Option<Vec<Order>>,
     interactions: Option<Vec<(u32, String)>>,
+    currencies: Vec<ColumnCurrency>,
 }
 
 /// The customers workbook once its sheet was read: the book stays open for
@@ -56,10 +56,34 @@ struct Reader<'a> {
     problems: Problems,
     warnings: Vec<Diagnostic>,
     inputs: Vec<InputFile>,
+    /// The orders' amount currencies, as they are read.
+    currencies: Vec<ColumnCurrency>,
+    /// The spend sheet's extra columns, once its header was found.
+    spend_extras: Option<Vec<String>>,
 }
 
 /// Reads every input of one client.
 pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
+    load_dataset_with_extras(paths, cfg).0
+}
+
+/// Reads every input of one client; beside the result, the spend sheet's
+/// extra columns whenever its header was found — also when the inputs have
+/// problems, so the checklist's fields can still be checked in the same run.
+pub fn load_dataset_with_extras(
+    paths: &InputPaths,
+    cfg: &Config,
+) -> (Result<Dataset>, Option<Vec<String>>) {
+    let mut extras = None;
+    let ds = read_dataset(paths, cfg, &mut extras);
+    (ds, extras)
+}
+
+fn read_dataset(
+    paths: &InputPaths,
+    cfg: &Config,
+    extras_seen: &mut Option<Vec<String>>,
+) -> Result<Dataset> {
     let files = Files {
         customers: resolve(
             "customers",
@@ -97,6 +121,8 @@ pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
         problems: Problems::default(),
         warnings: Vec::new(),
         inputs: Vec::new(),
+        currencies: Vec::new(),
+        spend_extras: None,
     };
     // Hash the inputs on the other core while they are read.
     let (hashes, read) = rayon::join(
@@ -108,6 +134,7 @@ pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
         },
         || reader.read_all(),
     );
+    *extras_seen = reader.spend_extras.take();
     reader.problems.into_result()?;
     let read = read.expect("no problems means data");
     let hashes = hashes?;
@@ -139,6 +166,7 @@ fn assemble(
         spend_path,
         orders,
         interactions,
+        currencies,
     } = read;
     inputs.insert(
         0,
@@ -174,6 +202,9 @@ fn assemble(
         ..Dataset::default()
     };
     ds.warnings.extend(ctable.warnings);
+    ds.warnings.extend(stable.warnings);
+    ds.spend_span = stable.span;
+    ds.currencies = currencies;
     ds.customer_fields = ctable.present;
     ds.customer_columns = ctable.info.mapping.columns.clone();
     ds.spend_fields = stable.present;
@@ -183,7 +214,7 @@ fn assemble(
     ds.orders = orders;
     ds.customers = ctable.customers;
     ds.reach_known = ctable.has_touchpoints || interactions.is_some();
-    link_reach(&mut ds, &ctable.touch_names, interactions);
+    super::reach::link_reach(&mut ds, &ctable.touch_names, interactions);
     if let Some(w) = crate::model::limits::clamp_texts(&mut ds) {
         ds.warnings.push(w);
     }
@@ -246,20 +277,61 @@ impl Reader<'_> {
             orders_sheet,
             table,
         } = customers_read?;
-        let mut ctable = table?;
+        let mut ctable = table;
+        // Orders and Interactions are read even when the customers or the
+        // spend had problems, so that theirs are reported in the same run
+        // (against no customers, then: only their problems count).
+        let mut scratch: Vec<Customer> = Vec::new();
+        let (customers, sorted) = match ctable.as_mut() {
+            Some(t) => (&mut t.customers, std::mem::take(&mut t.by_id)),
+            None => (&mut scratch, Vec::new()),
+        };
+        let mut index = CustomerIndex::from_sorted(sorted);
+        let orders = self.orders(orders_sheet.as_deref(), customers, &mut index);
+        let interactions = self.interactions(book, &customers_sheet, customers, &index);
+        let ctable = ctable?;
         let (spend, spend_sheet, spend_path) = spend_read?;
-        let mut index = CustomerIndex::from_sorted(std::mem::take(&mut ctable.by_id));
-        let orders = self.orders(orders_sheet.as_deref(), &mut ctable.customers, &mut index)?;
-        let interactions = self.interactions(book, &customers_sheet, &ctable.customers, &index)?;
+        let currencies = self.currencies(&ctable, &spend, &spend_path);
         Some(Read {
             customers: ctable,
             customers_sheet,
             spend,
             spend_sheet,
             spend_path,
-            orders,
-            interactions,
+            orders: orders?,
+            interactions: interactions?,
+            currencies,
         })
+    }
+
+    /// The currencies the revenue and spend columns state (the orders'
+    /// amounts were added as they were read).
+    fn currencies(
+        &mut self,
+        ctable: &CustomerTable,
+        spend: &SpendTable,
+        spend_path: &Path,
+    ) -> Vec<ColumnCurrency> {
+        let file = |p: &Path| crate::error::display_name(p);
+        let mut out: Vec<ColumnCurrency> = ctable
+            .currencies
+            .iter()
+            .map(|c| ColumnCurrency {
+                file: file(&self.files.customers),
+                field: "revenue".into(),
+                mark: c,
+                codes: super::currency::mark_codes(c),
+            })
+            .collect();
+        out.extend(spend.currencies.iter().map(|(f, c)| ColumnCurrency {
+            file: file(spend_path),
+            field: f.clone(),
+            mark: c,
+            codes: super::currency::mark_codes(c),
+        }));
+        out.append(&mut self.currencies);
+        out.dedup();
+        out
     }
 
     /// The customers sheet, and whether the same workbook holds an Orders sheet.
@@ -321,7 +393,14 @@ impl Reader<'_> {
             cfg.sheets.spend.as_deref(),
             &mut self.problems,
         )?;
-        let table = spend::read_spend(&mut book, &sheet, self.hints, &mapped, &mut self.problems)?;
+        let table = spend::read_spend(
+            &mut book,
+            &sheet,
+            self.hints,
+            &mapped,
+            &mut self.problems,
+            &mut self.spend_extras,
+        )?;
         Some((table, sheet, path))
     }
 
@@ -382,11 +461,21 @@ impl Reader<'_> {
                 Code::OrdersOnlyCustomers,
                 b.location(&s),
                 format!(
-                    "{} customer id(s) appear only in orders; they were added as customers",
-                    t.created
+                    "{} customer id(s) appear only in orders; they were added as customers ({})",
+                    t.created,
+                    first_ids(&t.created_ids, t.created)
                 ),
             ));
         }
+        self.warnings.extend(t.info.warnings.iter().cloned());
+        let file = crate::error::display_name(&p);
+        self.currencies
+            .extend(t.currencies.iter().map(|c| ColumnCurrency {
+                file: file.clone(),
+                field: "amount".into(),
+                mark: c,
+                codes: super::currency::mark_codes(c),
+            }));
         if t.orders.is_empty() {
             self.warnings.push(Diagnostic::at(
                 Code::NoOrders,
@@ -441,11 +530,13 @@ impl Reader<'_> {
                 Code::UnknownInteractionCustomers,
                 b.location(&s),
                 format!(
-                    "{} interaction(s) name customer ids not in the customer list; skipped",
-                    t.unknown_ids
+                    "{} interaction(s) name customer ids not in the customer list; skipped ({})",
+                    t.unknown_ids,
+                    first_ids(&t.unknown_first, t.unknown_ids)
                 ),
             ));
         }
+        self.warnings.extend(t.info.warnings.iter().cloned());
         self.inputs.push(input_file(
             "interactions",
             &p,
@@ -454,6 +545,16 @@ impl Reader<'_> {
             INTERACTION_FIELDS,
         ));
         Some(Some(t.pairs))
+    }
+}
+
+/// The first ids of a list for a warning: `"C7", "C9"` or `"C7", … (12 in all)`.
+fn first_ids(ids: &[String], total: usize) -> String {
+    let list: Vec<String> = ids.iter().map(|i| format!("\"{i}\"")).collect();
+    if total > ids.len() {
+        format!("first: {}, … {total} in all", list.join(", "))
+    } else {
+        list.join(", ")
     }
 }
 
@@ -501,77 +602,4 @@ fn sheet_or_problem(
         ));
     }
     found
-}
-
-/// Turns the touchpoint names customers mention into indices of the spend
-/// rows, warning about names the spend sheet does not have.
-fn link_reach(ds: &mut Dataset, names: &[String], interactions: Option<Vec<(u32, String)>>) {
-    let by_name: HashMap<String, u16> = ds
-        .touchpoints
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (normalize(&t.name), i as u16))
-        .collect();
-    let remap: Vec<Option<u16>> = names
-        .iter()
-        .map(|n| by_name.get(&normalize(n)).copied())
-        .collect();
-    let unknown: Vec<&str> = names
-        .iter()
-        .zip(&remap)
-        .filter(|(_, r)| r.is_none())
-        .map(|(n, _)| n.as_str())
-        .collect();
-    if !unknown.is_empty() {
-        ds.warnings.push(Diagnostic::new(
-            Code::UnknownTouchpoints,
-            format!(
-                "the customers' touchpoints column names {} touchpoint(s) the spend sheet does not list: {}",
-                unknown.len(),
-                unknown.iter().take(10).copied().collect::<Vec<_>>().join(", ")
-            ),
-        ));
-    }
-    for c in ds.customers.iter_mut() {
-        if !c.reached_by.is_empty() {
-            let mut v: crate::model::TouchList = c
-                .reached_by
-                .iter()
-                .filter_map(|i| remap[*i as usize])
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            c.reached_by = v;
-        }
-    }
-    if let Some(pairs) = interactions {
-        let mut unknown_tp: Vec<String> = Vec::new();
-        let mut per_customer: HashMap<u32, Vec<u16>> = HashMap::new();
-        for (cust, key) in pairs {
-            match by_name.get(&key) {
-                Some(t) => per_customer.entry(cust).or_default().push(*t),
-                None => {
-                    if !unknown_tp.contains(&key) {
-                        unknown_tp.push(key);
-                    }
-                }
-            }
-        }
-        for (cust, list) in per_customer {
-            let c = &mut ds.customers[cust as usize];
-            let mut v: crate::model::TouchList = c.reached_by.iter().copied().chain(list).collect();
-            v.sort_unstable();
-            v.dedup();
-            c.reached_by = v;
-        }
-        if !unknown_tp.is_empty() {
-            ds.warnings.push(Diagnostic::new(
-                Code::UnknownTouchpoints,
-                format!(
-                    "the Interactions sheet names {} touchpoint(s) the spend sheet does not list",
-                    unknown_tp.len()
-                ),
-            ));
-        }
-    }
 }

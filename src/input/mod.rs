@@ -7,13 +7,18 @@ mod activity;
 mod columns;
 pub(crate) mod config;
 mod csv;
+pub mod currency;
 mod customers;
 mod dataset;
 pub mod fields;
 pub(crate) mod guard;
+mod hints;
 pub(crate) mod nesting;
 pub mod placeholders;
+mod periods;
+mod reach;
 pub(crate) mod row;
+mod sniff;
 mod spend;
 mod table;
 pub mod value;
@@ -24,9 +29,9 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::error::{Code, Error, Location, Problem, Result};
+use crate::error::{Code, Error, Location, Problem, Problems, Result};
 pub use config::Config;
-pub use dataset::load_dataset;
+pub use dataset::{load_dataset, load_dataset_with_extras};
 use fields::{CUSTOMER_SHEETS, normalize};
 use table::EXTENSIONS;
 
@@ -50,15 +55,16 @@ pub fn is_customers_file_stem(stem: &str) -> bool {
     CUSTOMER_SHEETS.iter().any(|n| normalize(n) == stem)
 }
 
-/// Loads audit.yaml from `--config`, else next to the inputs, else defaults.
-pub fn load_config(paths: &InputPaths) -> Result<Config> {
-    let mut cfg = find_config(paths)?;
+/// Loads audit.yaml from `--config`, else next to the inputs, else defaults;
+/// its problems come beside it (see [`Config::load`]).
+pub fn load_config(paths: &InputPaths) -> Result<(Config, Problems)> {
+    let (mut cfg, problems) = find_config(paths)?;
     // The command's DIR is where inputs are discovered, wherever the config lives.
     cfg.search = paths.dir.clone().unwrap_or_else(|| cfg.dir.clone());
-    Ok(cfg)
+    Ok((cfg, problems))
 }
 
-fn find_config(paths: &InputPaths) -> Result<Config> {
+fn find_config(paths: &InputPaths) -> Result<(Config, Problems)> {
     if let Some(p) = &paths.config {
         if let Some(problem) = guard::check_path(p, "an audit.yaml file") {
             return Err(Error::problem(problem));
@@ -84,12 +90,15 @@ fn find_config(paths: &InputPaths) -> Result<Config> {
                 return Err(Error::problem(problem));
             }
         }
-        return Ok(Config {
-            dir,
-            ..Config::default()
-        });
+        return Ok((
+            Config {
+                dir,
+                ..Config::default()
+            },
+            Problems::default(),
+        ));
     }
-    Ok(Config::default())
+    Ok((Config::default(), Problems::default()))
 }
 
 /// The client folder as a message location ("." when inputs were named one by one).

@@ -2,10 +2,10 @@
 
 use super::columns::{Column, Hints, Read};
 use super::customers::extra;
-use super::fields::{Mapping, Need, SPEND_FIELDS, normalize};
+use super::fields::{Mapping, Need, SPEND_FIELDS};
 use super::table::{Row, TableInfo, Workbook, read_table};
 use super::value::split_list;
-use crate::error::{Code, Location, Problem, Problems};
+use crate::error::{Code, Diagnostic, Location, Problem, Problems};
 use crate::model::{FieldId, FieldSet, Objective, P, SpendField, Stage, Touchpoint};
 
 /// Touchpoints read from a sheet.
@@ -18,6 +18,13 @@ pub struct SpendTable {
     pub extras: Vec<String>,
     /// What the reader saw.
     pub info: TableInfo,
+    /// Warnings and notes: rows wider than the header, rows of one
+    /// touchpoint summed by period.
+    pub warnings: Vec<Diagnostic>,
+    /// The days the `period` column covers, when there is one.
+    pub span: Option<super::periods::Span>,
+    /// The currency each money column names in its header or cells.
+    pub currencies: Vec<(String, &'static str)>,
 }
 
 /// Reads touchpoints, reporting unknown Ps, negative spend, duplicate names.
@@ -27,12 +34,20 @@ pub fn read_spend(
     hints: Hints,
     mapped: &dyn Fn(&str) -> Option<String>,
     problems: &mut Problems,
+    extras_seen: &mut Option<Vec<String>>,
 ) -> Option<SpendTable> {
+    let hints = hints.for_book(book);
     let loc = book.location(sheet);
     let mut rows: Vec<Touchpoint> = Vec::new();
     let mut cols: Option<Vec<Option<Column>>> = None;
     let mut extras: Vec<u32> = Vec::new();
     let mut local = Problems::default();
+    let mut spans: Vec<super::periods::Span> = Vec::new();
+    let shift = if hints.date1904 {
+        super::table::DAYS_1900_TO_1904
+    } else {
+        0.0
+    };
     let result = read_table(
         book,
         sheet,
@@ -47,6 +62,15 @@ pub fn read_spend(
                     .map(|(f, c)| c.map(|c| Column::new(*f, c, loc.clone(), hints)))
                     .collect()
             });
+            if let Some(c) = &cols[SpendField::Period.index()] {
+                let at = c.at(row.index);
+                spans.extend(super::periods::read_period(
+                    row.get(c.col),
+                    at,
+                    &mut local,
+                    shift,
+                ));
+            }
             if let Some(t) = read_row(cols, &extras, row, rows.len() as u32, &mut local) {
                 rows.push(t);
             }
@@ -59,44 +83,32 @@ pub fn read_spend(
             return None;
         }
     };
+    // Known even if the rows fail: the checklist is checked against them.
+    *extras_seen = Some(
+        info.mapping
+            .extras
+            .iter()
+            .map(|(_, n, _)| n.clone())
+            .collect(),
+    );
+    for p in &info.problems {
+        local.push(p.clone());
+    }
     for (k, f) in SPEND_FIELDS.iter().enumerate() {
         if f.need == Need::Required && info.mapping.columns[k].is_none() {
             local.push(super::fields::missing_column(
                 loc.clone().at_row(info.mapping.header_row),
                 f,
                 &info.headers,
+                &info.mapping.columns,
                 "",
             ));
         }
     }
     if let Some(cols) = cols.as_mut() {
-        use SpendField as F;
-        for f in [F::Spend, F::CadenceDays, F::Reach, F::Responses] {
-            if let Some(col) = cols[f.index()].as_mut() {
-                col.settle_numbers(&mut local, true, |rec, v| {
-                    let t = &mut rows[rec as usize];
-                    match f {
-                        F::Spend => t.spend = v,
-                        F::CadenceDays => t.cadence_days = Some(v),
-                        F::Reach => t.reach = Some(v),
-                        F::Responses => t.responses = Some(v),
-                        _ => {}
-                    }
-                });
-            }
-        }
+        settle(cols, &mut rows, &mut local);
     }
-    if rows.len() > usize::from(u16::MAX) {
-        local.push(Problem::new(
-            Code::TooManyTouchpoints,
-            loc.clone(),
-            format!("has {} touchpoints", rows.len()),
-            format!(
-                "at most {} touchpoints (one row per marketing activity, not per contact)",
-                u16::MAX
-            ),
-        ));
-    }
+    too_many(&rows, &loc, &mut local);
     if rows.is_empty() && local.is_empty() {
         local.push(Problem::new(
             Code::NoRows,
@@ -105,7 +117,9 @@ pub fn read_spend(
             "one row per touchpoint below the header",
         ));
     }
-    check_duplicates(&rows, &loc, &mut local);
+    let mut warnings = info.warnings.clone();
+    warnings.extend(super::periods::merge_rows(&mut rows, &loc, &mut local));
+    let currencies = spend_currencies(&info, cols.as_ref());
     let failed = !local.is_empty();
     problems.extend(local);
     if failed {
@@ -126,8 +140,26 @@ pub fn read_spend(
             .iter()
             .map(|(_, n, _)| n.clone())
             .collect(),
+        warnings,
         info,
+        span: super::periods::covered(&spans),
+        currencies,
     })
+}
+
+/// The currency the spend column names in its header or cells.
+fn spend_currencies(
+    info: &TableInfo,
+    cols: Option<&Vec<Option<Column>>>,
+) -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = info.mapping.currency[SpendField::Spend.index()]
+        .iter()
+        .map(|c| ("spend".to_string(), *c))
+        .collect();
+    if let Some(col) = cols.and_then(|c| c[SpendField::Spend.index()].as_ref()) {
+        out.extend(col.currencies.iter().map(|c| ("spend".to_string(), *c)));
+    }
+    out
 }
 
 /// One spend row being read: the columns, the row, and what went wrong.
@@ -194,9 +226,10 @@ impl RowReader<'_> {
             return 0.0;
         };
         let cell = row.get(col.col);
-        let negative = cell.kind == super::table::CellKind::Number && cell.num < 0.0
-            || cell.kind == super::table::CellKind::Text
-                && super::value::parse_number(&cell.text, None).is_some_and(|v| v.value < 0.0);
+        let negative =
+            cell.kind == super::table::CellKind::Number && cell.num < 0.0 && cell.num.is_finite()
+                || cell.kind == super::table::CellKind::Text
+                    && super::value::parse_number(&cell.text, None).is_some_and(|v| v.value < 0.0);
         if negative {
             self.problems.push(Problem::new(
                 Code::NegativeSpend,
@@ -343,22 +376,42 @@ fn read_row(
     rd.ok.then_some(t)
 }
 
-/// Each touchpoint name once: a second row of the same name is a problem.
-fn check_duplicates(rows: &[Touchpoint], loc: &Location, local: &mut Problems) {
-    let mut seen: std::collections::HashMap<String, u32> = Default::default();
-    for t in rows {
-        if let Some(first) = seen.insert(normalize(&t.name), t.source_row) {
-            local.push(Problem::new(
-                Code::DuplicateTouchpoint,
-                loc.clone().at_row(t.source_row),
-                format!(
-                    "touchpoint \"{}\" appears again (first on row {})",
-                    t.name,
-                    first + 1
-                ),
-                "each touchpoint once (add up its spend, or give the rows distinct names)",
-            ));
+/// Settles the numeric columns' ambiguous values (strictly: they drive
+/// the scores) and reports totals that overflow.
+fn settle(cols: &mut [Option<Column>], rows: &mut [Touchpoint], local: &mut Problems) {
+    use SpendField as F;
+    for f in [F::Spend, F::CadenceDays, F::Reach, F::Responses] {
+        if let Some(col) = cols[f.index()].as_mut() {
+            if let Some(p) = col.overflow() {
+                local.push(p);
+            }
+            col.settle_numbers(local, true, |rec, v| {
+                let t = &mut rows[rec as usize];
+                match f {
+                    F::Spend => t.spend = v,
+                    F::CadenceDays => t.cadence_days = Some(v),
+                    F::Reach => t.reach = Some(v),
+                    F::Responses => t.responses = Some(v),
+                    _ => {}
+                }
+            });
         }
+    }
+}
+
+/// More touchpoints than a touchpoint index holds: spend listed per
+/// contact rather than per marketing activity.
+fn too_many(rows: &[Touchpoint], loc: &Location, local: &mut Problems) {
+    if rows.len() > usize::from(u16::MAX) {
+        local.push(Problem::new(
+            Code::TooManyTouchpoints,
+            loc.clone(),
+            format!("has {} touchpoints", rows.len()),
+            format!(
+                "at most {} touchpoints (one row per marketing activity, not per contact)",
+                u16::MAX
+            ),
+        ));
     }
 }
 

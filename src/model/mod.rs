@@ -3,10 +3,12 @@
 //! Dates are whole days counted like Excel's serial numbers ([`Day`]), so date
 //! arithmetic is integer subtraction and writing a date cell needs no conversion.
 
+mod currency;
 mod fields;
 pub mod format;
 pub mod limits;
 
+pub use currency::{ColumnCurrency, CurrencyVerdict};
 pub use fields::{CustomerField, FieldId, FieldSet, InteractionField, OrderField, SpendField};
 
 use std::fmt;
@@ -493,6 +495,10 @@ pub struct Dataset {
     pub inputs: Vec<InputFile>,
     /// Things worth telling the user that did not stop the audit.
     pub warnings: Vec<crate::error::Diagnostic>,
+    /// The days the spend sheet's `period` column covers, when it has one.
+    pub spend_span: Option<(Day, Day)>,
+    /// The currency each money column states in its header or cells.
+    pub currencies: Vec<ColumnCurrency>,
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ pub(super) fn waiver_for<'a>(
 /// Checks every waiver against the checklist and the spend sheet, reporting
 /// all bad ones at once with their audit.yaml line (run by `check` too).
 pub fn check_waivers(
-    ds: &Dataset,
+    ds: Option<&Dataset>,
     checklist: &Checklist,
     cfg: &crate::input::Config,
 ) -> crate::error::Result<()> {
@@ -79,7 +79,9 @@ pub fn check_waivers(
                     ),
                     "no `touchpoint:` for a portfolio item (it is waived for the whole client)",
                 ));
-            } else if !ds.touchpoints.iter().any(|x| norm(&x.name) == norm(t)) {
+            } else if let Some(ds) = ds
+                && !ds.touchpoints.iter().any(|x| norm(&x.name) == norm(t))
+            {
                 problems.push(crate::error::Problem::new(
                     Code::WaiverTouchpoint,
                     at(),

@@ -148,11 +148,27 @@ fn columns(ds: &Dataset) -> Vec<(String, Col)> {
             cols.push((derived_header(f.name()), Col::Field(f)));
         }
     }
+    let derived: Vec<String> = DERIVED.iter().map(|d| derived_header(d).into()).collect();
     for (k, name) in ds.customer_extras.iter().enumerate() {
-        cols.push((derived_header(name), Col::Extra(k)));
+        // An input column named like a derived one (`Risk`, `Active`) is kept
+        // under "… (input)": Excel refuses a table with two equal headers.
+        let taken = |h: &str| {
+            cols.iter().any(|(c, _)| c.eq_ignore_ascii_case(h))
+                || derived.iter().any(|d| d.eq_ignore_ascii_case(h))
+        };
+        let mut header = derived_header(name);
+        if taken(&header) {
+            header = format!("{} (input)", derived_header(name));
+        }
+        let mut n = 2;
+        while taken(&header) {
+            header = format!("{} (input {n})", derived_header(name));
+            n += 1;
+        }
+        cols.push((header, Col::Extra(k)));
     }
-    for d in DERIVED {
-        cols.push((derived_header(d), Col::Derived(d)));
+    for (d, header) in DERIVED.into_iter().zip(derived) {
+        cols.push((header, Col::Derived(d)));
     }
     cols
 }
