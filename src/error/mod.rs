@@ -408,7 +408,12 @@ mod tests {
             ("customers.csv", "b"),
             ("audit.yaml", "c"),
         ] {
-            all.push(Problem::new(Code::InvalidValue, Location::sheet(file, "S"), what, ""));
+            all.push(Problem::new(
+                Code::InvalidValue,
+                Location::sheet(file, "S"),
+                what,
+                "",
+            ));
         }
         all.group_by_file();
         let order: Vec<&str> = all.list().iter().map(|p| p.found.as_str()).collect();
