@@ -25,13 +25,24 @@ struct Active {
 fn install() {
     INSTALL.call_once(|| {
         let _ = ctrlc::set_handler(|| {
+            // Held until the process exits: a writer that wants to create a
+            // staging folder or a subfolder waits here, so none is recreated
+            // after it was removed.
             let active = ACTIVE.lock().unwrap_or_else(|e| e.into_inner());
             for pid in &active.children {
                 // SAFETY: signalling a child process we started and track.
                 unsafe { libc::kill(*pid as libc::pid_t, libc::SIGTERM) };
             }
             for d in &active.dirs {
-                let _ = std::fs::remove_dir_all(d);
+                // A writer may add a file between the listing and the final
+                // rmdir; try again until the folder is gone (a second at most).
+                for _ in 0..200 {
+                    let _ = std::fs::remove_dir_all(d);
+                    if std::fs::symlink_metadata(d).is_err() {
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
             }
             let finished = FINISHED.lock().unwrap_or_else(|e| e.into_inner());
             let mut err = std::io::stderr().lock();
@@ -61,14 +72,22 @@ pub fn record_finished(line: String) {
         .push(line);
 }
 
-/// Registers a staging folder to remove if the run is interrupted.
-pub fn track_dir(dir: &Path) {
+/// Creates a staging folder and registers it for removal on interruption,
+/// as one step under the lock the handler holds, so a signal never finds the
+/// folder made but not yet known.
+pub fn create_tracked_dir(dir: &Path) -> std::io::Result<()> {
     install();
-    ACTIVE
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .dirs
-        .push(dir.to_path_buf());
+    let mut active = ACTIVE.lock().unwrap_or_else(|e| e.into_inner());
+    std::fs::create_dir_all(dir)?;
+    active.dirs.push(dir.to_path_buf());
+    Ok(())
+}
+
+/// Creates a folder inside a staging folder; waits (forever) once an
+/// interruption is being handled, so a removed staging folder is not remade.
+pub fn create_inside(dir: &Path) -> std::io::Result<()> {
+    let _active = ACTIVE.lock().unwrap_or_else(|e| e.into_inner());
+    std::fs::create_dir_all(dir)
 }
 
 /// The staging folder was committed or removed.

@@ -73,8 +73,7 @@ impl<'a> Staging<'a> {
         let dir = lock
             .dir
             .join(format!("{STAGING_PREFIX}{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        super::interrupt::track_dir(&dir);
+        super::interrupt::create_tracked_dir(&dir).map_err(|e| Error::io(&dir, e))?;
         Ok(Staging {
             lock,
             dir,
@@ -88,7 +87,7 @@ impl<'a> Staging<'a> {
     pub fn path(&mut self, name: &str) -> Result<PathBuf> {
         let p = self.dir.join(name);
         if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            super::interrupt::create_inside(parent).map_err(|e| Error::io(parent, e))?;
         }
         self.files.push(name.to_string());
         Ok(p)
