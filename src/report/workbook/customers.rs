@@ -148,7 +148,7 @@ fn columns(ds: &Dataset) -> Vec<(String, Col)> {
             cols.push((derived_header(f.name()), Col::Field(f)));
         }
     }
-    let derived: Vec<String> = DERIVED.iter().map(|d| derived_header(d).into()).collect();
+    let derived: Vec<String> = DERIVED.iter().map(|d| derived_header(d)).collect();
     for (k, name) in ds.customer_extras.iter().enumerate() {
         // An input column named like a derived one (`Risk`, `Active`) is kept
         // under "… (input)": Excel refuses a table with two equal headers.
