@@ -111,14 +111,6 @@ pub fn run(opts: &AuditOptions) -> Result<Audit> {
         as_of,
     )?;
     let scores = score::score(&dataset, &analysis, &checklist, &cfg.waivers)?;
-    let changes = match &opts.previous {
-        Some(p) => Some(Changes::between(
-            &scores,
-            &analysis.metrics,
-            &PreviousAudit::load(p)?,
-        )),
-        None => None,
-    };
     let mut warnings = dataset.warnings.clone();
     let per_sheet = CUSTOMER_ROWS_PER_SHEET;
     if dataset.customers.len() > per_sheet {
@@ -155,6 +147,17 @@ pub fn run(opts: &AuditOptions) -> Result<Audit> {
         .clone()
         .or_else(|| cfg.period.clone())
         .unwrap_or_else(|| format!("to {}", analysis.as_of));
+    let changes = match &opts.previous {
+        Some(p) => {
+            let prev = PreviousAudit::load(p)?;
+            let renamed = cfg.renamed_from.as_deref();
+            if let Some(w) = prev.check_against(p, &client, renamed, analysis.as_of)? {
+                warnings.push(w);
+            }
+            Some(Changes::between(&scores, &analysis.metrics, &prev))
+        }
+        None => None,
+    };
     Ok(Audit {
         client,
         period,

@@ -77,6 +77,10 @@ pub struct Config {
     /// Canonical field → header text.
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
+    /// The client's former name, so an audit from before a rename can be
+    /// the `--previous` one (names are otherwise compared ignoring case,
+    /// spaces and punctuation).
+    pub renamed_from: Option<String>,
     /// Checklist parameter overrides.
     #[serde(default)]
     pub params: BTreeMap<String, f64>,
