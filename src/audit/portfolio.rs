@@ -64,6 +64,13 @@ pub struct ClientSummary {
     pub findings: usize,
     /// Key figures.
     pub metrics: ClientMetrics,
+    /// The rating bands of the client's checklist (absent in older files).
+    pub ratings: Option<crate::checklist::Ratings>,
+}
+
+#[derive(Deserialize)]
+struct ChecklistJson {
+    ratings: Option<crate::checklist::Ratings>,
 }
 
 #[derive(Deserialize)]
@@ -80,6 +87,7 @@ struct AuditJson {
     findings: Vec<serde::de::IgnoredAny>,
     #[serde(default)]
     metrics: ClientMetrics,
+    checklist: Option<ChecklistJson>,
 }
 
 impl ClientSummary {
@@ -103,6 +111,7 @@ impl ClientSummary {
             ps: a.ps,
             findings: a.findings.len(),
             metrics: a.metrics,
+            ratings: a.checklist.and_then(|c| c.ratings),
         })
     }
 
@@ -120,6 +129,23 @@ impl ClientSummary {
                 path.display()
             ))
         })
+    }
+}
+
+impl Portfolio {
+    /// The rating bands the heat-map colours by: the clients' own when they
+    /// all share one set, else the default checklist's (green 75, amber 50);
+    /// the flag says whether the clients agree.
+    pub fn bands(&self) -> (crate::checklist::Ratings, bool) {
+        let default = crate::checklist::Ratings {
+            green: 75.0,
+            amber: 50.0,
+        };
+        let mut seen = self.clients.iter().map(|c| c.ratings.unwrap_or(default));
+        match seen.next() {
+            None => (default, true),
+            Some(first) => (first, seen.all(|r| r == first)),
+        }
     }
 }
 

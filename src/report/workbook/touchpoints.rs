@@ -84,8 +84,8 @@ pub fn write(
     }
     let n = ds.touchpoints.len() as u32;
     if n > 0 {
-        let cf = super::style::score_scale(audit.checklist.ratings.amber);
-        ws.add_conditional_format(1, 20, n, 20, &cf)?;
+        let (g, a) = layout.band_cells();
+        super::style::band_colours(ws, (1, 20, n, 20), (&g, &a), st)?;
         ws.autofilter(0, 0, n, headers.len() as u16 - 1)?;
     }
     ws.set_freeze_panes(1, 1)?;
