@@ -549,7 +549,7 @@ fn bad_yaml_unknown_key() {
         "bad_yaml_unknown_key",
         &[
             "mixaudit: 1 problem(s) found:",
-            "audit.yaml:2: unknown field `colums`, expected one of `client`, `period`, `as_of`, `customers`, `spend`, `orders`, `interactions`, `checklist`, `sheets`, `decimal`, `dates`, `columns`, `params`, `waivers`",
+            "audit.yaml:2: unknown field `colums`, expected one of `client`, `period`, `as_of`, `customers`, `spend`, `orders`, `interactions`, `checklist`, `sheets`, `decimal`, `dates`, `columns`, `currency`, `renamed_from`, `params`, `waivers`",
         ],
     );
 }

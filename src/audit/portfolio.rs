@@ -66,6 +66,8 @@ pub struct ClientSummary {
     pub metrics: ClientMetrics,
     /// The rating bands of the client's checklist (absent in older files).
     pub ratings: Option<crate::checklist::Ratings>,
+    /// The currency of the client's amounts, when known.
+    pub currency: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -88,6 +90,8 @@ struct AuditJson {
     #[serde(default)]
     metrics: ClientMetrics,
     checklist: Option<ChecklistJson>,
+    #[serde(default)]
+    currency: Option<String>,
 }
 
 impl ClientSummary {
@@ -112,6 +116,7 @@ impl ClientSummary {
             findings: a.findings.len(),
             metrics: a.metrics,
             ratings: a.checklist.and_then(|c| c.ratings),
+            currency: a.currency,
         })
     }
 
@@ -133,6 +138,16 @@ impl ClientSummary {
 }
 
 impl Portfolio {
+    /// The currency every client's amounts are in, when they share one
+    /// (the spend column then shows it; mixed currencies show none).
+    pub fn currency(&self) -> Option<&str> {
+        let first = self.clients.first()?.currency.as_deref()?;
+        self.clients
+            .iter()
+            .all(|c| c.currency.as_deref() == Some(first))
+            .then_some(first)
+    }
+
     /// The rating bands the heat-map colours by: the clients' own when they
     /// all share one set, else the default checklist's (green 75, amber 50);
     /// the flag says whether the clients agree.

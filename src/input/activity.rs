@@ -76,6 +76,8 @@ pub struct OrderTable {
     pub created: usize,
     /// Rows read.
     pub info: TableInfo,
+    /// Currency marks seen in its money cells.
+    pub currency: Vec<super::currency::Evidence>,
 }
 
 /// Reads the Orders sheet; unknown customer ids create customers.
@@ -168,6 +170,10 @@ pub fn read_orders(
         orders,
         created,
         info,
+        currency: cols
+            .as_mut()
+            .map(|c| super::columns::currency_seen(c))
+            .unwrap_or_default(),
     })
 }
 

@@ -50,6 +50,16 @@ pub struct Column {
     pub error_values: usize,
     /// The first of them: row and text.
     first_error: Option<(u32, String)>,
+    /// Currency marks seen in the money cells (`kr.`, `€`…).
+    pub currency: super::currency::Tally,
+}
+
+/// The currency marks the columns saw, handed on to the dataset's decision.
+pub fn currency_seen(cols: &mut [Option<Column>]) -> Vec<super::currency::Evidence> {
+    cols.iter_mut()
+        .flatten()
+        .flat_map(|c| std::mem::take(&mut c.currency).into_evidence())
+        .collect()
 }
 
 /// A field's value as read from a cell.
@@ -87,6 +97,7 @@ impl Column {
             pending: Vec::new(),
             error_values: 0,
             first_error: None,
+            currency: Default::default(),
         }
     }
 
@@ -186,6 +197,11 @@ impl Column {
     ) -> Read<f64> {
         if cell.is_blank() || self.error_cell(problems, row, cell, required) {
             return Read::Missing;
+        }
+        if cell.kind == CellKind::Text && self.field.kind == Kind::Money {
+            let (loc, col) = (&self.loc, self.col);
+            self.currency
+                .note(&cell.text, || loc.clone().at(row, col).to_string());
         }
         let value = match cell.kind {
             CellKind::Number | CellKind::Bool => cell.num,

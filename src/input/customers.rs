@@ -25,6 +25,8 @@ pub struct CustomerTable {
     pub info: TableInfo,
     /// Non-fatal notes.
     pub warnings: Vec<String>,
+    /// Currency marks seen in its money cells.
+    pub currency: Vec<super::currency::Evidence>,
 }
 
 /// Reads customers; `with_orders` relaxes the fields an Orders sheet supplies.
@@ -121,6 +123,7 @@ pub fn read_customers(
             .collect(),
         info,
         warnings,
+        currency: super::columns::currency_seen(&mut st.cols),
     })
 }
 

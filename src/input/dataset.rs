@@ -53,6 +53,8 @@ struct Reader<'a> {
     problems: Problems,
     warnings: Vec<String>,
     inputs: Vec<InputFile>,
+    /// Currency marks seen in the tables' money cells.
+    currency: Vec<super::currency::Evidence>,
 }
 
 /// Reads every input of one client.
@@ -94,6 +96,7 @@ pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
         problems: Problems::default(),
         warnings: Vec::new(),
         inputs: Vec::new(),
+        currency: Vec::new(),
     };
     // Hash the inputs on the other core while they are read.
     let (hashes, read) = rayon::join(
@@ -108,14 +111,18 @@ pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
     reader.problems.into_result()?;
     let read = read.expect("no problems means data");
     let hashes = hashes?;
-    Ok(assemble(
+    let mut ds = assemble(
         read,
         &files,
         reader.warnings,
         reader.inputs,
         &all_paths,
         &hashes,
-    ))
+    );
+    let currency = super::currency::detect_currency(cfg.currency.as_deref(), &reader.currency);
+    ds.warnings.extend(currency.warning);
+    ds.currency = currency.code;
+    Ok(ds)
 }
 
 /// Puts the tables together: the input list (customers and spend first, each
@@ -208,7 +215,9 @@ impl Reader<'_> {
             table,
         } = customers_read?;
         let mut ctable = table?;
-        let (spend, spend_sheet, spend_path) = spend_read?;
+        let (mut spend, spend_sheet, spend_path) = spend_read?;
+        self.currency.append(&mut ctable.currency);
+        self.currency.append(&mut spend.currency);
         let mut index = CustomerIndex::from_sorted(std::mem::take(&mut ctable.by_id));
         let orders = self.orders(orders_sheet.as_deref(), &mut ctable.customers, &mut index)?;
         let interactions = self.interactions(book, &customers_sheet, &ctable.customers, &index)?;
@@ -329,7 +338,7 @@ impl Reader<'_> {
         ) else {
             return Some(None);
         };
-        let t = activity::read_orders(
+        let mut t = activity::read_orders(
             &mut b,
             &s,
             self.hints,
@@ -351,6 +360,7 @@ impl Reader<'_> {
                 b.location(&s)
             ));
         }
+        self.currency.append(&mut t.currency);
         activity::apply_orders(customers, &t.orders);
         self.inputs.push(input_file("orders", &p, s, t.info.rows));
         Some(Some(t.orders))

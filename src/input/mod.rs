@@ -7,6 +7,7 @@ mod activity;
 mod columns;
 pub(crate) mod config;
 mod csv;
+pub mod currency;
 mod customers;
 mod dataset;
 pub mod fields;

@@ -18,6 +18,8 @@ pub struct SpendTable {
     pub extras: Vec<String>,
     /// What the reader saw.
     pub info: TableInfo,
+    /// Currency marks seen in its money cells.
+    pub currency: Vec<super::currency::Evidence>,
 }
 
 /// Reads touchpoints, reporting unknown Ps, negative spend, duplicate names.
@@ -129,6 +131,10 @@ pub fn read_spend(
         .map(|(f, _)| *f)
         .collect();
     Some(SpendTable {
+        currency: cols
+            .as_mut()
+            .map(|c| super::columns::currency_seen(c))
+            .unwrap_or_default(),
         touchpoints: rows,
         present,
         extras: info

@@ -474,6 +474,9 @@ pub struct Dataset {
     pub inputs: Vec<InputFile>,
     /// Things worth telling the user that did not stop the audit.
     pub warnings: Vec<String>,
+    /// ISO code of the amounts' currency (audit.yaml, else what the inputs
+    /// show); `None` when unknown, and amounts show without one.
+    pub currency: Option<String>,
 }
 
 #[cfg(test)]

@@ -263,7 +263,7 @@ fn write_derived(
         }
         "clv" => {
             if let Some(v) = f.clv {
-                ws.write_number_with_format(r, c, v, &sh.st.money2)?;
+                ws.write_number_with_format(r, c, v, &sh.st.money)?;
             }
         }
         "rfm_segment" => {
@@ -315,7 +315,7 @@ fn write_field(
             ws.write_number(r, c, f64::from(cust.orders))?;
         }
         F::Revenue => {
-            ws.write_number_with_format(r, c, cust.revenue, &st.money2)?;
+            ws.write_number_with_format(r, c, cust.revenue, &st.money)?;
         }
         F::OpenComplaints => {
             if let Some(v) = cust.open_complaints {

@@ -57,7 +57,7 @@ fn build(audit: &Audit, path: &Path, scratch: &Path) -> std::result::Result<(), 
     let mut wb = Workbook::new();
     wb.set_tempdir(scratch)?;
     wb.set_zip_compression_level(ZIP_LEVEL);
-    let styles = Styles::new();
+    let styles = Styles::for_currency(audit.dataset.currency.as_deref());
     let layout = Layout::new(audit);
     let props = DocProperties::new()
         .set_title(format!("Retention audit — {}", audit.client))

@@ -39,7 +39,7 @@ pub fn write(v: &Portfolio, path: &Path) -> Result<()> {
 }
 
 fn build(v: &Portfolio, path: &Path) -> std::result::Result<(), XlsxError> {
-    let st = Styles::new();
+    let st = Styles::for_currency(v.currency());
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Portfolio")?;

@@ -14,10 +14,9 @@ pub struct Styles {
     pub subtitle: Format,
     /// Bold labels.
     pub bold: Format,
-    /// Money, no decimals.
+    /// Money: whole units, thousands separated, with the currency code
+    /// when known — the one money format of every sheet.
     pub money: Format,
-    /// Money with cents.
-    pub money2: Format,
     /// Percentages.
     pub pct: Format,
     /// Dates.
@@ -71,8 +70,7 @@ impl Styles {
                 .set_font_size(12)
                 .set_font_color(navy),
             bold: Format::new().set_bold(),
-            money: Format::new().set_num_format("#,##0"),
-            money2: Format::new().set_num_format("#,##0.00"),
+            money: Format::new().set_num_format(money_format(None)),
             pct: Format::new().set_num_format("0.0%"),
             date: Format::new().set_num_format("yyyy-mm-dd"),
             int: Format::new().set_num_format("#,##0"),
@@ -111,6 +109,27 @@ impl Styles {
                 .set_background_color(Color::RGB(0xFFC7CE))
                 .set_font_color(Color::RGB(0x9C0006)),
         }
+    }
+}
+
+impl Styles {
+    /// The formats, with amounts in `currency` (an ISO code) when known.
+    pub fn for_currency(currency: Option<&str>) -> Styles {
+        Styles {
+            money: Format::new().set_num_format(money_format(currency)),
+            ..Styles::new()
+        }
+    }
+}
+
+/// The number format of amounts: `#,##0 "DKK"`, or `#,##0` with no
+/// currency known. A quoted suffix renders the same in Excel and
+/// LibreOffice whatever the reader's locale (a `[$kr.-406]` locale tag does
+/// not: it also switches separators in some versions).
+pub fn money_format(currency: Option<&str>) -> String {
+    match currency {
+        Some(code) => format!("#,##0 \"{code}\""),
+        None => "#,##0".into(),
     }
 }
 

@@ -240,12 +240,12 @@ fn key_metrics(cx: Ctx<'_>) -> Vec<(&'static str, Option<f64>, &Format)> {
         (
             "Acquisition cost per new customer",
             m.acquisition_cost_per_new_customer,
-            &st.money2,
+            &st.money,
         ),
         (
             "Retention spend per active customer",
             m.retention_spend_per_active_customer,
-            &st.money2,
+            &st.money,
         ),
     ]
 }
@@ -328,7 +328,13 @@ fn write_top_findings(
         ws.write_string_with_format(
             row,
             0,
-            format!("spend affected {}", thousands(f.spend_affected)),
+            format!(
+                "spend affected {}",
+                crate::report::format::money(
+                    Some(f.spend_affected),
+                    cx.audit.dataset.currency.as_deref().unwrap_or("")
+                )
+            ),
             &st.helper_text,
         )?;
         let fix = format!("Fix: {}", f.fix);
@@ -339,17 +345,4 @@ fn write_top_findings(
         start = row;
     }
     Ok(())
-}
-
-/// Whole number with thousands separators, for the spend-affected line.
-fn thousands(v: f64) -> String {
-    let s = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

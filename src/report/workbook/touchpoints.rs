@@ -145,7 +145,7 @@ fn write_facts(
         (16, f.active_rate_not_reached, &st.pct),
         (17, f.lift, &st.dec1),
         (18, f.revenue_reached, &st.money),
-        (19, f.spend_per_reached, &st.money2),
+        (19, f.spend_per_reached, &st.money),
         (2, Some(t.spend), &st.money),
     ];
     for (c, v, fmt) in nums {

@@ -269,7 +269,7 @@ fn top_customers(
             ws.write_string(r, 1, n.as_str())?;
         }
         if let Some(v) = f.clv {
-            ws.write_number_with_format(r, 2, v, &st.money2)?;
+            ws.write_number_with_format(r, 2, v, &st.money)?;
         }
         if let Some(v) = f.p_alive {
             ws.write_number_with_format(r, 3, v, &st.pct)?;
