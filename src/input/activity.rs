@@ -170,10 +170,7 @@ pub fn read_orders(
         orders,
         created,
         info,
-        currency: cols
-            .as_mut()
-            .map(|c| super::columns::currency_seen(c))
-            .unwrap_or_default(),
+        currency: super::columns::currency_seen(cols.as_deref_mut()),
     })
 }
 

@@ -55,8 +55,9 @@ pub struct Column {
 }
 
 /// The currency marks the columns saw, handed on to the dataset's decision.
-pub fn currency_seen(cols: &mut [Option<Column>]) -> Vec<super::currency::Evidence> {
-    cols.iter_mut()
+pub fn currency_seen(cols: Option<&mut [Option<Column>]>) -> Vec<super::currency::Evidence> {
+    cols.into_iter()
+        .flatten()
         .flatten()
         .flat_map(|c| std::mem::take(&mut c.currency).into_evidence())
         .collect()

@@ -123,7 +123,7 @@ pub fn read_customers(
             .collect(),
         info,
         warnings,
-        currency: super::columns::currency_seen(&mut st.cols),
+        currency: super::columns::currency_seen(Some(&mut st.cols)),
     })
 }
 

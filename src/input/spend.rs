@@ -131,10 +131,7 @@ pub fn read_spend(
         .map(|(f, _)| *f)
         .collect();
     Some(SpendTable {
-        currency: cols
-            .as_mut()
-            .map(|c| super::columns::currency_seen(c))
-            .unwrap_or_default(),
+        currency: super::columns::currency_seen(cols.as_deref_mut()),
         touchpoints: rows,
         present,
         extras: info
