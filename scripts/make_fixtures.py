@@ -24,8 +24,9 @@ document dates); the encrypted workbook uses a seeded random source. The
 .xls files LibreOffice writes may differ in a few header bytes between
 LibreOffice versions, never in content.
 
-Not generated: `.xlsb` — LibreOffice (7.x) has no export filter for it
-("no export filter for …xlsb") and no Python library writes it.
+The `.xlsb` case is written with `pip install pyxlsbwriter` (LibreOffice
+has no export filter for .xlsb) and read back with `pip install pyxlsb` as
+a check that the file is what it claims to be.
 """
 
 from __future__ import annotations
@@ -168,8 +169,9 @@ class Sheet:
     col_widths: bool = True
 
 
-def write_xlsx(path: Path, sheets: list[Sheet], active: int = 0) -> None:
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+def write_xlsx(path: Path, sheets: list[Sheet], active: int = 0, date_1904: bool = False) -> None:
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                         "date_1904": date_1904})
     wb.set_properties({"created": FIXED_TIME, "author": "make_fixtures.py"})
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
     title = wb.add_format({"bold": True, "font_size": 14, "align": "center"})
@@ -432,12 +434,13 @@ def normalise_zip(path: Path) -> None:
     path.write_bytes(buf.getvalue())
 
 
-def via_libreoffice(case_dir: Path, sheets_by_file: dict, target: str, ext: str) -> None:
+def via_libreoffice(case_dir: Path, sheets_by_file: dict, target: str, ext: str,
+                    date_1904: bool = False) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for stem, (sheets, active) in sheets_by_file.items():
             src = tmp / f"{stem}.xlsx"
-            write_xlsx(src, sheets, active)
+            write_xlsx(src, sheets, active, date_1904)
             out = convert(src, target, tmp / "out")
             dest = case_dir / f"{stem}.{ext}"
             shutil.move(str(out), dest)
@@ -1108,7 +1111,7 @@ def orders_sheet(d: Path):
         customers=exp_c,
         inputs=[{"role": "customers", "sheet": "Customers"}, {"role": "spend", "sheet": "Spend"},
                 {"role": "orders", "sheet": "Orders", "rows": len(ORDERS)}],
-        warnings=["1 customer id(s) appear only in orders"])
+        warnings=['1 customer id(s) appear only in orders; they were added as customers ("C6")'])
     exp["metrics"].update({
         "customers": 6,
         "buyers": 5,
@@ -1135,11 +1138,238 @@ def interactions_sheet(d: Path):
         "an unknown customer id is skipped with a warning).",
         inputs=[{"role": "customers", "sheet": "Customers"}, {"role": "spend", "sheet": "Spend"},
                 {"role": "interactions", "sheet": "Interactions", "rows": 6}],
-        warnings=["1 interaction(s) name customer ids not in the customer list"])
+        warnings=['1 interaction(s) name customer ids not in the customer list; skipped ("C9")'])
     exp["touchpoints"][0]["reached"] = 2.0
     exp["touchpoints"][1]["reached"] = 0.0
     exp["touchpoints"][2]["reached"] = 2.0
     return exp
+
+
+# ---- issue 12: inputs as clients really send them ---------------------------------
+
+
+@case
+def header_units_english(d: Path):
+    headers = {"customer_id": "Cust. No.", "name": "Customer name", "last_purchase": "Last order",
+               "orders": "No. of orders", "revenue": "Total revenue (USD)"}
+    fields = ["customer_id", "name", "last_purchase", "orders", "revenue"]
+    write_xlsx(d / "customers.xlsx", [Sheet("Customers", customer_rows(fields, headers))])
+    sheaders = {"touchpoint": "Touchpoint", "p": "P", "spend": "Spend, $"}
+    write_xlsx(d / "spend.xlsx", [Sheet("Spend", spend_rows(["touchpoint", "p", "spend"], sheaders))])
+    return std_expected(
+        "Headers with units and abbreviations: `Cust. No.`, `No. of orders`, "
+        "`Total revenue (USD)`, `Spend, $`.",
+        cfields=fields, sfields=["touchpoint", "p", "spend"])
+
+
+@case
+def header_units_danish(d: Path):
+    headers = {"customer_id": "Kd.-Nr.", "name": "Navn", "last_purchase": "Seneste køb",
+               "orders": "Antal ordrer", "revenue": "Omsætning (kr.)"}
+    fields = ["customer_id", "name", "last_purchase", "orders", "revenue"]
+    sheaders = {"touchpoint": "Kontaktflade", "p": "P", "spend": "Spend (DKK)"}
+    sheets = {
+        "customers": ([Sheet("Kunder", customer_rows(fields, headers))], 0),
+        "spend": ([Sheet("Budget", spend_rows(["touchpoint", "p", "spend"], sheaders))], 0),
+    }
+    via_libreoffice(d, sheets, "ods", "ods")
+    return std_expected(
+        "Danish and German headers with units (.ods): `Kd.-Nr.`, `Antal ordrer`, "
+        "`Omsætning (kr.)`, `Spend (DKK)`.",
+        cfields=fields, sfields=["touchpoint", "p", "spend"])
+
+
+@case
+def header_units_csv(d: Path):
+    headers = {"customer_id": "Customer #", "orders": "# Orders", "revenue": "Revenue, €",
+               "last_purchase": "Last purchase"}
+    fields = ["customer_id", "last_purchase", "orders", "revenue"]
+    write_csv(d / "customers.csv", customer_rows(fields, headers), ";")
+    write_csv(d / "spend.csv", spend_rows(["touchpoint", "p", "spend"], {"spend": "Spend €"}), ";")
+    return std_expected("CSV headers `Customer #`, `# Orders`, `Revenue, €`, `Spend €`.",
+                        cfields=fields, sfields=["touchpoint", "p", "spend"])
+
+
+@case
+def header_two_currencies(d: Path):
+    fields = ["customer_id", "last_purchase", "orders", "revenue"]
+    rows = customer_rows(fields, {"revenue": "Revenue (DKK)"})
+    rows[0].append("Revenue (EUR)")
+    for r, c in zip(rows[1:], CUSTOMERS):
+        r.append(round(c["revenue"] / 7.46, 2))
+    write_xlsx(d / "customers.xlsx", [Sheet("Customers", rows)])
+    write_xlsx(d / "spend.xlsx", [Sheet("Spend", spend_rows(["touchpoint", "p", "spend"],
+                                                            {"spend": "Spend (EUR)"}))])
+    exp = std_expected(
+        "Two revenue columns, `Revenue (DKK)` and `Revenue (EUR)`: the first is read, the second "
+        "kept as an extra with a warning; revenue in DKK and spend in EUR make the currency mixed.",
+        cfields=fields, sfields=["touchpoint", "p", "spend"],
+        warnings=['columns D "Revenue (DKK)" and E "Revenue (EUR)" both name `revenue`; '
+                  'D is read, E is kept as an extra column'])
+    for e, c in zip(exp["customers"], CUSTOMERS):
+        e["revenue_eur"] = round(c["revenue"] / 7.46, 2)
+    return exp
+
+
+MONTHS = [D(2026, m, 1) for m in range(1, 7)]
+
+
+@case
+def spend_by_month(d: Path):
+    rows = [["Touchpoint", "P", "Month", "Objective", "Spend"]]
+    for t in SPEND:
+        share = round(t["spend"] / len(MONTHS), 2)
+        parts = [share] * (len(MONTHS) - 1)
+        parts.append(round(t["spend"] - sum(parts), 2))
+        for k, (m, amount) in enumerate(zip(MONTHS, parts)):
+            month = m if k % 2 == 0 else f"{m.year}-{m.month:02d}"
+            rows.append([t["touchpoint"], t["p"], month, t["objective"], amount])
+    write_xlsx(d / "customers.xlsx", [Sheet("Customers", customer_rows())])
+    write_xlsx(d / "spend.xlsx", [Sheet("Spend", rows)])
+    return std_expected(
+        "Spend with one row per touchpoint per month (Jan–Jun 2026; a Month column of dates "
+        "and `2026-02` text): the rows of each touchpoint are summed, and the six months are "
+        "longer than the 90-day audited period (a warning).",
+        sfields=["touchpoint", "p", "spend", "objective"],
+        inputs=[{"role": "spend", "rows": 18}],
+        warnings=["the spend sheet's periods run from 2026-01-01 to 2026-06-30 (181 days), "
+                  "longer than the audited period of 90 days"])
+
+
+@case
+def dates_1904(d: Path):
+    write_xlsx(d / "customers.xlsx", [Sheet("Customers", customer_rows())], date_1904=True)
+    write_xlsx(d / "spend.xlsx", [Sheet("Spend", spend_rows())], date_1904=True)
+    return std_expected(
+        "A workbook in the 1904 date system (Excel for Mac; `<workbookPr date1904=\"1\"/>`): "
+        "dates read as written, not 1,462 days early.")
+
+
+def fix_xlsb_dimension(path: Path, nrows: int, ncols: int) -> None:
+    """pyxlsbwriter 0.1.0 copies a template BrtWsDim record (the sheet's used
+    range) that says A1:A1 whatever the data; pyxlsb trusts it and fails on
+    the second column, calamine ignores it. Excel writes the real range, so
+    the fixture gets it too: record 148 (bytes 94 01, size 10), four u32s."""
+    import struct
+    with zipfile.ZipFile(path) as z:
+        entries = [(i, z.read(i.filename)) for i in z.infolist()]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in entries:
+            if info.filename == "xl/worksheets/sheet1.bin":
+                at = data.index(b"\x94\x01\x10") + 3
+                data = data[:at] + struct.pack("<IIII", 0, nrows - 1, 0, ncols - 1) + data[at + 16:]
+            z.writestr(info, data)
+    path.write_bytes(buf.getvalue())
+
+
+@case
+def dates_1904_xls(d: Path):
+    via_libreoffice(d, std_sheets(), "xls", "xls", date_1904=True)
+    return std_expected(
+        "An .xls workbook in the 1904 date system (LibreOffice keeps it: DATEMODE record = 1).")
+
+
+@case
+def dates_1904_ods(d: Path):
+    via_libreoffice(d, std_sheets(), "ods", "ods", date_1904=True)
+    return std_expected(
+        "A 1904-system workbook saved as .ods: ODS stores dates as ISO text, so no shift applies.")
+
+
+@case
+def xlsb(d: Path):
+    from pyxlsbwriter import XlsbWriter
+    from pyxlsb import open_workbook, convert_date
+
+    rows = customer_rows()
+    path = d / "customers.xlsb"
+    with XlsbWriter(str(path)) as w:
+        w.add_sheet("Customers")
+        w.write_sheet(rows)
+    fix_xlsb_dimension(path, len(rows), len(rows[0]))
+    normalise_zip(path)
+    # Read it back with another library: the file is a real .xlsb.
+    with open_workbook(str(path)) as wb:
+        with wb.get_sheet("Customers") as sh:
+            back = [[c.v for c in r] for r in sh.rows()]
+    assert back[0] == rows[0], back[0]
+    assert back[1][0] == "C1" and convert_date(back[1][4]).date() == CUSTOMERS[0]["last_purchase"], back[1]
+    write_xlsx(d / "spend.xlsx", [Sheet("Spend", spend_rows())])
+    return std_expected(
+        "A binary workbook (.xlsb, written by pyxlsbwriter and read back with pyxlsb).",
+        inputs=[{"role": "customers", "sheet": "Customers", "rows": 5}])
+
+
+@case
+def extra_column_collisions(d: Path):
+    rows = customer_rows()
+    rows[0] += ["Risk", "Value tier", "Active"]
+    for k, r in enumerate(rows[1:]):
+        r += [["low", "high"][k % 2], f"T{k}", "yes"]
+    write_xlsx(d / "customers.xlsx", [Sheet("Customers", rows)])
+    write_xlsx(d / "spend.xlsx", [Sheet("Spend", spend_rows())])
+    exp = std_expected(
+        "Extra customer columns named like derived ones (`Risk`, `Value tier`, `Active`): kept "
+        "as `risk (input)`, `value_tier (input)`, `active (input)` beside the derived columns.")
+    for k, c in enumerate(exp["customers"]):
+        c["risk (input)"] = ["low", "high"][k % 2]
+        c["value_tier (input)"] = f"T{k}"
+        c["active (input)"] = "yes"
+    return exp
+
+
+@case
+def csv_wide_rows(d: Path):
+    rows = customer_rows()
+    rows[3] = rows[3] + ["stray", "cells"]
+    rows[5] = rows[5] + ["x"]
+    write_csv(d / "customers.csv", rows, ",")
+    write_csv(d / "spend.csv", spend_rows(), ",")
+    return std_expected(
+        "Two CSV rows with more cells than the header: read, with a warning naming the count "
+        "and the first line.",
+        warnings=["customers.csv: 2 row(s) have more cells than the header's 13 column(s) "
+                  "(first on line 4)"])
+
+
+@case
+def orders_many_unknown_ids(d: Path):
+    cfields = ["customer_id", "name"]
+    orows = [["Customer ID", "Order date", "Amount"]]
+    ids = ["C1", "X1", "X2", "X3", "X4", "X5", "X6", "X7"]
+    for k, cid in enumerate(ids):
+        orows.append([cid, D(2026, 5, 1 + k), 100.0])
+    write_xlsx(d / "customers.xlsx", [Sheet("Customers", customer_rows(cfields)), Sheet("Orders", orows)])
+    write_xlsx(d / "spend.xlsx", [Sheet("Spend", spend_rows())])
+    exp_c = []
+    for c in CUSTOMERS + [dict(customer_id=i, name=None) for i in ids[1:]]:
+        mine = [k for k, i in enumerate(ids) if i == c["customer_id"]]
+        exp_c.append({"customer_id": c["customer_id"], "name": c.get("name"),
+                      "orders": float(len(mine)), "revenue": 100.0 * len(mine)})
+    exp = std_expected(
+        "Orders for seven ids not in the customer list: the warning names the count and the "
+        "first five.",
+        customers=exp_c,
+        warnings=['7 customer id(s) appear only in orders; they were added as customers '
+                  '(first: "X1", "X2", "X3", "X4", "X5", … 7 in all)'])
+    exp["metrics"].update({"customers": 12, "buyers": 8, "revenue_total": 800.0})
+    return exp
+
+
+def patch_xlsx_values(path: Path, swaps: dict) -> None:
+    """Replaces cached numbers in the sheets of an xlsx: XlsxWriter refuses
+    NaN and infinity, which Excel files in the wild do hold."""
+    with zipfile.ZipFile(path) as z:
+        entries = [(i, z.read(i.filename)) for i in z.infolist()]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in entries:
+            if info.filename.startswith("xl/worksheets/"):
+                for old, new in swaps.items():
+                    data = data.replace(f"<v>{old}</v>".encode(), f"<v>{new}</v>".encode())
+            z.writestr(info, data)
+    path.write_bytes(buf.getvalue())
 
 
 # ---- bad inputs ------------------------------------------------------------------------
@@ -1180,11 +1410,12 @@ def bad_many_cells(d: Path):
 
 @case
 def bad_missing_column(d: Path):
-    headers = {"revenue": "Revenue (DKK)"}
+    headers = {"customer_id": "Client ref.", "name": "Customer name", "revenue": "Revenue (DKK)"}
     fields = ["customer_id", "name", "last_purchase", "orders", "revenue"]
     write_csv(d / "customers.csv", customer_rows(fields, headers), ",")
     write_csv(d / "spend.csv", spend_rows(), ",")
-    return bad("The revenue column is headed `Revenue (DKK)`, which is no known name.")
+    return bad("The id column is headed `Client ref.`, which is no known name; the nearest "
+               "match by meaning is it, not `Customer name` (already the name column).")
 
 
 @case
@@ -1343,6 +1574,117 @@ def bad_mixed_decimals(d: Path):
     write_csv(d / "customers.csv", rows, ";")
     write_csv(d / "spend.csv", spend_rows(), ";")
     return bad("Revenue `4.250,50` (decimal comma) and `1,234.50` (decimal point) in one column.")
+
+
+@case
+def bad_nan_infinity(d: Path):
+    fields = ["customer_id", "last_purchase", "orders", "revenue"]
+    data = [dict(c) for c in CUSTOMERS]
+    data[1]["revenue"] = 111111.25
+    data[3]["revenue"] = 222222.25
+    write_xlsx(d / "customers.xlsx", [Sheet("Customers", customer_rows(fields, data=data))])
+    srows = spend_rows(["touchpoint", "p", "spend"])
+    srows[2][2] = 333333.25
+    write_xlsx(d / "spend.xlsx", [Sheet("Spend", srows)])
+    patch_xlsx_values(d / "customers.xlsx", {"111111.25": "NaN", "222222.25": "1e309"})
+    patch_xlsx_values(d / "spend.xlsx", {"333333.25": "-INF"})
+    return bad("Numeric xlsx cells holding NaN and 1e309 (infinity) in revenue and -INF in spend.")
+
+
+@case
+def bad_overflow_sum(d: Path):
+    fields = ["customer_id", "last_purchase", "orders", "revenue"]
+    data = [dict(c) for c in CUSTOMERS]
+    data[0]["revenue"] = 1e308
+    data[2]["revenue"] = 1e308
+    write_xlsx(d / "customers.xlsx", [Sheet("Customers", customer_rows(fields, data=data))])
+    write_xlsx(d / "spend.xlsx", [Sheet("Spend", spend_rows())])
+    return bad("Two revenues of 1e308: each finite, their total infinite.")
+
+
+@case
+def bad_money_words(d: Path):
+    fields = ["customer_id", "last_purchase", "orders", "revenue"]
+    rows = customer_rows(fields)
+    rows[1][3] = "1.5 million"
+    rows[3][3] = "12 banana"
+    rows[4][3] = "560 kr."
+    write_csv(d / "customers.csv", rows, ";")
+    write_csv(d / "spend.csv", spend_rows(), ";")
+    return bad("Revenue `1.5 million` and `12 banana` (words that are no currency); `560 kr.` is fine.")
+
+
+@case
+def bad_unterminated_quote(d: Path):
+    fields = ["customer_id", "name", "last_purchase", "orders", "revenue"]
+    lines = [",".join(fields)]
+    for k, c in enumerate(CUSTOMERS):
+        name = c["name"]
+        if k == 2:
+            name = '"' + name  # the quote is never closed
+        lines.append(",".join([c["customer_id"], name, text_of(c["last_purchase"]),
+                               text_of(c["orders"]), text_of(c["revenue"])]))
+    (d / "customers.csv").write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    write_csv(d / "spend.csv", spend_rows(), ",")
+    return bad("A name field on line 4 opens a quote that is never closed.")
+
+
+@case
+def bad_duplicate_headers(d: Path):
+    rows = customer_rows(["customer_id", "segment", "last_purchase", "orders", "revenue"])
+    rows[0].append("Segment")
+    for r in rows[1:]:
+        r.append("other")
+    write_xlsx(d / "customers.xlsx", [Sheet("Customers", rows)])
+    write_xlsx(d / "spend.xlsx", [Sheet("Spend", spend_rows())])
+    return bad("Two columns headed `segment` / `Segment` (B and F).")
+
+
+@case
+def bad_spend_conflict(d: Path):
+    rows = spend_rows(["touchpoint", "p", "objective", "spend"])
+    rows.append(["Loyalty newsletter", "people", "retention", 300.0])
+    rows.append(["Paid search", "promotion", "retention", 50.0])
+    rows[0].append("Month")
+    for r in rows[1:]:
+        r.append("2026-01")
+    rows[3][4] = "Q1"
+    write_xlsx(d / "customers.xlsx", [Sheet("Customers", customer_rows())])
+    write_xlsx(d / "spend.xlsx", [Sheet("Spend", rows)])
+    return bad("Two touchpoints appear again with another P and with another objective; "
+               "a month written `Q1`.")
+
+
+BAD_CHECKLIST = """name: Broken checklist
+version: "1"
+ratings: { green: 75, amber: 50 }
+sections:
+  - p: promotion
+    weight: 1
+    items:
+      - id: PRO-01
+        title: Newsletter is personalised
+        scope: touchpoint
+        pass: "touchpoint.personalised"
+        weight: 1
+"""
+
+
+@case
+def bad_every_class(d: Path):
+    data = [dict(c) for c in CUSTOMERS]
+    data[1]["last_purchase"] = "someday"
+    data.append(dict(data[3]))
+    write_csv(d / "customers.csv", customer_rows(data=data), ",")
+    write_csv(d / "spend.csv", spend_rows(), ",")
+    (d / "checklist.yaml").write_text(BAD_CHECKLIST, encoding="utf-8")
+    (d / "audit.yaml").write_text(
+        "client: Every Class ApS\nchecklist: checklist.yaml\ncolums:\n  revenue: Omsætning\n"
+        "waivers:\n  - item: PRO-01\n    touchpoint: Paid search\n",
+        encoding="utf-8")
+    return bad("One problem of each class — config (`colums:`), checklist (a misspelt field, checked although the inputs fail), "
+               "cell (`someday`), duplicate (customer C4 twice), waiver (no reason) — all "
+               "listed in one run.")
 
 
 # --------------------------------------------------------------------------

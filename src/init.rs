@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 use rust_xlsxwriter::{DataValidation, Workbook, Worksheet, XlsxError};
 
 use crate::checklist::DEFAULT_CHECKLIST;
-use crate::error::{Error, Location, Problem, Result};
+use crate::error::{Code, Error, Location, Problem, Result};
 use crate::input::fields::{CUSTOMER_FIELDS, Field, Need, SPEND_FIELDS};
 use crate::model::{Objective, P, Stage};
 use crate::report::workbook::Styles;
 
 const AUDIT_YAML: &str = r#"# mixaudit settings for this client. Every key is optional; delete what you do not need.
-client: "Client name"
+client: "{CLIENT}"
 period: "2026 Q2"
 # as_of: "2026-06-30"          # audit date; default: the latest purchase in the data
 # customers: customers.xlsx     # file names, when not customers.* / spend.*
@@ -33,38 +33,6 @@ period: "2026 Q2"
 #     expires: "2026-12-31"
 "#;
 
-fn sample(field: &str) -> &'static str {
-    match field {
-        "customer_id" => "C0001",
-        "name" => "Example Customer",
-        "segment" => "B2C North",
-        "first_purchase" => "2025-02-14",
-        "last_purchase" => "2026-05-30",
-        "orders" => "4",
-        "revenue" => "1240.50",
-        "last_contact" => "2026-06-02",
-        "open_complaints" => "0",
-        "satisfaction" => "9",
-        "referrals" => "1",
-        "status" => "active",
-        "churn_reason" => "",
-        "touchpoints" => "Loyalty newsletter; Webshop",
-        "touchpoint" => "Loyalty newsletter",
-        "p" => "promotion",
-        "spend" => "12000",
-        "objective" => "retention",
-        "stage" => "customer; client",
-        "channel" => "email",
-        "owner" => "marketing",
-        "cadence_days" => "30",
-        "personalized" => "yes",
-        "feedback_loop" => "no",
-        "reach" => "5400",
-        "responses" => "610",
-        _ => "",
-    }
-}
-
 fn template(
     path: &Path,
     sheet: &str,
@@ -78,7 +46,7 @@ fn template(
     for (c, f) in fields.iter().enumerate() {
         let c = c as u16;
         ws.write_string_with_format(0, c, f.name, &st.header)?;
-        let s = sample(f.name);
+        let s = crate::input::placeholders::sample(f.name);
         match f.kind {
             crate::input::fields::Kind::Date if !s.is_empty() => {
                 let d = crate::input::config::parse_iso(s)
@@ -167,6 +135,7 @@ pub fn write_templates(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
         for f in &files {
             if f.exists() {
                 return Err(Error::problem(Problem::new(
+                    Code::AlreadyExists,
                     Location::file(f),
                     "already exists",
                     "an empty folder, or --force to overwrite",
@@ -241,7 +210,9 @@ fn write_all(files: &[PathBuf]) -> Result<()> {
     template(&files[1], "Spend", SPEND_FIELDS, &validations, &st).map_err(err(&files[1]))?;
     std::fs::write(
         &files[2],
-        AUDIT_YAML.replace("# params:", "checklist: checklist.yaml\n# params:"),
+        AUDIT_YAML
+            .replace("{CLIENT}", crate::input::placeholders::CLIENT)
+            .replace("# params:", "checklist: checklist.yaml\n# params:"),
     )
     .map_err(|e| Error::io(&files[2], e))?;
     std::fs::write(&files[3], DEFAULT_CHECKLIST).map_err(|e| Error::io(&files[3], e))?;

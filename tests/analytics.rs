@@ -49,7 +49,7 @@ fn run(files: &[(&str, &str)], args: &[&str]) -> Run {
         .next()
         .expect("header row")
         .iter()
-        .map(|c| c.to_string())
+        .map(|c| common::field_key(&c.to_string()))
         .collect();
     let mut customers = HashMap::new();
     for row in rows {
@@ -212,7 +212,7 @@ fn active_window_edges_and_status_overrides() {
         "risk": {"low": 2, "medium": 2, "high": 0, "lost": 5},
         "ladder": {"prospect": 1, "customer": 7, "client": 2, "supporter": 0, "advocate": 0},
     }));
-    assert!(r.warned("retention_rate needs an Orders sheet"));
+    assert!(r.warned("the retention rate needs an Orders sheet"));
     r.expect_column(
         "active",
         &[
@@ -767,9 +767,20 @@ fn retention_rate_windows_and_figures_derived_from_orders() {
             ("PZ", ""),
         ],
     );
+    // O6's last order is a day after the audit date: warned about, and its
+    // days since purchase stay 0 rather than going negative (SPEC §4.1).
     r.expect_column(
         "days_since_purchase",
-        &[("O1", "0"), ("O4", "60"), ("O6", "-1"), ("O7", "149")],
+        &[("O1", "0"), ("O4", "60"), ("O6", "0"), ("O7", "149")],
+    );
+    assert!(
+        r.json["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("dated after the audit date")),
+        "{}",
+        r.json["warnings"]
     );
     r.expect_column("ladder_stage", &[("O4", "client"), ("NEW1", "customer")]);
 }

@@ -216,7 +216,10 @@ fn scoring_follows_the_spec_by_hand() {
         .find(|r| r["item"] == "T-NA")
         .unwrap();
     assert!(
-        na["note"].as_str().unwrap().contains("`owner`"),
+        na["note"]
+            .as_str()
+            .unwrap()
+            .contains("who runs each activity"),
         "note names the column: {}",
         na["note"]
     );
@@ -242,18 +245,27 @@ fn scoring_follows_the_spec_by_hand() {
         .find(|p| p["p"] == "promotion")
         .unwrap();
     assert!((promo["score"].as_f64().unwrap() - 100.0 * 4.0 / 15.0).abs() < 1e-9);
-    // Price: portfolio item, retention share 1000/4000 = 0.25 → partial → 50
+    // Price: its portfolio item is judged (retention share 1000/4000 = 0.25
+    // → partial), but price has no spend row, so the P gets no score and a
+    // no_touchpoint finding (SPEC §4.1).
     let price = v["ps"]
         .as_array()
         .unwrap()
         .iter()
         .find(|p| p["p"] == "price")
         .unwrap();
-    assert_eq!(price["score"].as_f64().unwrap(), 50.0);
-    assert_eq!(price["rating"], "amber");
+    assert!(price["score"].is_null());
+    assert_eq!(price["touchpoints"], 0);
     assert_eq!(v["portfolio_items"][0]["status"], "partial");
-    // Overall: (2·26.67 + 1·50) / 3; the other five Ps are not assessed.
-    let overall = (2.0 * 100.0 * 4.0 / 15.0 + 50.0) / 3.0;
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["kind"] == "no_touchpoint" && f["p"] == "price")
+    );
+    // Overall: promotion alone, 26.67; the other six Ps are not assessed.
+    let overall = 100.0 * 4.0 / 15.0;
     assert!((v["score"].as_f64().unwrap() - overall).abs() < 1e-9);
     assert_eq!(v["rating"], "red");
     let product = v["ps"]
@@ -269,7 +281,7 @@ fn scoring_follows_the_spec_by_hand() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|f| f["kind"] == "not_assessed")
+            .any(|f| f["kind"] == "no_touchpoint" && f["p"] == "product")
     );
 }
 
@@ -299,7 +311,10 @@ sections:
         dir.path(),
         &[
             ("customers.csv", CUSTOMERS_CSV),
-            ("spend.csv", SPEND_CSV),
+            (
+                "spend.csv",
+                "touchpoint,p,spend,objective\nCare kit,product,100,retention\nLoyal price,price,100,retention\nShop,place,100,both\n",
+            ),
             ("c.yaml", checklist),
         ],
     );
@@ -496,8 +511,14 @@ fn check_writes_nothing_and_init_templates_audit() {
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
+    // Untouched templates hold only the example rows: refused, naming them.
     let o = mixaudit(&["check", dir.path().to_str().unwrap()]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the templates are still blank"),
+        "{}",
+        stderr(&o)
+    );
     let after: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -510,8 +531,11 @@ fn check_writes_nothing_and_init_templates_audit() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(read_json(&out)["metrics"]["customers"], 1);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        !out.join("audit.json").exists(),
+        "nothing written for blank templates"
+    );
     assert_eq!(
         mixaudit(&["init", dir.path().to_str().unwrap()])
             .status

@@ -176,3 +176,37 @@ fn rows_past_excels_limit_are_refused_without_allocating_them() {
     let e = stderr(&o);
     assert!(e.contains("customers.xlsx › Customers: has a cell on row 9000000, beyond Excel's 1048576-row limit"), "{e}");
 }
+
+/// A named pipe where customers.csv or audit.yaml should be is named as
+/// such (exit 1, no hang), not passed over as if the file were missing.
+#[test]
+fn a_pipe_named_like_an_input_is_reported_not_skipped() {
+    for name in ["customers.csv", "audit.yaml"] {
+        let dir = common::temp();
+        common::write_files(
+            dir.path(),
+            &[
+                ("spend.csv", common::SPEND_CSV),
+                ("customers.csv", common::CUSTOMERS_CSV),
+            ],
+        );
+        let pipe = dir.path().join(name);
+        let _ = std::fs::remove_file(&pipe);
+        let c = std::ffi::CString::new(pipe.to_str().unwrap()).unwrap();
+        // SAFETY: creating a FIFO at a path we own.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let out = dir.path().join("out");
+        let o = common::mixaudit(&[
+            "audit",
+            dir.path().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{name}");
+        let err = common::stderr(&o);
+        assert!(
+            err.contains(&format!("{name}: is a named pipe (FIFO)")),
+            "{err}"
+        );
+    }
+}

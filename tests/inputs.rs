@@ -92,7 +92,13 @@ fn records(xlsx: &Path, name: &str) -> Vec<BTreeMap<String, Data>> {
         .next()
         .expect("a header row")
         .iter()
-        .map(|c| c.to_string())
+        .map(|c| {
+            if name.starts_with("Customers") {
+                common::field_key(&c.to_string())
+            } else {
+                c.to_string()
+            }
+        })
         .collect();
     rows.filter(|r| r.iter().any(|c| !matches!(c, Data::Empty)))
         .map(|r| {
@@ -354,6 +360,19 @@ good_cases!(
     // optional sheets
     orders_sheet,
     interactions_sheet,
+    // issue 12: exports as clients send them
+    header_units_english,
+    header_units_danish,
+    header_units_csv,
+    header_two_currencies,
+    spend_by_month,
+    dates_1904,
+    dates_1904_xls,
+    dates_1904_ods,
+    xlsb,
+    extra_column_collisions,
+    csv_wide_rows,
+    orders_many_unknown_ids,
 );
 
 /// Cases that show a bug in mixaudit: the test stays ignored until it is fixed
@@ -403,6 +422,13 @@ const BAD: &[&str] = &[
     "bad_ambiguous_dates",
     "bad_ambiguous_spend",
     "bad_mixed_decimals",
+    "bad_nan_infinity",
+    "bad_overflow_sum",
+    "bad_money_words",
+    "bad_unterminated_quote",
+    "bad_duplicate_headers",
+    "bad_spend_conflict",
+    "bad_every_class",
 ];
 
 #[test]
@@ -411,7 +437,7 @@ fn bad_date_next_week() {
         "bad_date_next_week",
         &[
             "mixaudit: 1 problem(s) found:",
-            "customers.xlsx › Customers › D17: \"next week\" is not a date (column `last_purchase`); expected a date such as 2026-03-31, 31.03.2026 or 31/03/2026",
+            "error[MX301]: customers.xlsx › Customers › D17: \"next week\" is not a date (column `last_purchase`); expected a date such as 2026-03-31, 31.03.2026 or 31/03/2026",
         ],
     );
 }
@@ -422,11 +448,11 @@ fn bad_many_cells() {
         "bad_many_cells",
         &[
             "mixaudit: 5 problem(s) found:",
-            "customers.xlsx › Customers › B2: \"soon\" is not a date (column `last_purchase`); expected a date such as 2026-03-31, 31.03.2026 or 31/03/2026",
-            "customers.xlsx › Customers › C3: \"lots\" is not a whole number (column `orders`); expected a whole number such as 3",
-            "customers.xlsx › Customers › D4: \"(120)\" is out of range for `revenue`; expected an amount ≥ 0",
-            "customers.xlsx › Customers › E5: 11 is out of range for `satisfaction`; expected a score from 0 to 10",
-            "customers.xlsx › Customers › C6: -2 is out of range for `orders`; expected a whole number ≥ 0",
+            "error[MX301]: customers.xlsx › Customers › B2: \"soon\" is not a date (column `last_purchase`); expected a date such as 2026-03-31, 31.03.2026 or 31/03/2026",
+            "error[MX301]: customers.xlsx › Customers › C3: \"lots\" is not a whole number (column `orders`); expected a whole number such as 3",
+            "error[MX302]: customers.xlsx › Customers › D4: \"(120)\" is out of range for `revenue`; expected an amount ≥ 0",
+            "error[MX302]: customers.xlsx › Customers › E5: 11 is out of range for `satisfaction`; expected a score from 0 to 10",
+            "error[MX302]: customers.xlsx › Customers › C6: -2 is out of range for `orders`; expected a whole number ≥ 0",
         ],
     );
 }
@@ -437,7 +463,7 @@ fn bad_missing_column() {
         "bad_missing_column",
         &[
             "mixaudit: 1 problem(s) found:",
-            "customers.csv › row 1: no column for required field `revenue` (needed unless an Orders sheet is given); headers found: A \"customer_id\", B \"name\", C \"last_purchase\", D \"orders\", E \"Revenue (DKK)\"; nearest match: \"Revenue (DKK)\" (column E); expected a header `revenue` (or \"total revenue\", \"sales\", \"turnover\", \"amount\"), or `columns: { revenue: \"<your header>\" }` in audit.yaml",
+            "error[MX101]: customers.csv › row 1: no column for required field `customer_id`; headers found: A \"Client ref.\", B \"Customer name\", C \"last_purchase\", D \"orders\", E \"Revenue (DKK)\"; nearest match: \"Client ref.\" (column A); expected a header `customer_id` (or \"customer id\", \"customer no\", \"customer number\", \"cust id\"), or `columns: { customer_id: \"<your header>\" }` in audit.yaml",
         ],
     );
 }
@@ -448,7 +474,7 @@ fn bad_duplicate_ids() {
         "bad_duplicate_ids",
         &[
             "mixaudit: 1 problem(s) found:",
-            "customers.csv › row 7: customer id \"C3\" appears again (first on row 4); expected each customer_id once",
+            "error[MX401]: customers.csv › row 7: customer id \"C3\" appears again (first on row 4); expected each customer_id once",
         ],
     );
 }
@@ -459,8 +485,8 @@ fn bad_negative_spend() {
         "bad_negative_spend",
         &[
             "mixaudit: 2 problem(s) found:",
-            "spend.xlsx › Spend › C2: spend -250 is negative (touchpoint \"Loyalty newsletter\"); expected spend ≥ 0 (record refunds or credits as lower spend)",
-            "spend.xlsx › Spend › C4: spend \"(120)\" is negative (touchpoint \"Service follow-up calls\"); expected spend ≥ 0 (record refunds or credits as lower spend)",
+            "error[MX310]: spend.xlsx › Spend › C2: spend -250 is negative (touchpoint \"Loyalty newsletter\"); expected spend ≥ 0 (record refunds or credits as lower spend)",
+            "error[MX310]: spend.xlsx › Spend › C4: spend \"(120)\" is negative (touchpoint \"Service follow-up calls\"); expected spend ≥ 0 (record refunds or credits as lower spend)",
         ],
     );
 }
@@ -471,8 +497,8 @@ fn bad_unknown_p() {
         "bad_unknown_p",
         &[
             "mixaudit: 2 problem(s) found:",
-            "spend.csv › B2: \"promotoin\" is not one of the 7 Ps (did you mean `promotion`?); expected one of product, price, place, promotion, people, process, physical_evidence (\"physical proof\" also works)",
-            "spend.csv › B4: \"Partnerships\" is not one of the 7 Ps; expected one of product, price, place, promotion, people, process, physical_evidence (\"physical proof\" also works)",
+            "error[MX307]: spend.csv › B2: \"promotoin\" is not one of the 7 Ps (did you mean `promotion`?); expected one of product, price, place, promotion, people, process, physical_evidence (\"physical proof\" also works)",
+            "error[MX307]: spend.csv › B4: \"Partnerships\" is not one of the 7 Ps; expected one of product, price, place, promotion, people, process, physical_evidence (\"physical proof\" also works)",
         ],
     );
 }
@@ -483,7 +509,7 @@ fn bad_empty_sheet() {
         "bad_empty_sheet",
         &[
             "mixaudit: 1 problem(s) found:",
-            "customers.xlsx › Customers: the sheet is empty; expected a header row and one row per record",
+            "error[MX103]: customers.xlsx › Customers: the sheet is empty; expected a header row and one row per record",
         ],
     );
 }
@@ -494,7 +520,7 @@ fn bad_header_only() {
         "bad_header_only",
         &[
             "mixaudit: 1 problem(s) found:",
-            "customers.xlsx › Customers: has a header row but no customers; expected one row per customer below the header",
+            "error[MX104]: customers.xlsx › Customers: has a header row but no customers; expected one row per customer below the header",
         ],
     );
 }
@@ -505,7 +531,7 @@ fn bad_corrupt_xlsx() {
         "bad_corrupt_xlsx",
         &[
             "mixaudit: 1 problem(s) found:",
-            "customers.xlsx: is corrupt or truncated (Xlsx error: Zip error: invalid Zip archive: Could not find EOCD); expected a workbook that opens in Excel or LibreOffice",
+            "error[MX210]: customers.xlsx: is corrupt or truncated (Xlsx error: Zip error: invalid Zip archive: Could not find EOCD); expected a workbook that opens in Excel or LibreOffice",
         ],
     );
 }
@@ -516,7 +542,7 @@ fn bad_password_xlsx() {
         "bad_password_xlsx",
         &[
             "mixaudit: 1 problem(s) found:",
-            "customers.xlsx: is password-protected (encrypted), so it cannot be read; expected the workbook saved again without a password (File › Info › Protect Workbook › remove the password)",
+            "error[MX209]: customers.xlsx: is password-protected (encrypted), so it cannot be read; expected the workbook saved again without a password (File › Info › Protect Workbook › remove the password)",
         ],
     );
 }
@@ -527,7 +553,7 @@ fn bad_pdf_as_xlsx() {
         "bad_pdf_as_xlsx",
         &[
             "mixaudit: 1 problem(s) found:",
-            "customers.xlsx: is not a spreadsheet (it is a PDF document); expected a real .xlsx workbook",
+            "error[MX207]: customers.xlsx: is not a spreadsheet (it is a PDF document); expected a real .xlsx workbook",
         ],
     );
 }
@@ -538,7 +564,7 @@ fn bad_text_as_xlsx() {
         "bad_text_as_xlsx",
         &[
             "mixaudit: 1 problem(s) found:",
-            "spend.xlsx: is not a spreadsheet (it is plain text); expected a real .xlsx workbook",
+            "error[MX207]: spend.xlsx: is not a spreadsheet (it is plain text); expected a real .xlsx workbook",
         ],
     );
 }
@@ -549,7 +575,7 @@ fn bad_yaml_unknown_key() {
         "bad_yaml_unknown_key",
         &[
             "mixaudit: 1 problem(s) found:",
-            "audit.yaml:2: unknown field `colums`, expected one of `client`, `period`, `as_of`, `customers`, `spend`, `orders`, `interactions`, `checklist`, `sheets`, `decimal`, `dates`, `columns`, `currency`, `renamed_from`, `params`, `waivers`",
+            "error[MX501]: audit.yaml:2: unknown field `colums`, expected one of `client`, `period`, `as_of`, `customers`, `spend`, `orders`, `interactions`, `checklist`, `sheets`, `decimal`, `dates`, `columns`, `params`, `waivers`",
         ],
     );
 }
@@ -559,8 +585,9 @@ fn bad_waiver_no_reason() {
     refused(
         "bad_waiver_no_reason",
         &[
-            "mixaudit: 1 problem(s) found:",
-            "audit.yaml:3 › PHY-02: the waiver has no reason; expected `reason:` saying why the item does not apply",
+            "mixaudit: 2 problem(s) found:",
+            "error[MX504]: audit.yaml:3 › PHY-02: the waiver has no reason; expected `reason:` saying why the item does not apply",
+            "error[MX506]: audit.yaml:3 › PHY-02: the waiver names touchpoint \"Paid search\", but PHY-02 is a portfolio item; expected no `touchpoint:` for a portfolio item (it is waived for the whole client)",
         ],
     );
 }
@@ -571,7 +598,7 @@ fn bad_ambiguous_dates() {
         "bad_ambiguous_dates",
         &[
             "mixaudit: 1 problem(s) found:",
-            "customers.csv › B2: \"06/12/2026\" could be day-first or month-first, and no date in column `last_purchase` settles it (4 such dates); expected `dates: day-first` or `dates: month-first` in audit.yaml, or ISO dates (2026-03-04)",
+            "error[MX305]: customers.csv › B2: \"06/12/2026\" could be day-first or month-first, and no date in column `last_purchase` settles it (4 such dates); expected `dates: day-first` or `dates: month-first` in audit.yaml, or ISO dates (2026-03-04)",
         ],
     );
 }
@@ -582,7 +609,7 @@ fn bad_ambiguous_spend() {
         "bad_ambiguous_spend",
         &[
             "mixaudit: 1 problem(s) found:",
-            "spend.csv › C2: \"1,200\" could be a whole amount with a thousands separator or a decimal, and nothing in column `spend` settles it (2 such value(s)); expected `decimal: \",\"` or `decimal: \".\"` in audit.yaml, or amounts written unambiguously (1200 or 1,200.00)",
+            "error[MX304]: spend.csv › C2: \"1,200\" could be a whole amount with a thousands separator or a decimal, and nothing in column `spend` settles it (2 such value(s)); expected `decimal: \",\"` or `decimal: \".\"` in audit.yaml, or amounts written unambiguously (1200 or 1,200.00)",
         ],
     );
 }
@@ -593,8 +620,143 @@ fn bad_mixed_decimals() {
         "bad_mixed_decimals",
         &[
             "mixaudit: 1 problem(s) found:",
-            "customers.csv › D4: \"1,234.50\" uses a decimal point but row 2 of column `revenue` used a decimal comma; expected one decimal separator throughout a column",
+            "error[MX303]: customers.csv › D4: \"1,234.50\" uses a decimal point but row 2 of column `revenue` used a decimal comma; expected one decimal separator throughout a column",
         ],
+    );
+}
+
+#[test]
+fn bad_nan_infinity() {
+    refused(
+        "bad_nan_infinity",
+        &[
+            "mixaudit: 3 problem(s) found:",
+            "error[MX301]: customers.xlsx › Customers › D3: NaN (not a number) is not an amount of money (column `revenue`); expected a finite number (the cell holds a value no spreadsheet can compute with; re-enter it)",
+            "error[MX301]: customers.xlsx › Customers › D5: infinity is not an amount of money (column `revenue`); expected a finite number (the cell holds a value no spreadsheet can compute with; re-enter it)",
+            "error[MX301]: spend.xlsx › Spend › C3: -infinity is not an amount of money (column `spend`); expected a finite number (the cell holds a value no spreadsheet can compute with; re-enter it)",
+        ],
+    );
+}
+
+#[test]
+fn bad_overflow_sum() {
+    refused(
+        "bad_overflow_sum",
+        &[
+            "mixaudit: 1 problem(s) found:",
+            "error[MX311]: customers.xlsx › Customers › D4: 1e308 makes the total of column `revenue` overflow (larger than 1.7976931348623157e308); expected amounts a spreadsheet can add up (check the column for runaway values)",
+        ],
+    );
+}
+
+#[test]
+fn bad_money_words() {
+    refused(
+        "bad_money_words",
+        &[
+            "mixaudit: 2 problem(s) found:",
+            "error[MX301]: customers.csv › D2: \"1.5 million\" is not an amount of money (column `revenue`); expected an amount such as 1234.50, 1.234,50 kr. or $1,234.50",
+            "error[MX301]: customers.csv › D4: \"12 banana\" is not an amount of money (column `revenue`); expected an amount such as 1234.50, 1.234,50 kr. or $1,234.50",
+        ],
+    );
+}
+
+#[test]
+fn bad_unterminated_quote() {
+    refused(
+        "bad_unterminated_quote",
+        &[
+            "mixaudit: 1 problem(s) found:",
+            "error[MX211]: customers.csv:4: a quoted field opened on line 4 is never closed, so the rest of the file would be read as one cell; expected a closing quote (\") for that field, or no quote at its start",
+        ],
+    );
+}
+
+#[test]
+fn bad_duplicate_headers() {
+    refused(
+        "bad_duplicate_headers",
+        &[
+            "mixaudit: 1 problem(s) found:",
+            "error[MX403]: customers.xlsx › Customers › F1: columns B and F are both headed \"Segment\"; expected each header once (rename one of them, or delete the copy)",
+        ],
+    );
+}
+
+#[test]
+fn bad_spend_conflict() {
+    refused(
+        "bad_spend_conflict",
+        &[
+            "mixaudit: 3 problem(s) found:",
+            "error[MX301]: spend.xlsx › Spend › E4: \"Q1\" is not a month or a date (column `period`); expected a month such as 2026-01 or Jan 2026, or a date",
+            "error[MX402]: spend.xlsx › Spend › row 5: touchpoint \"Loyalty newsletter\" is on row 2 (promotion, retention) and row 5 (people, retention): the same name with another P or objective; expected one P and objective per touchpoint (its rows are summed, one per period), or distinct names",
+            "error[MX402]: spend.xlsx › Spend › row 6: touchpoint \"Paid search\" is on row 3 (promotion, acquisition) and row 6 (promotion, retention): the same name with another P or objective; expected one P and objective per touchpoint (its rows are summed, one per period), or distinct names",
+        ],
+    );
+}
+
+/// Issue 12: a config typo, a misspelt checklist field (checked against the
+/// spend columns although the inputs fail), a bad cell, a duplicate id and a
+/// waiver without reason are all reported by one run: audit.yaml, checklist,
+/// then the inputs.
+const EVERY_CLASS: &[&str] = &[
+    "mixaudit: 5 problem(s) found:",
+    "error[MX501]: audit.yaml:3: unknown field `colums`, expected one of `client`, `period`, `as_of`, `customers`, `spend`, `orders`, `interactions`, `checklist`, `sheets`, `decimal`, `dates`, `columns`, `params`, `waivers`",
+    "error[MX504]: audit.yaml:6 › PRO-01: the waiver has no reason; expected `reason:` saying why the item does not apply",
+    "error[MX605]: checklist.yaml:8 › PRO-01: `touchpoint.personalised` is neither a touchpoint field nor a column of the spend file (did you mean `personalized`?); expected a field listed in the checklist documentation, or an extra column of the spend sheet",
+    "error[MX301]: customers.csv › E3: \"someday\" is not a date (column `last_purchase`); expected a date such as 2026-03-31, 31.03.2026 or 31/03/2026",
+    "error[MX401]: customers.csv › row 7: customer id \"C4\" appears again (first on row 5); expected each customer_id once",
+];
+
+#[test]
+fn bad_every_class() {
+    refused("bad_every_class", EVERY_CLASS);
+}
+
+#[test]
+fn check_lists_every_class_at_once() {
+    let dir = fixtures().join("bad_every_class");
+    let o = mixaudit(&["check", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stderr(&o).lines().collect::<Vec<_>>(), EVERY_CLASS);
+}
+
+/// The currency each money column states (header or cells), and the verdict
+/// the audit will report (SPEC §5 `currency`).
+#[test]
+fn currencies_from_headers_and_cells() {
+    use mixaudit::input::{InputPaths, load_config, load_dataset};
+    let verdict = |case: &str| {
+        let paths = InputPaths {
+            dir: Some(fixtures().join(case)),
+            ..InputPaths::default()
+        };
+        let (cfg, problems) = load_config(&paths).unwrap();
+        assert!(problems.is_empty(), "{case}: {problems}");
+        load_dataset(&paths, &cfg).unwrap().currency().to_string()
+    };
+    assert_eq!(verdict("header_units_english"), "detected USD");
+    assert_eq!(verdict("header_units_danish"), "detected DKK");
+    assert_eq!(verdict("header_units_csv"), "detected EUR");
+    // `kr.` alone could be Danish, Norwegian or Swedish kroner.
+    assert_eq!(verdict("money_kroner_text"), "ambiguous or mixed: kr.");
+    assert_eq!(
+        verdict("header_two_currencies"),
+        "ambiguous or mixed: DKK, EUR"
+    );
+    assert_eq!(verdict("xlsx"), "not stated in the inputs");
+}
+
+/// The rows of each touchpoint summed over months are said so, once.
+#[test]
+fn spend_by_month_notes_the_merge() {
+    let (_tmp, _out, o) = audit("spend_by_month");
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("info[MX812]: spend.xlsx › Spend: 18 rows of 3 touchpoint(s) with the same name and P were summed into one each: \"Loyalty newsletter\" (6 rows), \"Paid search\" (6 rows), \"Service follow-up calls\" (6 rows)"),
+        "{err}"
     );
 }
 

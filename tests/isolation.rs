@@ -332,3 +332,87 @@ fn sigterm_and_sigint_remove_the_staging_folder() {
     }
     assert!(interrupted > 0, "some signals landed during a run");
 }
+
+/// Ctrl-C during a batch: the hanging client's audit is stopped, no staging
+/// folder is left, the exit code is 130, and the clients that finished are
+/// listed on the way out.
+#[test]
+fn sigint_during_a_batch_says_what_finished() {
+    let tmp = temp();
+    let input = tmp.path().join("in");
+    for k in ["alpha", "beta"] {
+        good_client(&input.join(k));
+    }
+    good_client(&input.join("zz-hang"));
+    let out = tmp.path().join("out");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_mixaudit"))
+        .args([
+            "batch",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--jobs",
+            "3",
+        ])
+        .env("MIXAUDIT_FAULT_INJECTION", "zz-hang=hang")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the two good clients are reported done (the third hangs).
+    let mut child = child;
+    let pipe = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead;
+        let mut all = String::new();
+        for line in std::io::BufReader::new(pipe).lines() {
+            let line = line.unwrap();
+            let _ = tx.send(line.clone());
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let mut done = 0;
+    while done < 2 {
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the good clients finish");
+        if line.ends_with(": ok") {
+            done += 1;
+        }
+    }
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let status = child.wait().unwrap();
+    let err = reader.join().unwrap();
+    let o = std::process::Output {
+        status,
+        stdout: Vec::new(),
+        stderr: err.clone().into_bytes(),
+    };
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(
+        err.contains("finished before the interruption (2):"),
+        "{err}"
+    );
+    assert!(
+        err.contains("  alpha: ok, score ") && err.contains("  beta: ok, score "),
+        "{err}"
+    );
+    assert!(!err.contains("zz-hang: ok"), "{err}");
+    assert!(
+        err.contains("interrupted; temporary files removed"),
+        "{err}"
+    );
+    assert!(!out.join("zz-hang/audit.json").exists());
+    let leftovers: Vec<String> = std::fs::read_dir(out.join("zz-hang"))
+        .map(|rd| {
+            rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(".mixaudit-staging-"))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

@@ -133,7 +133,7 @@ fn a_score_of_eight_point_one_two_five_is_a_decimal_not_thousands() {
     assert!(o.status.success(), "{}", stderr(&o));
     let c = sheet(&out.join("audit.xlsx"), "Customers");
     let col = (0..c.width() as u32)
-        .find(|k| *c.get_value((0, *k)).unwrap() == "satisfaction")
+        .find(|k| *c.get_value((0, *k)).unwrap() == "Satisfaction")
         .unwrap();
     assert_eq!(c.get_value((1, col)).unwrap().to_string(), "8.125");
 }

@@ -92,6 +92,7 @@ fn sheets_in_order() {
             "Cohorts",
             "Spend",
             "Findings",
+            "Data gaps",
             "About"
         ]
     );
@@ -181,14 +182,15 @@ fn customers_are_a_table_with_autofilter_and_frozen_header() {
         .map(|col| c.get_value((0, col)).unwrap().to_string())
         .collect();
     for h in [
-        "customer_id",
-        "last_purchase",
-        "active",
-        "ladder_stage",
-        "value_tier",
-        "risk",
-        "days_since_purchase",
-        "days_since_contact",
+        "Customer ID",
+        "Last purchase",
+        "Active",
+        "Ladder stage",
+        "Value tier",
+        "Risk",
+        "Warning signs",
+        "Days since purchase",
+        "Days since contact",
     ] {
         assert!(header.contains(&h.to_string()), "{h} in {header:?}");
     }
@@ -249,7 +251,7 @@ fn money_percent_and_date_formats() {
     );
     let c = sheet(&x, "Customers");
     let lp = (0..c.width() as u32)
-        .find(|col| *c.get_value((0, *col)).unwrap() == "last_purchase")
+        .find(|col| *c.get_value((0, *col)).unwrap() == "Last purchase")
         .unwrap();
     assert!(
         matches!(c.get_value((1, lp)), Some(calamine::Data::DateTime(_))),

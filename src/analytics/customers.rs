@@ -62,6 +62,28 @@ impl Risk {
     }
 }
 
+/// The warning signs of SPEC §4's risk, in bit order of
+/// [`CustomerFacts::risk_signs`], named for a reader.
+pub const RISK_SIGNS: [&str; 4] = [
+    "no recent purchase",
+    "open complaint",
+    "overdue for contact",
+    "low satisfaction",
+];
+
+impl CustomerFacts {
+    /// The warning signs this customer shows, named ("no recent purchase; open complaint").
+    pub fn warning_signs(&self) -> String {
+        RISK_SIGNS
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| self.risk_signs & (1 << k) != 0)
+            .map(|(_, n)| *n)
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
 /// What the analytics know about one customer.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CustomerFacts {
@@ -77,6 +99,8 @@ pub struct CustomerFacts {
     pub risk: Option<Risk>,
     /// Warning signs counted (active buyers only).
     pub risk_points: Option<u8>,
+    /// Which warning signs: bits in [`RISK_SIGNS`] order.
+    pub risk_signs: u8,
     /// Days from last purchase to as_of.
     pub days_since_purchase: Option<i32>,
     /// Days from last contact to as_of.
@@ -216,14 +240,20 @@ pub fn customer_facts(
                     Some(StatusOverride::Churned) => false,
                     None => c.last_purchase.is_some_and(|d| d >= active_from),
                 };
-            let days_since_purchase = c.last_purchase.map(|d| as_of.since(d));
-            let days_since_contact = c.last_contact.map(|d| as_of.since(d));
+            // A date after as_of is warned about (dates::check); "days since" never goes negative.
+            let days_since_purchase = c.last_purchase.map(|d| as_of.since(d).max(0));
+            let days_since_contact = c.last_contact.map(|d| as_of.since(d).max(0));
             let contact_late = days_since_contact.is_some_and(|d| d > gap);
+            let signs = if active {
+                u8::from(days_since_purchase.is_some_and(|d| d > recency_limit))
+                    | u8::from(c.open_complaints.unwrap_or(0) > 0) << 1
+                    | u8::from(contact_late) << 2
+                    | u8::from(c.satisfaction.is_some_and(|s| s <= detractor_max)) << 3
+            } else {
+                0
+            };
             let (risk, risk_points) = if active {
-                let points = u8::from(days_since_purchase.is_some_and(|d| d > recency_limit))
-                    + u8::from(c.open_complaints.unwrap_or(0) > 0)
-                    + u8::from(contact_late)
-                    + u8::from(c.satisfaction.is_some_and(|s| s <= detractor_max));
+                let points = signs.count_ones() as u8;
                 let r = match points {
                     0 => Risk::Low,
                     1 => Risk::Medium,
@@ -247,6 +277,7 @@ pub fn customer_facts(
                 value: None,
                 risk,
                 risk_points,
+                risk_signs: signs,
                 days_since_purchase,
                 days_since_contact,
                 overdue_contact: active && (c.last_contact.is_none() || contact_late),

@@ -22,6 +22,7 @@ use super::value::{
     ScoreOptions,
 };
 use super::{CustomerFacts, OrderedMap, Params, ValueTier};
+use crate::error::{Code, Diagnostic};
 use crate::model::{Dataset, Day};
 
 /// The fitted purchase model, as audit.json shows it.
@@ -84,6 +85,12 @@ pub struct ValueMetrics {
     pub likely_lost: Option<u64>,
     /// Those of them in the high value tier.
     pub high_value_likely_lost: Option<u64>,
+    /// Active buyers in the top fifth by lifetime value (the customers the
+    /// contact plan must reach first).
+    pub high_clv_customers: Option<u64>,
+    /// Of them, those not contacted within max_contact_gap_days (null
+    /// without a last_contact column).
+    pub high_clv_overdue_contact: Option<u64>,
     /// First-purchase-month cohorts (needs Orders).
     pub cohorts: Option<CohortTable>,
     /// Buyers and revenue per RFM segment, in table order.
@@ -109,7 +116,7 @@ pub fn compute(
     params: &Params,
     as_of: Day,
     table: &RfmSegments,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> ValueMetrics {
     let rfm = rfm(ds, facts, as_of, table);
     let cohorts = ds.orders.as_ref().map(|orders| {
@@ -127,8 +134,11 @@ pub fn compute(
     let buyers = ds.customers.iter().filter(|c| c.orders >= 1).count();
     let skipped = buyers.saturating_sub(h.list.len());
     if skipped > 0 {
-        warnings.push(format!(
-            "{skipped} buyer(s) have no usable first purchase date (or purchases after the audit date), so they have no lifetime value"
+        warnings.push(Diagnostic::new(
+            Code::ValueBuyersSkipped,
+            format!(
+                "{skipped} buyer(s) have no usable first purchase date (or purchases after the audit date), so they have no lifetime value"
+            ),
         ));
     }
     let mut m = ValueMetrics {
@@ -136,14 +146,49 @@ pub fn compute(
         rfm,
         ..ValueMetrics::default()
     };
-    match models(&h, warnings) {
-        Some((bg, order_value)) => score(facts, params, &h, &bg, &order_value, &mut m),
+    match models(&h, params.clv_penalizer, warnings) {
+        Some((bg, order_value)) => {
+            score(facts, params, &h, &bg, &order_value, &mut m);
+            let has_contact = ds
+                .customer_fields
+                .has(crate::model::CustomerField::LastContact);
+            high_clv_contact(facts, has_contact, &mut m);
+        }
         None => return m,
     };
     if m.clv_total.is_none() {
-        warnings.push("customer lifetime value could not be computed: the purchase model gives no finite figures for these customers; the value figures are left empty".into());
+        warnings.push(Diagnostic::new(
+            Code::ValueNotEstimated,
+            "customer lifetime value could not be computed: the purchase model gives no finite figures for these customers; the value figures are left empty",
+        ));
     }
     m
+}
+
+/// Share of active buyers counted as "high lifetime value" for the contact check.
+const HIGH_CLV_SHARE: f64 = 0.20;
+
+/// How many active buyers are in the top fifth by lifetime value (ties kept
+/// in customer order), and how many of those are overdue for contact.
+fn high_clv_contact(facts: &[CustomerFacts], has_contact: bool, m: &mut ValueMetrics) {
+    let mut ranked: Vec<(f64, usize)> = facts
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.active)
+        .filter_map(|(i, f)| f.clv.map(|v| (v, i)))
+        .collect();
+    if ranked.is_empty() {
+        return;
+    }
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let top = ((ranked.len() as f64 * HIGH_CLV_SHARE).ceil() as usize).max(1);
+    m.high_clv_customers = Some(top as u64);
+    m.high_clv_overdue_contact = has_contact.then(|| {
+        ranked[..top]
+            .iter()
+            .filter(|(_, i)| facts[*i].overdue_contact)
+            .count() as u64
+    });
 }
 
 /// Fit settings of the audit. The module's default gradient tolerance (1e-8
@@ -157,18 +202,38 @@ const AUDIT_FIT: FitOptions = FitOptions {
     min_customers: 20,
     max_iterations: 100,
     tolerance: 1e-6,
+    penalizer: 0.0,
 };
 
 /// The fitted purchase model and the order-value source, or `None` (with a
 /// warning) when no purchase model can be fitted.
-fn models(h: &Histories, warnings: &mut Vec<String>) -> Option<(BgNbdFit, OrderValue)> {
-    let opts = AUDIT_FIT;
+fn models(
+    h: &Histories,
+    penalizer: f64,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<(BgNbdFit, OrderValue)> {
+    let opts = FitOptions {
+        penalizer,
+        ..AUDIT_FIT
+    };
     let bg = match value::fit_bgnbd(&h.list, &opts) {
+        Ok(fit) if penalizer > 0.0 => {
+            warnings.push(Diagnostic::new(
+                Code::ValuePenalised,
+                format!(
+                    "the purchase model is fitted with a penalty of {penalizer} (the lifetimes package's penalizer), so its figures are regularised rather than plain maximum likelihood"
+                ),
+            ));
+            fit
+        }
         Ok(fit) => fit,
         Err(e) => {
-            warnings.push(format!(
-                "customer lifetime value is not estimated: {}; the value figures are left empty",
-                plain(&e)
+            warnings.push(Diagnostic::new(
+                Code::ValueNotEstimated,
+                format!(
+                    "customer lifetime value is not estimated: {}; the value figures are left empty",
+                    plain(&e)
+                ),
             ));
             return None;
         }
@@ -193,9 +258,12 @@ fn models(h: &Histories, warnings: &mut Vec<String>) -> Option<(BgNbdFit, OrderV
             } else {
                 0.0
             };
-            warnings.push(format!(
-                "the spend model is not used ({}); every customer's expected order value is the observed mean order value",
-                plain(&e)
+            warnings.push(Diagnostic::new(
+                Code::SpendModelUnused,
+                format!(
+                    "the spend model is not used ({}); every customer's expected order value is the observed mean order value",
+                    plain(&e)
+                ),
             ));
             OrderValue::Observed {
                 mean_order_value: mean,
@@ -219,7 +287,7 @@ fn plain(e: &value::ValueError) -> String {
         E::NoSpendVariation => "every repeat buyer spends the same per order".into(),
         E::QNotAboveOne { .. } => "order values vary too much between customers for a stable estimate".into(),
         E::Diverged { .. } | E::NotConverged { .. } => {
-            "the purchase histories show no pattern of customers dropping out that the model could learn from".into()
+            "the purchase histories show no pattern of customers dropping out that the model could learn from (a regularised fit is possible with --param clv_penalizer=0.001, the lifetimes package's penalizer)".into()
         }
         E::InvalidHistory { .. } | E::InvalidOptions(_) => "some purchase histories are not usable".into(),
     }

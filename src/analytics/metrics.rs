@@ -4,10 +4,12 @@
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
+pub mod labels;
 mod tally;
 
 use super::lifetime::ValueMetrics;
 use super::{CustomerFacts, Params};
+use crate::error::{Code, Diagnostic};
 use crate::model::{CustomerField, Dataset, Day, Stage};
 use tally::{ContactFigures, CustomerTally, Keeping, SpendTally, feedback_share};
 
@@ -79,6 +81,10 @@ pub struct Metrics {
     pub new_customers: Option<u64>,
     /// Customers per loyalty-ladder stage.
     pub ladder: OrderedMap<u64>,
+    /// Active buyers per ladder stage: the ladder the business still has.
+    pub ladder_active: OrderedMap<u64>,
+    /// Lost buyers per ladder stage: who the ladder lost, and from which rung.
+    pub ladder_lost: OrderedMap<u64>,
     /// Buyers per value tier.
     pub value_tiers: OrderedMap<u64>,
     /// Buyers in the high tier.
@@ -154,68 +160,12 @@ pub struct Metrics {
     /// Customer value (SPEC §4.2), filled by the value step after the rest.
     #[serde(flatten)]
     pub value: ValueMetrics,
+    /// The count each customer-based rate or score is computed over (SPEC
+    /// §4.1), so a reader can tell 6 answers from 600.
+    pub bases: OrderedMap<u64>,
 }
 
-/// The names of [`Metrics`] fields, for validating `metrics.*` in rules.
-pub const METRIC_NAMES: &[&str] = &[
-    "customers",
-    "buyers",
-    "prospects",
-    "active_customers",
-    "lost_customers",
-    "active_rate",
-    "churn_rate",
-    "repeat_buyers",
-    "repeat_rate",
-    "repeat_purchases",
-    "retention_rate",
-    "retention_base",
-    "new_customers",
-    "ladder",
-    "value_tiers",
-    "high_value_customers",
-    "risk",
-    "value_risk",
-    "high_value_at_risk",
-    "high_value_at_risk_revenue",
-    "overdue_contact",
-    "overdue_contact_rate",
-    "customers_with_complaints",
-    "complaint_rate",
-    "satisfaction_known",
-    "promoters",
-    "detractors",
-    "nps",
-    "defection_reasons",
-    "lost_with_reason",
-    "indifference_share",
-    "revenue_total",
-    "average_order_value",
-    "spend_total",
-    "spend_by_p",
-    "spend_by_stage",
-    "spend_by_objective",
-    "retention_spend",
-    "acquisition_spend",
-    "retention_spend_share",
-    "acquisition_cost_per_new_customer",
-    "retention_spend_per_active_customer",
-    "touchpoints",
-    "retention_touchpoints",
-    "personalized_share",
-    "feedback_share",
-    "contact_plan_touchpoints",
-    "stages_served",
-    "stages_without_touchpoint",
-    "clv_model",
-    "spend_model",
-    "clv_total",
-    "expected_revenue_next_period",
-    "likely_lost",
-    "high_value_likely_lost",
-    "cohorts",
-    "rfm",
-];
+pub use super::glossary::METRIC_NAMES;
 
 fn ratio(a: f64, b: f64) -> Option<f64> {
     (b != 0.0).then(|| a / b)
@@ -233,7 +183,7 @@ impl Metrics {
         params: &Params,
         as_of: Day,
         keywords: &[(String, Vec<String>)],
-        warnings: &mut Vec<String>,
+        warnings: &mut Vec<Diagnostic>,
     ) -> Metrics {
         let period = super::params::days(params.period_days);
         let c = CustomerTally::count(ds, facts, params, as_of.plus(-period), as_of, keywords);
@@ -262,6 +212,8 @@ impl Metrics {
             retention_base,
             new_customers,
             ladder: c.ladder,
+            ladder_active: c.ladder_active,
+            ladder_lost: c.ladder_lost,
             high_value_customers: c.tiers.get("high").unwrap_or(0),
             value_tiers: c.tiers,
             risk: c.risk,
@@ -299,7 +251,65 @@ impl Metrics {
             stages_served,
             stages_without_touchpoint,
             value: ValueMetrics::default(),
+            bases: OrderedMap::default(),
         }
+        .with_bases()
+    }
+
+    /// Fills [`Metrics::bases`] from the counts already computed. Rates and
+    /// scores that describe customer behaviour get one; money per head
+    /// (acquisition cost, retention spend per customer) is an exact ratio of
+    /// two totals, and figures over the spend sheet are a census of the
+    /// client's own plan, so neither is a sample.
+    fn with_bases(mut self) -> Metrics {
+        let mut b = Vec::new();
+        for name in ["active_rate", "churn_rate", "repeat_rate"] {
+            b.push((name, self.buyers));
+        }
+        if self.complaint_rate.is_some() {
+            b.push(("complaint_rate", self.buyers));
+        }
+        if let Some(n) = self.retention_base {
+            b.push(("retention_rate", n));
+        }
+        if self.overdue_contact.is_some() {
+            b.push(("overdue_contact_rate", self.active_customers));
+        }
+        b.push(("nps", self.satisfaction_known));
+        b.push(("defection_reasons", self.lost_with_reason));
+        b.push(("indifference_share", self.lost_with_reason));
+        b.push(("high_value_at_risk", self.high_value_customers));
+        self.bases = OrderedMap(b.into_iter().map(|(k, n)| (k.to_string(), n)).collect());
+        self
+    }
+
+    /// Adds the bases of the customer-value figures, known only after the value step.
+    pub(super) fn add_value_bases(&mut self) {
+        if let Some(model) = &self.value.clv_model {
+            let fitted = model.customers;
+            for name in ["clv_model", "clv_total", "expected_revenue_next_period"] {
+                self.bases.0.push((name.to_string(), fitted));
+            }
+        }
+        if self.value.likely_lost.is_some() {
+            self.bases
+                .0
+                .push(("likely_lost".into(), self.active_customers));
+            self.bases
+                .0
+                .push(("high_value_likely_lost".into(), self.high_value_customers));
+        }
+        if let (Some(_), Some(n)) = (
+            self.value.high_clv_overdue_contact,
+            self.value.high_clv_customers,
+        ) {
+            self.bases.0.push(("high_clv_overdue_contact".into(), n));
+        }
+    }
+
+    /// The count `name` is computed over, when it has one.
+    pub fn base(&self, name: &str) -> Option<u64> {
+        self.bases.get(name)
     }
 }
 
@@ -308,12 +318,13 @@ fn retention(
     ds: &Dataset,
     as_of: Day,
     period: i32,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> (Option<f64>, Option<u64>) {
     let Some(orders) = &ds.orders else {
-        warnings.push(
-            "retention_rate needs an Orders sheet (one row per order); it is left empty".into(),
-        );
+        warnings.push(Diagnostic::new(
+            Code::RetentionNeedsOrders,
+            "the retention rate needs an Orders sheet (one row per order); it is left empty",
+        ));
         return (None, None);
     };
     let prev_from = as_of.plus(-2 * period);
@@ -335,7 +346,10 @@ fn retention(
         .filter(|(p, c)| **p && **c)
         .count() as u64;
     if base == 0 {
-        warnings.push("retention_rate: no customer ordered in the previous period, so there is nothing to retain".into());
+        warnings.push(Diagnostic::new(
+            Code::RetentionNoBase,
+            "the retention rate is left empty: no customer ordered in the previous period, so there is nothing to retain",
+        ));
         return (None, Some(0));
     }
     (share(kept, base), Some(base))

@@ -5,18 +5,27 @@
 //! show what [`Analysis`] holds.
 
 mod customers;
+mod dates;
+mod glossary;
 mod lifetime;
 mod metrics;
 mod params;
+mod period;
 mod touchpoints;
 pub mod value;
 
 pub use customers::{
-    CustomerFacts, DEFAULT_DEFECTION, Risk, ValueTier, classify_defection, customer_facts,
+    CustomerFacts, DEFAULT_DEFECTION, RISK_SIGNS, Risk, ValueTier, classify_defection,
+    customer_facts,
 };
+pub use glossary::{METRICS, MetricDef};
 pub use lifetime::{ClvModel, SegmentFigures, SpendModel, ValueMetrics};
+pub use metrics::labels::{
+    Kind as MetricKind, LABELS as METRIC_LABELS, Label as MetricLabel, label as metric_label,
+};
 pub use metrics::{METRIC_NAMES, Metrics, OrderedMap};
 pub use params::{DEFAULTS as DEFAULT_PARAMS, Params};
+pub use period::{Period, PeriodSource, resolve as resolve_period, span_days};
 pub use touchpoints::{TouchpointFacts, touchpoint_facts};
 
 use crate::error::{Error, Result};
@@ -43,6 +52,8 @@ pub struct Analysis {
     pub as_of_source: AsOfSource,
     /// Parameters in force.
     pub params: Params,
+    /// The audited period's length (also in `params.period_days`) and its origin.
+    pub period: Period,
     /// One entry per customer, same order as the dataset.
     pub customers: Vec<CustomerFacts>,
     /// One entry per touchpoint, same order as the dataset.
@@ -52,7 +63,7 @@ pub struct Analysis {
     /// The RFM segment table in force (names of [`CustomerFacts::rfm_segment`]).
     pub rfm_segments: value::RfmSegments,
     /// Notes about figures that could not be computed.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::error::Diagnostic>,
 }
 
 impl Analysis {
@@ -105,16 +116,21 @@ pub fn analyse(
             }
         },
     };
+    let mut warnings = dates::check(ds, as_of, params::days(params.active_days), latest_date(ds));
     let mut facts = customer_facts(ds, params, as_of, defection_keywords);
     let tps = touchpoint_facts(ds, &facts);
-    let mut warnings = Vec::new();
     let mut metrics =
         Metrics::compute(ds, &facts, params, as_of, defection_keywords, &mut warnings);
     metrics.value = lifetime::compute(ds, &mut facts, params, as_of, rfm_segments, &mut warnings);
+    metrics.add_value_bases();
     Ok(Analysis {
         as_of,
         as_of_source,
         params: params.clone(),
+        period: Period {
+            days: params::days(params.period_days),
+            source: PeriodSource::Default,
+        },
         customers: facts,
         touchpoints: tps,
         metrics,

@@ -84,6 +84,10 @@ params! {
     clv_discount_rate: 0.01, days: false;
     /// Below this probability of still being a customer, an active buyer counts as likely lost.
     alive_threshold: 0.5, days: false;
+    /// L2 penalty of the purchase model's fit (the lifetimes package's `penalizer_coef`); 0 is plain maximum likelihood.
+    clv_penalizer: 0.0, days: false;
+    /// Fewest customers (or answers) a rate is computed over before it is judged; below, it is low-sample.
+    min_sample: 30.0, days: false;
 }
 
 impl Params {
@@ -151,6 +155,9 @@ fn check_range(name: &str, value: f64) -> std::result::Result<(), String> {
         return Err(format!(
             "parameter `{name}` must be a whole number of months from 1 to {MAX_CLV_MONTHS}"
         ));
+    }
+    if name == "clv_penalizer" && !(0.0..=1.0).contains(&value) {
+        return Err(format!("parameter `{name}` must be between 0 and 1"));
     }
     let fraction = matches!(name, "clv_discount_rate" | "alive_threshold");
     if fraction && !(0.0..=1.0).contains(&value) {

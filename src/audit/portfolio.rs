@@ -68,6 +68,8 @@ pub struct ClientSummary {
     pub ratings: Option<crate::checklist::Ratings>,
     /// The currency of the client's amounts, when known.
     pub currency: Option<String>,
+    /// The audit's warnings and notes, with their codes.
+    pub diagnostics: Vec<crate::error::DiagnosticRecord>,
 }
 
 #[derive(Deserialize)]
@@ -92,6 +94,8 @@ struct AuditJson {
     checklist: Option<ChecklistJson>,
     #[serde(default)]
     currency: Option<String>,
+    #[serde(default)]
+    diagnostics: Vec<crate::error::DiagnosticRecord>,
 }
 
 impl ClientSummary {
@@ -117,6 +121,7 @@ impl ClientSummary {
             metrics: a.metrics,
             ratings: a.checklist.and_then(|c| c.ratings),
             currency: a.currency,
+            diagnostics: a.diagnostics,
         })
     }
 
@@ -171,6 +176,9 @@ pub struct Failure {
     pub key: String,
     /// What went wrong.
     pub error: String,
+    /// The same as diagnostics with codes (not kept in portfolio.json).
+    #[serde(skip)]
+    pub diagnostics: Vec<crate::error::DiagnosticRecord>,
 }
 
 /// The roll-up: clients ranked by score (ties by key), failures by key.

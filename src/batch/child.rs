@@ -12,11 +12,12 @@ use std::sync::mpsc;
 
 use super::BatchOptions;
 use crate::audit::ClientSummary;
+use crate::error::{Code, Diagnostic, DiagnosticRecord};
 
 /// Address space a client's audit may use (a million-customer audit needs
 /// well under 1 GiB of resident memory; the rest is headroom for mappings).
 const CLIENT_ADDRESS_SPACE: u64 = 8 << 30;
-/// Most of a child's stderr kept for its failure message.
+/// Most of a child's stderr (and stdout) kept for its failure message.
 const MAX_STDERR: u64 = 64 << 10;
 
 /// The command line that audits one client like `mixaudit audit` would.
@@ -28,7 +29,14 @@ fn command(
     previous: Option<&Path>,
 ) -> Command {
     let mut cmd = Command::new(exe);
-    cmd.arg("audit").arg(dir).arg("--out").arg(out);
+    cmd.arg("audit")
+        .arg(dir)
+        .arg("--out")
+        .arg(out)
+        .arg("--error-json")
+        // Its stderr is parsed, never shown as is: no colour codes in it.
+        .arg("--color")
+        .arg("never");
     let a = &opts.audit;
     if let Some(c) = &a.checklist {
         cmd.arg("--checklist").arg(c);
@@ -52,7 +60,7 @@ fn command(
         cmd.arg("--previous").arg(p);
     }
     cmd.stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
     unsafe {
@@ -69,11 +77,11 @@ fn command(
 }
 
 /// The failure text of a child that exited with an error: its message
-/// without the warnings and the program-name prefix.
+/// without the warnings, notes and the program-name prefix.
 fn message(stderr: &str) -> String {
     let lines: Vec<&str> = stderr
         .lines()
-        .filter(|l| !l.starts_with("warning: "))
+        .filter(|l| !l.starts_with("warning[") && !l.starts_with("info["))
         .collect();
     let text = lines.join("\n");
     let text = text.strip_prefix("mixaudit: ").unwrap_or(&text).trim();
@@ -97,30 +105,63 @@ fn signal_name(sig: i32) -> String {
     }
 }
 
+/// A failed client: the message, and the same as diagnostics with codes.
+pub type Failed = (String, Vec<DiagnosticRecord>);
+
+/// The diagnostics a failed child printed with `--error-json`, or the
+/// message as one diagnostic when it printed none (a crash, a time-out).
+fn failed(message: String, stdout: &str) -> Failed {
+    #[derive(serde::Deserialize)]
+    struct Printed {
+        diagnostics: Vec<DiagnosticRecord>,
+    }
+    let diagnostics = match serde_json::from_str::<Printed>(stdout) {
+        Ok(p) if !p.diagnostics.is_empty() => p.diagnostics,
+        _ => vec![Diagnostic::new(Code::RunFailed, message.clone()).record()],
+    };
+    (message, diagnostics)
+}
+
+/// Reads at most `MAX_STDERR` bytes of a child's pipe in a thread, draining
+/// the rest so the child never blocks on a full pipe.
+fn collect(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut s) = pipe {
+            let _ = s.by_ref().take(MAX_STDERR).read_to_string(&mut text);
+            let _ = std::io::copy(&mut s, &mut std::io::sink());
+        }
+        text
+    })
+}
+
 /// Audits one client in a child process, within `timeout`.
 pub fn audit(
     dir: &Path,
     out: &Path,
     opts: &BatchOptions,
     previous: Option<&Path>,
-) -> Result<ClientSummary, String> {
-    let exe =
-        std::env::current_exe().map_err(|e| format!("cannot find the mixaudit binary: {e}"))?;
+) -> Result<ClientSummary, Failed> {
+    audit_child(dir, out, opts, previous).map_err(|(message, stdout)| failed(message, &stdout))
+}
+
+/// The child's run; a failure comes with what the child printed on stdout.
+fn audit_child(
+    dir: &Path,
+    out: &Path,
+    opts: &BatchOptions,
+    previous: Option<&Path>,
+) -> Result<ClientSummary, (String, String)> {
+    let none = |m: String| (m, String::new());
+    let exe = std::env::current_exe()
+        .map_err(|e| none(format!("cannot find the mixaudit binary: {e}")))?;
     let mut child = command(&exe, dir, out, opts, previous)
         .spawn()
-        .map_err(|e| format!("cannot start the audit: {e}"))?;
+        .map_err(|e| none(format!("cannot start the audit: {e}")))?;
     let pid = child.id() as libc::pid_t;
     crate::report::interrupt::track_child(child.id());
-    let mut stderr = child.stderr.take();
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(s) = stderr.as_mut() {
-            let _ = s.take(MAX_STDERR).read_to_string(&mut text);
-            // Drain the rest so the child never blocks on a full pipe.
-            let _ = std::io::copy(s, &mut std::io::sink());
-        }
-        text
-    });
+    let reader = collect(child.stderr.take());
+    let printed = collect(child.stdout.take());
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let _ = tx.send(child.wait());
@@ -128,19 +169,21 @@ pub fn audit(
     let waited = rx.recv_timeout(opts.client_timeout);
     crate::report::interrupt::untrack_child(pid as u32);
     let status = match waited {
-        Ok(s) => s.map_err(|e| format!("waiting for the audit: {e}"))?,
+        Ok(s) => s.map_err(|e| none(format!("waiting for the audit: {e}")))?,
         Err(_) => {
             // SAFETY: kill on the pid of our own child, which has not been reaped.
             unsafe { libc::kill(pid, libc::SIGKILL) };
             let _ = rx.recv();
             let _ = reader.join();
-            return Err(format!(
+            let _ = printed.join();
+            return Err(none(format!(
                 "timed out after {} s",
                 opts.client_timeout.as_secs()
-            ));
+            )));
         }
     };
     let stderr = reader.join().unwrap_or_default();
+    let stdout = printed.join().unwrap_or_default();
     if let Some(sig) = status.signal() {
         let hint = if stderr.contains("memory allocation of") {
             " (out of memory)"
@@ -149,10 +192,10 @@ pub fn audit(
         } else {
             ""
         };
-        return Err(format!("crashed: {}{hint}", signal_name(sig)));
+        return Err(none(format!("crashed: {}{hint}", signal_name(sig))));
     }
     match status.code() {
-        Some(0) | Some(3) => ClientSummary::load(out).map_err(|e| e.to_string()),
-        _ => Err(message(&stderr)),
+        Some(0) | Some(3) => ClientSummary::load(out).map_err(|e| none(e.to_string())),
+        _ => Err((message(&stderr), stdout)),
     }
 }

@@ -137,14 +137,20 @@ pub fn check_shared(opts: &BatchOptions) -> Result<()> {
 /// One client's outcome: what the portfolio keeps, or why it failed.
 pub type Outcome = std::result::Result<ClientSummary, Failure>;
 
-fn audit_one(dir: &Path, opts: &BatchOptions) -> std::result::Result<ClientSummary, String> {
+fn audit_one(dir: &Path, opts: &BatchOptions) -> Outcome {
     let key = client_key(dir);
     let previous = opts
         .previous_dir
         .as_ref()
         .map(|prev| prev.join(&key).join("audit.json"))
         .filter(|p| p.is_file());
-    child::audit(dir, &opts.out.join(&key), opts, previous.as_deref())
+    child::audit(dir, &opts.out.join(&key), opts, previous.as_deref()).map_err(
+        |(error, diagnostics)| Failure {
+            key,
+            error,
+            diagnostics,
+        },
+    )
 }
 
 /// Audits every client in parallel; `done` is called as each finishes (from
@@ -162,8 +168,7 @@ pub fn run(
         clients
             .par_iter()
             .map(|dir| {
-                let key = client_key(dir);
-                let outcome = audit_one(dir, opts).map_err(|error| Failure { key, error });
+                let outcome = audit_one(dir, opts);
                 done(&outcome);
                 outcome
             })

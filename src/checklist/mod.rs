@@ -6,13 +6,14 @@
 
 mod parse;
 pub mod rules;
+pub mod words;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::error::{Error, Location, Problem, Problems, Result, suggest};
+use crate::error::{Code, Error, Location, Problem, Problems, Result, suggest};
 use crate::input::config::{read_yaml_text, yaml_problem};
 use crate::model::P;
 use parse::{Parser, RawChecklist};
@@ -149,8 +150,8 @@ impl Checklist {
 
     /// Parses and validates checklist YAML; `path` names it in messages.
     pub fn parse(text: &str, path: &Path, origin: &str) -> Result<Checklist> {
-        let raw: RawChecklist =
-            serde_yaml::from_str(text).map_err(|e| Error::problem(yaml_problem(path, &e)))?;
+        let raw: RawChecklist = serde_yaml::from_str(text)
+            .map_err(|e| Error::problem(yaml_problem(Code::ChecklistInvalid, path, &e)))?;
         crate::input::nesting::item_count(raw.item_count(), path).map_err(Error::problem)?;
         let mut parser = Parser::new(text, path, parse::with_default_params(&raw.params));
         parser.check_ratings(&raw.ratings);
@@ -165,6 +166,13 @@ impl Checklist {
         let (params, problems) = parser.finish();
         problems.into_result()?;
         sections.sort_by_key(|s| s.p);
+        for item in sections.iter_mut().flat_map(|s| s.items.iter_mut()) {
+            if let Some(src) = &mut item.source {
+                for (file, title) in &raw.sources {
+                    *src = src.replace(file.as_str(), &format!("“{title}”"));
+                }
+            }
+        }
         Ok(Checklist {
             name: raw.name,
             version: parse::version_text(raw.version),
@@ -202,7 +210,7 @@ impl Checklist {
                         .copied()
                         .chain(spend_extras.iter().map(String::as_str))
                         .collect();
-                    problems.push(Problem::new(
+                    problems.push(Problem::new(Code::UnknownTouchpointField,
                         Location::file(Path::new(&self.origin)).at_line(item.line).item(&item.id),
                         format!("`touchpoint.{f}` is neither a touchpoint field nor a column of the spend file{}", suggest(f, &candidates)),
                         "a field listed in the checklist documentation, or an extra column of the spend sheet",

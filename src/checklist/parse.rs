@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::{Item, Ratings, Rule, Scope, Section};
 use crate::analytics::value::{RfmSegments, SegmentRule};
-use crate::error::{Location, Problem, Problems, suggest};
+use crate::error::{Code, Location, Problem, Problems, suggest};
 use crate::model::P;
 
 /// The checklist file as written, before validation.
@@ -34,6 +34,10 @@ pub(super) struct RawChecklist {
     /// The RFM segment table (the built-in grid when absent).
     #[serde(default)]
     pub(super) rfm_segments: Option<RawRfmSegments>,
+    /// Source documents an item's `source` may cite by file name, with the
+    /// title reports show instead (a client reads titles, not file names).
+    #[serde(default)]
+    pub(super) sources: BTreeMap<String, String>,
     /// The sections as written.
     pub(super) sections: Vec<RawSection>,
 }
@@ -229,8 +233,14 @@ impl<'a> Parser<'a> {
     }
 
     /// Records a problem.
-    fn push(&mut self, at: Location, found: impl Into<String>, expected: impl Into<String>) {
-        self.problems.push(Problem::new(at, found, expected));
+    fn push(
+        &mut self,
+        code: Code,
+        at: Location,
+        found: impl Into<String>,
+        expected: impl Into<String>,
+    ) {
+        self.problems.push(Problem::new(code, at, found, expected));
     }
 
     /// The RFM segment table: ranges within 1–5 and ordered, names given and
@@ -263,7 +273,7 @@ impl<'a> Parser<'a> {
         }
         if !bad.is_empty() {
             let at = self.at(None, None);
-            self.push(
+            self.push(Code::ChecklistValue,
                 at,
                 format!("rfm_segments: {}", bad.join("; ")),
                 "rules with a distinct name and r, f, m ranges [low, high] of scores 1 to 5, low ≤ high",
@@ -295,6 +305,7 @@ impl<'a> Parser<'a> {
         if !(r.amber < r.green && r.amber >= 0.0 && r.green <= 100.0) {
             let at = self.at(None, None);
             self.push(
+                Code::ChecklistValue,
                 at,
                 format!("ratings green {} / amber {}", r.green, r.amber),
                 "0 ≤ amber < green ≤ 100",
@@ -327,6 +338,7 @@ impl<'a> Parser<'a> {
                     if key == "other" {
                         let at = self.at(None, None);
                         self.push(
+                            Code::ChecklistValue,
                             at,
                             "defection_keywords lists `other`",
                             "only specific categories; `other` is whatever matches none",
@@ -340,6 +352,7 @@ impl<'a> Parser<'a> {
         if v.len() > 200 {
             let at = self.at(None, None);
             self.push(
+                Code::ChecklistValue,
                 at,
                 format!("defection_keywords has {} categories", v.len()),
                 "at most 200 categories",
@@ -356,6 +369,7 @@ impl<'a> Parser<'a> {
         let Some(p) = P::parse(&rs.p) else {
             let at = self.at(sline, first_id.as_deref());
             self.push(
+                Code::ChecklistValue,
                 at,
                 format!("section p \"{}\" is not one of the 7 Ps", rs.p),
                 "product, price, place, promotion, people, process or physical_evidence",
@@ -364,12 +378,18 @@ impl<'a> Parser<'a> {
         };
         if done.iter().any(|s| s.p == p) {
             let at = self.at(sline, None);
-            self.push(at, format!("P `{p}` has two sections"), "one section per P");
+            self.push(
+                Code::ChecklistValue,
+                at,
+                format!("P `{p}` has two sections"),
+                "one section per P",
+            );
             return None;
         }
         if !(rs.weight > 0.0 && rs.weight.is_finite()) {
             let at = self.at(sline, None);
             self.push(
+                Code::ChecklistValue,
                 at,
                 format!("section `{p}` has weight {}", rs.weight),
                 "a weight > 0",
@@ -397,6 +417,7 @@ impl<'a> Parser<'a> {
         let here = self.at(line, Some(&ri.id));
         if let Some(prev) = self.ids.insert(ri.id.clone(), line) {
             self.push(
+                Code::DuplicateItem,
                 here.clone(),
                 format!(
                     "duplicate item id `{}` (first at line {})",
@@ -411,6 +432,7 @@ impl<'a> Parser<'a> {
             "portfolio" => Scope::Portfolio,
             other => {
                 self.push(
+                    Code::ChecklistValue,
                     here.clone(),
                     format!("scope \"{other}\""),
                     "touchpoint or portfolio",
@@ -420,6 +442,7 @@ impl<'a> Parser<'a> {
         };
         if !(ri.weight > 0.0 && ri.weight.is_finite()) {
             self.push(
+                Code::ChecklistValue,
                 here.clone(),
                 format!("weight {}", ri.weight),
                 "a weight > 0",
@@ -464,13 +487,19 @@ impl<'a> Parser<'a> {
             Ok(r) => {
                 for (root, field) in &r.vars {
                     if let Some(msg) = check_var(root, field.as_deref(), scope, &self.params) {
-                        self.push(here.clone(), format!("{label}: {msg}"), "");
+                        self.push(
+                            Code::RuleInvalid,
+                            here.clone(),
+                            format!("{label}: {msg}"),
+                            "",
+                        );
                     }
                 }
                 Some(r)
             }
             Err(e) => {
                 self.push(
+                    Code::RuleInvalid,
                     here.clone(),
                     format!("{label}: {e}"),
                     "a valid minijinja expression",

@@ -31,6 +31,82 @@ pub struct Rule {
     expr: Expression<'static, 'static>,
     /// Variable paths it reads, as (root, field) pairs: ("touchpoint", "personalized").
     pub vars: Vec<(String, Option<String>)>,
+    /// The rule as "figure, operator, target" when it is one comparison, so
+    /// a note can say what was seen, the target and the gap in words.
+    pub comparison: Option<Comparison>,
+}
+
+/// A rule of the form `figure op target` (one top-level comparison).
+pub struct Comparison {
+    /// The figure's expression as written (`metrics.active_rate`).
+    pub figure: String,
+    /// The operator: `>=`, `>`, `<=`, `<` or `==`.
+    pub op: &'static str,
+    figure_expr: Expression<'static, 'static>,
+    target_expr: Expression<'static, 'static>,
+}
+
+impl Comparison {
+    /// Splits `source` at its one top-level comparison operator (outside
+    /// quotes and brackets, in a rule without `and` / `or` at the top).
+    fn parse(source: &str) -> Option<Comparison> {
+        let bytes = source.as_bytes();
+        let (mut depth, mut quote) = (0i32, None::<u8>);
+        let mut found: Option<(usize, &'static str)> = None;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            match (quote, b) {
+                (Some(q), _) if b == q => quote = None,
+                (Some(_), _) => {}
+                (None, b'\'' | b'"') => quote = Some(b),
+                (None, b'(' | b'[' | b'{') => depth += 1,
+                (None, b')' | b']' | b'}') => depth -= 1,
+                (None, b'>' | b'<' | b'=' | b'!') if depth == 0 => {
+                    let two = bytes.get(i + 1) == Some(&b'=');
+                    let op = match (b, two) {
+                        (b'>', true) => ">=",
+                        (b'<', true) => "<=",
+                        (b'=', true) => "==",
+                        (b'!', true) => return None,
+                        (b'>', false) => ">",
+                        (b'<', false) => "<",
+                        _ => return None,
+                    };
+                    if found.is_some() {
+                        return None;
+                    }
+                    found = Some((i, op));
+                    i += op.len();
+                    continue;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        let (at, op) = found?;
+        let (figure, target) = (source[..at].trim(), source[at + op.len()..].trim());
+        let top_level_logic = |t: &str| {
+            t.split_whitespace()
+                .any(|w| matches!(w, "and" | "or" | "not" | "in"))
+        };
+        if top_level_logic(figure) || top_level_logic(target) {
+            return None;
+        }
+        let env = rule_env();
+        Some(Comparison {
+            figure: figure.to_string(),
+            op,
+            figure_expr: env.compile_expression_owned(figure.to_string()).ok()?,
+            target_expr: env.compile_expression_owned(target.to_string()).ok()?,
+        })
+    }
+
+    /// The figure's and the target's values in `ctx`, when both are numbers.
+    pub fn values(&self, ctx: &Value) -> Option<(f64, f64)> {
+        let num = |e: &Expression| e.eval(ctx.clone()).ok().and_then(|v| f64::try_from(v).ok());
+        Some((num(&self.figure_expr)?, num(&self.target_expr)?))
+    }
 }
 
 impl std::fmt::Debug for Rule {
@@ -76,6 +152,7 @@ impl Rule {
             source: source.to_string(),
             expr,
             vars,
+            comparison: Comparison::parse(source),
         })
     }
 

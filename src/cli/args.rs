@@ -12,6 +12,34 @@ use crate::input::InputPaths;
 use crate::input::config::parse_iso;
 use crate::model::Day;
 
+/// Output settings every command accepts (before or after the command name).
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Print only errors: no warnings, progress or results.
+    #[arg(
+        long,
+        short,
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = "Terminal"
+    )]
+    pub quiet: bool,
+    /// Also say what was read: files, sheets, header rows, columns mapped to fields.
+    #[arg(long, short, global = true, help_heading = "Terminal")]
+    pub verbose: bool,
+    /// Colour the terminal output: auto (on terminals, unless NO_COLOR is set), always or never.
+    #[arg(
+        long,
+        value_name = "WHEN",
+        global = true,
+        value_enum,
+        default_value_t = super::term::ColorWhen::Auto,
+        hide_possible_values = true,
+        help_heading = "Terminal"
+    )]
+    pub color: super::term::ColorWhen,
+}
+
 /// Where the inputs are and how to read them.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
@@ -86,6 +114,21 @@ pub struct AuditArgs {
     /// Also write report.pdf (needs a headless Chromium on PATH).
     #[arg(long)]
     pub pdf: bool,
+    /// On failure, print the problems as JSON on stdout (used by `batch`
+    /// for its child audits, so their diagnostics keep their codes).
+    #[arg(long, hide = true)]
+    pub error_json: bool,
+}
+
+/// `mixaudit check`.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    /// Inputs.
+    pub input: InputArgs,
+    /// Print the result and every diagnostic as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `mixaudit batch`.
@@ -112,6 +155,9 @@ pub struct BatchArgs {
     /// Stop a client's audit after this many seconds and report it as failed.
     #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
     pub client_timeout: u64,
+    /// Print each client's status, score and diagnostics as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `mixaudit portfolio`.

@@ -7,26 +7,36 @@ use std::sync::Mutex;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::args::{BatchArgs, PortfolioArgs};
-use super::{exit, fail, say};
+use super::{exit, fail, json, note, say, stdout, term};
 use crate::batch::{self, Outcome};
+use crate::error::Error;
 use crate::report::outputs::OutLock;
 
-/// Runs `mixaudit batch`.
+/// Runs `mixaudit batch`; with `--json`, also prints each client's status
+/// and diagnostics (or the error that stopped the run) on stdout.
 pub fn cmd_batch(args: &BatchArgs) -> u8 {
-    let opts = args.options();
-    if let Err(e) = batch::check_shared(&opts) {
-        return fail(&e);
+    let mut outcomes = Vec::new();
+    let result = run_batch(args, &mut outcomes);
+    let code = match &result {
+        Ok(code) => *code,
+        Err(e) => fail(e),
+    };
+    if args.json {
+        let run_level = result.err().map(|e| e.diagnostics()).unwrap_or_default();
+        let _ = stdout::print_json(&json::batch(&outcomes, &run_level));
     }
-    let clients = match batch::select_clients(&opts) {
-        Ok(c) => c,
-        Err(e) => return fail(&e),
-    };
+    code
+}
+
+/// The batch itself: the outcomes land in `outcomes` as soon as they exist,
+/// so an error while writing the portfolio still reports them.
+fn run_batch(args: &BatchArgs, outcomes: &mut Vec<Outcome>) -> Result<u8, Error> {
+    let opts = args.options();
+    batch::check_shared(&opts)?;
+    let clients = batch::select_clients(&opts)?;
     // Held for the whole run: a second batch into the same folder is refused.
-    let lock = match OutLock::acquire(&opts.out) {
-        Ok(l) => l,
-        Err(e) => return fail(&e),
-    };
-    let terminal = std::io::stderr().is_terminal();
+    let lock = OutLock::acquire(&opts.out)?;
+    let terminal = std::io::stderr().is_terminal() && !term::quiet();
     let bar = ProgressBar::new(clients.len() as u64);
     if terminal {
         bar.set_style(
@@ -40,28 +50,30 @@ pub fn cmd_batch(args: &BatchArgs) -> u8 {
     let total = clients.len();
     let progress = |o: &Outcome| {
         bar.inc(1);
+        let (key, state) = match o {
+            Ok(c) => (&c.key, "ok"),
+            Err(f) => (&f.key, "FAILED"),
+        };
+        crate::report::interrupt::record_finished(match o {
+            Ok(c) => format!(
+                "{key}: ok, score {}",
+                c.score.map_or("n/a".into(), |s| format!("{s:.1}"))
+            ),
+            Err(f) => format!("{key}: FAILED: {}", f.error.lines().next().unwrap_or("")),
+        });
         if !terminal {
             let mut d = finished.lock().unwrap_or_else(|e| e.into_inner());
             *d += 1;
-            let (key, state) = match o {
-                Ok(c) => (&c.key, "ok"),
-                Err(f) => (&f.key, "FAILED"),
-            };
-            say!("[{}/{total}] {key}: {state}", *d);
+            note!("[{}/{total}] {key}: {state}", *d);
         }
     };
-    let outcomes = match batch::run(&opts, &clients, &progress) {
-        Ok(o) => o,
-        Err(e) => return fail(&e),
-    };
+    *outcomes = batch::run(&opts, &clients, &progress)?;
     bar.finish_and_clear();
-    print_table(&outcomes);
-    let portfolio = batch::portfolio(&outcomes);
-    if let Err(e) = crate::report::portfolio::write(&lock, &portfolio) {
-        return fail(&e);
-    }
+    print_table(outcomes);
+    let portfolio = batch::portfolio(outcomes);
+    crate::report::portfolio::write(&lock, &portfolio)?;
     if !portfolio.failures.is_empty() {
-        return exit::ERROR;
+        return Ok(exit::ERROR);
     }
     if let Some(min) = args.run.fail_under
         && portfolio
@@ -70,17 +82,18 @@ pub fn cmd_batch(args: &BatchArgs) -> u8 {
             .any(|c| c.score.is_none_or(|s| s < min))
     {
         say!("at least one client scored below --fail-under {min}");
-        return exit::BELOW_THRESHOLD;
+        return Ok(exit::BELOW_THRESHOLD);
     }
-    exit::OK
+    Ok(exit::OK)
 }
 
-/// The closing table (in folder order), then each failure's whole message.
+/// The closing table (in folder order), then each failure's whole message;
+/// with `--quiet`, only the failures.
 fn print_table(outcomes: &[Outcome]) {
-    say!("\n{:<30} {:>7}  result", "client", "score");
+    note!("\n{:<30} {:>7}  result", "client", "score");
     for o in outcomes {
         match o {
-            Ok(c) => say!(
+            Ok(c) => note!(
                 "{:<30} {:>7}  {}",
                 c.key,
                 c.score.map_or("n/a".into(), |s| format!("{s:.1}")),
@@ -112,7 +125,7 @@ pub fn cmd_portfolio(args: &PortfolioArgs) -> u8 {
     if let Err(e) = written {
         return fail(&e);
     }
-    say!(
+    note!(
         "portfolio of {} client(s) → {}",
         portfolio.clients.len(),
         args.out.display()

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::columns::{Column, Hints, Read};
 use super::fields::{Field, INTERACTION_FIELDS, Need, ORDER_FIELDS, normalize};
 use super::table::{TableInfo, Workbook, read_table};
-use crate::error::{Location, Problem, Problems};
+use crate::error::{Code, Location, Problem, Problems};
 use crate::model::{Customer, Day, Order};
 
 /// Finds customers by id: the sorted ids of the customer list, plus customers
@@ -62,6 +62,7 @@ fn require(fields: &[Field], info: &TableInfo, loc: &Location, problems: &mut Pr
                 loc.clone().at_row(info.mapping.header_row),
                 f,
                 &info.headers,
+                &info.mapping.columns,
                 "",
             ));
         }
@@ -72,12 +73,15 @@ fn require(fields: &[Field], info: &TableInfo, loc: &Location, problems: &mut Pr
 pub struct OrderTable {
     /// The orders.
     pub orders: Vec<Order>,
-    /// Ids that were not in the customer list and were created from orders.
+    /// Ids that were not in the customer list and were created from orders
+    /// (the first five of them, for the warning).
     pub created: usize,
+    /// The first ids created from orders.
+    pub created_ids: Vec<String>,
+    /// The currency the amount column names in its header or cells.
+    pub currencies: Vec<&'static str>,
     /// Rows read.
     pub info: TableInfo,
-    /// Currency marks seen in its money cells.
-    pub currency: Vec<super::currency::Evidence>,
 }
 
 /// Reads the Orders sheet; unknown customer ids create customers.
@@ -90,11 +94,13 @@ pub fn read_orders(
     index: &mut CustomerIndex,
     problems: &mut Problems,
 ) -> Option<OrderTable> {
+    let hints = hints.for_book(book);
     let loc = book.location(sheet);
     let mut local = Problems::default();
     let mut orders: Vec<Order> = Vec::new();
     let mut cols: Option<Vec<Option<Column>>> = None;
     let mut created = 0usize;
+    let mut created_ids: Vec<String> = Vec::new();
     let result = read_table(book, sheet, ORDER_FIELDS, mapped, &mut |mapping, row| {
         let cols = cols.get_or_insert_with(|| columns(ORDER_FIELDS, mapping, &loc, hints));
         let r = row.index;
@@ -105,6 +111,7 @@ pub fn read_orders(
         else {
             if let Some(c) = cols[0].as_ref() {
                 local.push(Problem::new(
+                    Code::MissingValue,
                     c.at(r),
                     "the order has no customer_id",
                     "the id of the customer who ordered",
@@ -117,6 +124,7 @@ pub fn read_orders(
                 Read::Value(d) => d,
                 Read::Missing => {
                     local.push(Problem::new(
+                        Code::MissingValue,
                         c.at(r),
                         "the order has no date",
                         "the order date",
@@ -139,6 +147,9 @@ pub fn read_orders(
             Some(k) => k,
             None => {
                 created += 1;
+                if created_ids.len() < 5 {
+                    created_ids.push(id.to_string());
+                }
                 index.add(customers, &id, r)
             }
         };
@@ -155,12 +166,22 @@ pub fn read_orders(
             return None;
         }
     };
+    for p in &info.problems {
+        local.push(p.clone());
+    }
     require(ORDER_FIELDS, &info, &loc, &mut local);
+    let mut currencies: Vec<&'static str> = info.mapping.currency[2].into_iter().collect();
     if let Some(cols) = cols.as_mut() {
+        if let Some(c) = cols[2].as_ref() {
+            currencies.extend(c.currencies.iter().copied());
+        }
         if let Some(c) = cols[1].as_mut() {
             c.settle_dates(&mut local, |rec, d| orders[rec as usize].day = d);
         }
         if let Some(c) = cols[2].as_mut() {
+            if let Some(p) = c.overflow() {
+                local.push(p);
+            }
             c.settle_numbers(&mut local, true, |rec, v| orders[rec as usize].amount = v);
         }
     }
@@ -169,8 +190,9 @@ pub fn read_orders(
     (!failed).then_some(OrderTable {
         orders,
         created,
+        created_ids,
+        currencies,
         info,
-        currency: super::columns::currency_seen(cols.as_deref_mut()),
     })
 }
 
@@ -198,6 +220,8 @@ pub struct InteractionTable {
     pub pairs: Vec<(u32, String)>,
     /// Ids not in the customer list (skipped).
     pub unknown_ids: usize,
+    /// The first five of them, for the warning.
+    pub unknown_first: Vec<String>,
     /// Rows read.
     pub info: TableInfo,
 }
@@ -212,10 +236,12 @@ pub fn read_interactions(
     index: &CustomerIndex,
     problems: &mut Problems,
 ) -> Option<InteractionTable> {
+    let hints = hints.for_book(book);
     let loc = book.location(sheet);
     let mut local = Problems::default();
     let mut pairs = Vec::new();
     let mut unknown_ids = 0;
+    let mut unknown_first: Vec<String> = Vec::new();
     let mut cols: Option<Vec<Option<Column>>> = None;
     let result = read_table(
         book,
@@ -237,7 +263,12 @@ pub fn read_interactions(
             };
             match index.find(customers, &id) {
                 Some(k) => pairs.push((k, normalize(&tp))),
-                None => unknown_ids += 1,
+                None => {
+                    unknown_ids += 1;
+                    if unknown_first.len() < 5 {
+                        unknown_first.push(id.to_string());
+                    }
+                }
             }
         },
     );
@@ -248,12 +279,16 @@ pub fn read_interactions(
             return None;
         }
     };
+    for p in &info.problems {
+        local.push(p.clone());
+    }
     require(INTERACTION_FIELDS, &info, &loc, &mut local);
     let failed = !local.is_empty();
     problems.extend(local);
     (!failed).then_some(InteractionTable {
         pairs,
         unknown_ids,
+        unknown_first,
         info,
     })
 }

@@ -12,17 +12,10 @@ use super::table::{Cell, CellKind};
 use super::value::{
     DateOrder, NumberStyle, date_from_serial, parse_bool, parse_date, parse_number,
 };
-use crate::error::{Location, Problem, Problems, column_letters};
+use crate::error::{Code, Diagnostic, Location, Problem, Problems};
 use crate::model::Day;
 
-/// Format hints from audit.yaml.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Hints {
-    /// Decimal separator for ambiguous numbers.
-    pub decimal: Option<NumberStyle>,
-    /// Day/month order for ambiguous dates.
-    pub dates: Option<DateOrder>,
-}
+pub use super::hints::Hints;
 
 /// A value remembered because it was ambiguous when read.
 #[derive(Debug, Clone)]
@@ -50,17 +43,12 @@ pub struct Column {
     pub error_values: usize,
     /// The first of them: row and text.
     first_error: Option<(u32, String)>,
-    /// Currency marks seen in the money cells (`kr.`, `€`…).
-    pub currency: super::currency::Tally,
-}
-
-/// The currency marks the columns saw, handed on to the dataset's decision.
-pub fn currency_seen(cols: Option<&mut [Option<Column>]>) -> Vec<super::currency::Evidence> {
-    cols.into_iter()
-        .flatten()
-        .flatten()
-        .flat_map(|c| std::mem::take(&mut c.currency).into_evidence())
-        .collect()
+    /// Running total of a money column, to catch totals that overflow.
+    sum: f64,
+    /// The row at which the running total first became infinite.
+    overflow_at: Option<(u32, String)>,
+    /// Currencies written in the column's cells (`1.234,50 kr.`), in order seen.
+    pub currencies: Vec<&'static str>,
 }
 
 /// A field's value as read from a cell.
@@ -98,18 +86,48 @@ impl Column {
             pending: Vec::new(),
             error_values: 0,
             first_error: None,
-            currency: Default::default(),
+            sum: 0.0,
+            overflow_at: None,
+            currencies: Vec::new(),
+        }
+    }
+
+    /// The problem for a money column whose total overflows (every value is
+    /// finite but their sum is not), at the cell where it first did.
+    pub fn overflow(&self) -> Option<Problem> {
+        let (row, shown) = self.overflow_at.as_ref()?;
+        Some(Problem::new(
+            Code::TotalOverflow,
+            self.at(*row),
+            format!(
+                "{shown} makes the total of column `{}` overflow (larger than {:e})",
+                self.field.name,
+                f64::MAX
+            ),
+            "amounts a spreadsheet can add up (check the column for runaway values)",
+        ))
+    }
+
+    fn add_to_sum(&mut self, value: f64, row: u32, cell: &Cell) {
+        if self.field.kind != Kind::Money || self.overflow_at.is_some() {
+            return;
+        }
+        self.sum += value;
+        if !self.sum.is_finite() {
+            self.overflow_at = Some((row, cell.show()));
         }
     }
 
     /// A warning about formula errors read as empty, if there were any.
-    pub fn error_warning(&self) -> Option<String> {
+    pub fn error_warning(&self) -> Option<Diagnostic> {
         let (row, text) = self.first_error.as_ref()?;
-        Some(format!(
-            "{}: {} cell(s) of column `{}` hold a formula error or a formula with no saved result and were read as empty (first: {text})",
+        Some(Diagnostic::at(
+            Code::FormulaErrors,
             self.at(*row),
-            self.error_values,
-            self.field.name
+            format!(
+                "{} cell(s) of column `{}` hold a formula error or a formula with no saved result and were read as empty (first: {text})",
+                self.error_values, self.field.name
+            ),
         ))
     }
 
@@ -128,6 +146,7 @@ impl Column {
             Kind::Text => "text",
         };
         problems.push(Problem::new(
+            Code::InvalidValue,
             self.loc.clone().at(row, self.col),
             format!(
                 "{} is not {what} (column `{}`)",
@@ -199,12 +218,16 @@ impl Column {
         if cell.is_blank() || self.error_cell(problems, row, cell, required) {
             return Read::Missing;
         }
-        if cell.kind == CellKind::Text && self.field.kind == Kind::Money {
-            let (loc, col) = (&self.loc, self.col);
-            self.currency
-                .note(&cell.text, || loc.clone().at(row, col).to_string());
-        }
         let value = match cell.kind {
+            CellKind::Number if !cell.num.is_finite() => {
+                self.bad(
+                    problems,
+                    row,
+                    cell,
+                    "a finite number (the cell holds a value no spreadsheet can compute with; re-enter it)",
+                );
+                return Read::Bad;
+            }
             CellKind::Number | CellKind::Bool => cell.num,
             CellKind::Text => match parse_number(&cell.text, self.style) {
                 None => {
@@ -217,10 +240,15 @@ impl Column {
                     return Read::Bad;
                 }
                 Some(p) => {
+                    if let Some(c) = p.currency
+                        && !self.currencies.contains(&c)
+                    {
+                        self.currencies.push(c);
+                    }
                     if let Some(proved) = p.proves {
                         match (self.style, self.style_proven_at) {
                             (Some(s), Some(at)) if s != proved => {
-                                problems.push(Problem::new(
+                                problems.push(Problem::new(Code::MixedConventions,
                                     self.loc.clone().at(row, self.col),
                                     format!(
                                         "{} uses a decimal {} but row {} of column `{}` used a decimal {}",
@@ -248,6 +276,7 @@ impl Column {
                             row,
                             text: cell.text.as_str().into(),
                         });
+                        self.add_to_sum(p.value, row, cell);
                         return Read::Value(p.value);
                     }
                     p.value
@@ -269,14 +298,24 @@ impl Column {
         }
         match self.field.kind {
             Kind::Count if !(value >= 0.0 && value.fract() == 0.0) => Some("a whole number ≥ 0"),
+            Kind::Count if value > f64::from(u32::MAX) => {
+                Some("a whole number ≥ 0 up to 4,294,967,295")
+            }
             Kind::Money if value < 0.0 => Some("an amount ≥ 0"),
             _ => None,
         }
     }
 
-    fn check_range(&self, value: f64, cell: &Cell, problems: &mut Problems, row: u32) -> Read<f64> {
+    fn range_checked(
+        &self,
+        value: f64,
+        cell: &Cell,
+        problems: &mut Problems,
+        row: u32,
+    ) -> Read<f64> {
         if let Some(expected) = self.out_of_range(value) {
             problems.push(Problem::new(
+                Code::OutOfRange,
                 self.loc.clone().at(row, self.col),
                 format!("{} is out of range for `{}`", cell.show(), self.field.name),
                 expected,
@@ -284,6 +323,20 @@ impl Column {
             return Read::Bad;
         }
         Read::Value(value)
+    }
+
+    fn check_range(
+        &mut self,
+        value: f64,
+        cell: &Cell,
+        problems: &mut Problems,
+        row: u32,
+    ) -> Read<f64> {
+        let read = self.range_checked(value, cell, problems, row);
+        if let Read::Value(v) = read {
+            self.add_to_sum(v, row, cell);
+        }
+        read
     }
 
     /// Reads a date, remembering ambiguous text for later.
@@ -301,7 +354,12 @@ impl Column {
         let expected = "a date such as 2026-03-31, 31.03.2026 or 31/03/2026";
         match cell.kind {
             CellKind::Date | CellKind::Number => {
-                match date_from_serial(cell.num).filter(|_| cell.num >= 1.0) {
+                let serial = if cell.kind == CellKind::Number && self.hint.date1904 {
+                    cell.num + super::table::DAYS_1900_TO_1904
+                } else {
+                    cell.num
+                };
+                match date_from_serial(serial).filter(|_| serial >= 1.0) {
                     Some(d) => Read::Value(d),
                     None => {
                         self.bad(problems, row, cell, expected);
@@ -326,6 +384,7 @@ impl Column {
                             match (self.order, self.order_proven_at) {
                                 (Some(o), Some(at)) if o != proved => {
                                     problems.push(Problem::new(
+                                        Code::MixedConventions,
                                         self.loc.clone().at(row, self.col),
                                         format!(
                                             "{} is {} but row {} of column `{}` was {}",
@@ -410,7 +469,7 @@ impl Column {
         problems: &mut Problems,
         strict: bool,
         mut patch: impl FnMut(u32, f64),
-    ) -> Option<String> {
+    ) -> Option<Diagnostic> {
         if self.pending.is_empty() {
             return None;
         }
@@ -447,6 +506,7 @@ impl Column {
             let Some(value) = value else { continue };
             if let Some(expected) = self.out_of_range(value) {
                 problems.push(Problem::new(
+                    Code::OutOfRange,
                     self.loc.clone().at(p.row, self.col),
                     format!("\"{}\" is out of range for `{}`", p.text, self.field.name),
                     expected,
@@ -460,7 +520,7 @@ impl Column {
         }
         let first = guessed[0];
         if strict {
-            problems.push(Problem::new(
+            problems.push(Problem::new(Code::AmbiguousNumber,
                 self.loc.clone().at(first.row, self.col),
                 format!(
                     "\"{}\" could be a whole amount with a thousands separator or a decimal, and nothing in column `{}` settles it ({} such value(s))",
@@ -472,13 +532,15 @@ impl Column {
             ));
             return None;
         }
-        Some(format!(
-            "{} › column {} (`{}`): {} value(s) such as \"{}\" were read with a thousands separator; set `decimal: \",\"` in audit.yaml if they are decimals",
-            self.loc,
-            column_letters(self.col),
-            self.field.name,
-            guessed.len(),
-            first.text
+        Some(Diagnostic::at(
+            Code::ThousandsGuess,
+            self.loc.clone().at_col(self.col),
+            format!(
+                "{} value(s) of `{}` such as \"{}\" were read with a thousands separator; set `decimal: \",\"` in audit.yaml if they are decimals",
+                guessed.len(),
+                self.field.name,
+                first.text
+            ),
         ))
     }
 
@@ -497,7 +559,7 @@ impl Column {
                     }
                 }
             }
-            None => problems.push(Problem::new(
+            None => problems.push(Problem::new(Code::AmbiguousDate,
                 self.loc.clone().at(pending[0].row, self.col),
                 format!(
                     "\"{}\" could be day-first or month-first, and no date in column `{}` settles it ({} such dates)",

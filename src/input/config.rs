@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::columns::Hints;
 use super::value::{DateOrder, NumberStyle, parse_date};
-use crate::error::{Error, Location, Problem, Problems, Result};
+use crate::error::{Code, Error, Location, Problem, Problems, Result};
 use crate::model::Day;
 
 /// Largest YAML file accepted (config or checklist); larger is refused before parsing.
@@ -109,7 +109,8 @@ pub fn read_yaml_text(path: &Path) -> Result<String> {
 }
 
 /// Turns a serde_yaml error into a problem at its line.
-pub fn yaml_problem(path: &Path, e: &serde_yaml::Error) -> Problem {
+/// `code` says which file it is: audit.yaml or a checklist.
+pub fn yaml_problem(code: Code, path: &Path, e: &serde_yaml::Error) -> Problem {
     let line = e.location().map(|l| l.line());
     let msg = e.to_string();
     // serde_yaml appends " at line X column Y"; the location already says it.
@@ -119,21 +120,30 @@ pub fn yaml_problem(path: &Path, e: &serde_yaml::Error) -> Problem {
             "{msg}: its aliases (&anchor / *alias) expand to far more data than any real file holds, so it was refused"
         );
     }
-    Problem::new(Location::file(path).at_line(line), msg, "")
+    Problem::new(code, Location::file(path).at_line(line), msg, "")
 }
 
 impl Config {
-    /// Loads and validates audit.yaml.
-    pub fn load(path: &Path) -> Result<Config> {
+    /// Loads and validates audit.yaml, returning its problems beside it so
+    /// the rest of the client can still be checked in the same run: a file
+    /// that does not parse (`colums:`) is read again without its unknown
+    /// top-level keys, else as empty. Only an unreadable file is an error.
+    pub fn load(path: &Path) -> Result<(Config, Problems)> {
         let text = read_yaml_text(path)?;
+        let mut problems = Problems::default();
         let mut cfg: Config = if text.trim().is_empty() {
             Config::default()
         } else {
-            serde_yaml::from_str(&text).map_err(|e| Error::problem(yaml_problem(path, &e)))?
+            match serde_yaml::from_str(&text) {
+                Ok(c) => c,
+                Err(e) => {
+                    problems.push(yaml_problem(Code::ConfigInvalid, path, &e));
+                    salvage(&text).unwrap_or_default()
+                }
+            }
         };
         cfg.dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         cfg.path = Some(path.to_path_buf());
-        let mut problems = Problems::default();
         let line_of = |needle: &str| {
             text.lines()
                 .position(|l| l.trim_start().starts_with(needle))
@@ -144,6 +154,7 @@ impl Config {
             && !matches!(d.trim(), "," | ".")
         {
             problems.push(Problem::new(
+                Code::ConfigValue,
                 loc("decimal:"),
                 format!("decimal is \"{d}\""),
                 "\",\" or \".\"",
@@ -153,6 +164,7 @@ impl Config {
             && parse_order(d).is_none()
         {
             problems.push(Problem::new(
+                Code::ConfigValue,
                 loc("dates:"),
                 format!("dates is \"{d}\""),
                 "day-first or month-first",
@@ -162,6 +174,7 @@ impl Config {
             match super::currency::parse_code(&c) {
                 Some(code) => cfg.currency = Some(code),
                 None => problems.push(Problem::new(
+                    Code::ConfigValue,
                     loc("currency:"),
                     format!("currency is \"{c}\""),
                     "a three-letter ISO code such as DKK, EUR, USD, GBP, SEK, NOK or CHF",
@@ -172,6 +185,7 @@ impl Config {
             && parse_iso(a).is_none()
         {
             problems.push(Problem::new(
+                Code::ConfigValue,
                 loc("as_of:"),
                 format!("as_of \"{a}\" is not a date"),
                 "an ISO date such as 2026-06-30",
@@ -187,6 +201,7 @@ impl Config {
         for field in cfg.columns.keys() {
             if !known.contains(&field.as_str()) {
                 problems.push(Problem::new(
+                    Code::UnknownField,
                     loc(&format!("{field}:")),
                     format!(
                         "columns names an unknown field `{field}`{}",
@@ -201,6 +216,7 @@ impl Config {
                 .at_line(line_of(&format!("- item: {}", w.item)).or(line_of("waivers:")));
             if w.reason.trim().is_empty() {
                 problems.push(Problem::new(
+                    Code::WaiverInvalid,
                     l.clone().item(&w.item),
                     "the waiver has no reason",
                     "`reason:` saying why the item does not apply",
@@ -210,14 +226,14 @@ impl Config {
                 && parse_iso(e).is_none()
             {
                 problems.push(Problem::new(
+                    Code::WaiverInvalid,
                     l.item(&w.item),
                     format!("expires \"{e}\" is not a date"),
                     "an ISO date such as 2026-06-30",
                 ));
             }
         }
-        problems.into_result()?;
-        Ok(cfg)
+        Ok((cfg, problems))
     }
 
     /// The format hints.
@@ -231,6 +247,7 @@ impl Config {
                 }
             }),
             dates: self.dates.as_deref().and_then(parse_order),
+            date1904: false,
         }
     }
 
@@ -238,6 +255,32 @@ impl Config {
     pub fn column(&self, field: &str) -> Option<String> {
         self.columns.get(field).cloned()
     }
+}
+
+/// The settings of an audit.yaml that does not parse as a whole: its known
+/// top-level keys, when they parse without the unknown ones.
+fn salvage(text: &str) -> Option<Config> {
+    const KEYS: &[&str] = &[
+        "client",
+        "period",
+        "as_of",
+        "customers",
+        "spend",
+        "orders",
+        "interactions",
+        "checklist",
+        "sheets",
+        "decimal",
+        "dates",
+        "columns",
+        "params",
+        "waivers",
+    ];
+    let serde_yaml::Value::Mapping(mut map) = serde_yaml::from_str(text).ok()? else {
+        return None;
+    };
+    map.retain(|k, _| k.as_str().is_some_and(|k| KEYS.contains(&k)));
+    serde_yaml::from_value(serde_yaml::Value::Mapping(map)).ok()
 }
 
 fn parse_order(s: &str) -> Option<DateOrder> {

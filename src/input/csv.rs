@@ -9,7 +9,7 @@ use std::path::Path;
 use super::guard;
 use super::row::{CellKind, Row};
 use super::table::{MAX_COLUMNS, MAX_ROWS, column_limit};
-use crate::error::{Location, Problem};
+use crate::error::{Code, Location, Problem};
 
 /// Picks the separator from the first line: the most frequent of `;`, tab and
 /// `,` outside quotes (Excel's `sep=;` line wins when present).
@@ -35,13 +35,39 @@ fn sniff_delimiter(first_line: &[u8]) -> u8 {
     if n == 0 { b',' } else { best }
 }
 
+/// The problem of a CSV row the reader refused: over an input budget (the
+/// guard noted which), or not well-formed.
+fn csv_error(over: Option<&String>, loc: &Location, index: u32, e: &csv::Error) -> Problem {
+    match over {
+        Some(over) => Problem::new(
+            Code::InputLimit,
+            loc.clone().at_row(index),
+            over.clone(),
+            "a file within mixaudit's input limits (it may be corrupt, or built to exhaust memory)",
+        ),
+        None => Problem::new(
+            Code::InvalidCsv,
+            loc.clone().at_row(index),
+            format!("is not valid CSV here: {e}"),
+            "well-formed comma, semicolon or tab separated text",
+        ),
+    }
+}
+
 pub(super) fn read_csv(
     path: &Path,
     utf16: Option<&'static encoding_rs::Encoding>,
     loc: Location,
     f: &mut dyn FnMut(&Row) -> ControlFlow<()>,
 ) -> Result<(), Problem> {
-    let io = |e: std::io::Error| Problem::new(loc.clone(), format!("cannot be read: {e}"), "");
+    let io = |e: std::io::Error| {
+        Problem::new(
+            Code::Unreadable,
+            loc.clone(),
+            format!("cannot be read: {e}"),
+            "",
+        )
+    };
     let mut file: Box<dyn Read> = match utf16 {
         // UTF-16 exports (Excel's "Unicode Text") are small; decode them whole.
         Some(enc) => {
@@ -91,45 +117,29 @@ pub(super) fn read_csv(
     let mut index: u32 = 0;
     let mut cells: u64 = 0;
     let mut decoded = String::new();
+    let lines_skipped = u64::from(skip_first);
+    // csv-core ends a CRLF record at the `\r` and counts its line once it
+    // reads the `\n`, at the start of the next record: that record's
+    // position then lags by one line.
+    let crlf_lag = u64::from(first_line.ends_with(b"\r"));
     loop {
         match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                if let Some(over) = &reader.get_ref().over {
-                    return Err(Problem::new(
-                        loc.at_row(index),
-                        over.clone(),
-                        "a file within mixaudit's input limits (it may be corrupt, or built to exhaust memory)",
-                    ));
+            Ok(false) => {
+                if let Some(p) = unclosed_quote(reader.get_ref(), &loc, lines_skipped) {
+                    return Err(p);
                 }
-                return Err(Problem::new(
-                    loc.at_row(index),
-                    format!("is not valid CSV here: {e}"),
-                    "well-formed comma, semicolon or tab separated text",
-                ));
+                break;
             }
-        }
-        if index >= MAX_ROWS {
-            return Err(Problem::new(
-                loc.at_row(index),
-                format!("has more than {MAX_ROWS} rows"),
-                "a file within mixaudit's documented row limit",
-            ));
-        }
-        if record.len() as u32 > MAX_COLUMNS {
-            return Err(column_limit(&loc, index, record.len() as u32));
+            Ok(true) => {}
+            Err(e) => return Err(csv_error(reader.get_ref().over.as_ref(), &loc, index, &e)),
         }
         cells += record.len() as u64;
-        if cells > guard::MAX_STREAM_CELLS {
-            return Err(guard::over_limit(
-                &loc.file,
-                None,
-                "its number of cells".into(),
-                format!("{} cells", guard::count(guard::MAX_STREAM_CELLS)),
-            ));
-        }
+        check_size(&loc, index, record.len(), cells)?;
         row.reset(index);
+        row.line = record.position().map_or(0, |p| {
+            let lag = if index > 0 { crlf_lag } else { 0 };
+            (p.line() + lines_skipped + lag) as u32
+        });
         for (j, field) in record.iter().enumerate() {
             if field.is_empty() {
                 continue;
@@ -149,6 +159,52 @@ pub(super) fn read_csv(
             break;
         }
         index += 1;
+    }
+    Ok(())
+}
+
+/// The problem for a file that ends inside a quoted field: the csv crate
+/// would silently take the rest of the file as one cell.
+fn unclosed_quote<R: std::io::Read>(
+    meter: &guard::CsvMeter<R>,
+    loc: &Location,
+    lines_skipped: u64,
+) -> Option<Problem> {
+    if !meter.in_quotes() {
+        return None;
+    }
+    let line = meter.opened_on + lines_skipped;
+    Some(Problem::new(
+        Code::InvalidCsv,
+        loc.clone().at_line(Some(line as usize)),
+        format!(
+            "a quoted field opened on line {line} is never closed, so the rest of the file would be read as one cell"
+        ),
+        "a closing quote (\") for that field, or no quote at its start",
+    ))
+}
+
+/// Row, column and cell budgets for record `index` of `width` cells, with
+/// `cells` read so far.
+fn check_size(loc: &Location, index: u32, width: usize, cells: u64) -> Result<(), Problem> {
+    if index >= MAX_ROWS {
+        return Err(Problem::new(
+            Code::InputLimit,
+            loc.clone().at_row(index),
+            format!("has more than {MAX_ROWS} rows"),
+            "a file within mixaudit's documented row limit",
+        ));
+    }
+    if width as u32 > MAX_COLUMNS {
+        return Err(column_limit(loc, index, width as u32));
+    }
+    if cells > guard::MAX_STREAM_CELLS {
+        return Err(guard::over_limit(
+            &loc.file,
+            None,
+            "its number of cells".into(),
+            format!("{} cells", guard::count(guard::MAX_STREAM_CELLS)),
+        ));
     }
     Ok(())
 }

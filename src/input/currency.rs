@@ -1,177 +1,168 @@
-//! Which currency the amounts are in: `currency:` in audit.yaml, else what
-//! the inputs show — currency marks in money cells (`1.234 kr.`, `€ 12`,
-//! `$1,200`) today, header marks (`Revenue (DKK)`) when the header reader
-//! reports them as [`Evidence`] too. Every source feeds one decision,
-//! [`detect_currency`], so the reports carry one currency or none, never a
-//! guess: a mark that fits several currencies (`kr.`: Danish, Norwegian or
-//! Swedish kroner) or marks that disagree leave it unknown, with a warning
-//! saying what to put in audit.yaml.
+//! Currency marks as they appear in money cells (`1.234,50 kr.`,
+//! `$1,234.50`) and in headers (`Revenue (USD)`, `Omsætning (kr.)`,
+//! `Revenue, €`): one table, so the value parser and the header reader agree
+//! on what counts as a currency and not as a stray word (`1.5 million` and
+//! `12 banana` are not amounts). A mark may fit several currencies — `kr.`
+//! is Danish, Norwegian or Swedish kroner — so each carries every ISO code it
+//! can mean, and only the inputs together decide (see
+//! [`CurrencyVerdict`](crate::model::CurrencyVerdict)).
 
-/// One currency mark as it appears in the inputs, with the ISO codes it can
-/// mean (one for `€`, several for `kr.`) and where it was first seen.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Evidence {
-    /// The mark as the reports name it: `kr.`, `€`, `DKK`.
-    pub mark: &'static str,
-    /// The ISO 4217 codes it can mean.
-    pub codes: &'static [&'static str],
-    /// Where it was first seen (file › sheet › cell).
-    pub at: String,
-    /// How many cells show it.
-    pub count: usize,
+use crate::error::{Code, Diagnostic};
+use crate::model::{ColumnCurrency, CurrencyVerdict};
+
+/// Word or symbol (lower case, no trailing point) → the mark as messages show
+/// it → the ISO 4217 codes it can mean.
+const MARKS: &[(&str, &str, &[&str])] = &[
+    ("€", "€", &["EUR"]),
+    ("eur", "EUR", &["EUR"]),
+    ("euro", "EUR", &["EUR"]),
+    ("euros", "EUR", &["EUR"]),
+    ("$", "$", &["USD"]),
+    ("us$", "$", &["USD"]),
+    ("usd", "USD", &["USD"]),
+    ("dollar", "USD", &["USD"]),
+    ("dollars", "USD", &["USD"]),
+    ("£", "£", &["GBP"]),
+    ("gbp", "GBP", &["GBP"]),
+    ("kr", "kr.", &["DKK", "NOK", "SEK"]),
+    ("kroner", "kr.", &["DKK", "NOK"]),
+    ("kronor", "SEK", &["SEK"]),
+    ("dkk", "DKK", &["DKK"]),
+    ("dkr", "DKK", &["DKK"]),
+    ("sek", "SEK", &["SEK"]),
+    ("skr", "SEK", &["SEK"]),
+    ("nok", "NOK", &["NOK"]),
+    ("nkr", "NOK", &["NOK"]),
+    ("chf", "CHF", &["CHF"]),
+    ("fr", "CHF", &["CHF"]),
+    ("sfr", "CHF", &["CHF"]),
+    ("isk", "ISK", &["ISK"]),
+    ("pln", "PLN", &["PLN"]),
+    ("zł", "PLN", &["PLN"]),
+    ("jpy", "JPY", &["JPY"]),
+    ("¥", "¥", &["JPY", "CNY"]),
+    ("cny", "CNY", &["CNY"]),
+    ("inr", "INR", &["INR"]),
+    ("₹", "₹", &["INR"]),
+    ("cad", "CAD", &["CAD"]),
+    ("aud", "AUD", &["AUD"]),
+];
+
+/// The mark a word or symbol is (`kr.` → `kr.`, `€` → `€`, `usd` → `USD`).
+pub fn currency_mark(word: &str) -> Option<&'static str> {
+    let w: String = word
+        .trim()
+        .trim_end_matches('.')
+        .chars()
+        .flat_map(char::to_lowercase)
+        .collect();
+    MARKS
+        .iter()
+        .find(|(m, _, _)| *m == w)
+        .map(|(_, shown, _)| *shown)
 }
 
-/// The outcome: the currency, if one is known, and a warning when the
-/// inputs were ambiguous, mixed or contradicted audit.yaml.
+/// The ISO codes a mark (as [`currency_mark`] returns it) can mean.
+pub fn mark_codes(mark: &str) -> &'static [&'static str] {
+    MARKS
+        .iter()
+        .find(|(_, shown, _)| *shown == mark)
+        .map_or(&[], |(_, _, codes)| *codes)
+}
+
+/// The mark a short text names as a whole (`USD`, `kr.`, `€`, `US$`,
+/// `USD / $`), for the unit part of a header; `None` when any piece is no
+/// currency or the pieces mean different ones.
+pub fn mark_in(text: &str) -> Option<&'static str> {
+    let t = text.trim();
+    if let Some(mark) = currency_mark(t) {
+        return Some(mark);
+    }
+    let mut found: Option<&'static str> = None;
+    for piece in t
+        .split(|c: char| c.is_whitespace() || c == '/')
+        .filter(|p| !p.is_empty())
+    {
+        let mark = currency_mark(piece)?;
+        if found.is_some_and(|f| mark_codes(f) != mark_codes(mark)) {
+            return None;
+        }
+        found = found.or(Some(mark));
+    }
+    found
+}
+
+/// The currency decision: the currency, if one is known, and a warning
+/// when the inputs left it open or contradicted audit.yaml.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Detected {
     /// ISO code (`DKK`), or `None` when unknown.
     pub code: Option<String>,
     /// What to tell the user, if anything.
-    pub warning: Option<String>,
+    pub warning: Option<Diagnostic>,
 }
 
-/// Marks recognised, after lower-casing and dropping a trailing point, with
-/// the mark shown in messages and the codes each can mean.
-const MARKS: &[(&str, &str, &[&str])] = &[
-    ("€", "€", &["EUR"]),
-    ("eur", "EUR", &["EUR"]),
-    ("euro", "EUR", &["EUR"]),
-    ("$", "$", &["USD"]),
-    ("us$", "$", &["USD"]),
-    ("usd", "USD", &["USD"]),
-    ("£", "£", &["GBP"]),
-    ("gbp", "GBP", &["GBP"]),
-    ("kr", "kr.", &["DKK", "NOK", "SEK"]),
-    ("dkk", "DKK", &["DKK"]),
-    ("dkr", "DKK", &["DKK"]),
-    ("sek", "SEK", &["SEK"]),
-    ("nok", "NOK", &["NOK"]),
-    ("chf", "CHF", &["CHF"]),
-    ("fr", "CHF", &["CHF"]),
-    ("sfr", "CHF", &["CHF"]),
-];
-
-/// The currency mark in a money text such as `1.234,50 kr.` or `€ 12`: the
-/// characters before the first and after the last digit, without signs,
-/// brackets and spaces. `None` when there is no mark or it is not a currency.
-pub fn mark_in(text: &str) -> Option<(&'static str, &'static [&'static str])> {
-    let first = text.find(|c: char| c.is_ascii_digit())?;
-    let last = text.rfind(|c: char| c.is_ascii_digit())?;
-    let outside = [&text[..first], &text[last + 1..]];
-    let mut found = None;
-    for part in outside {
-        let mark: String = part
-            .chars()
-            .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '−' | '+' | '(' | ')'))
-            .flat_map(char::to_lowercase)
-            .collect();
-        let mark = mark.trim_end_matches(['.', ',']);
-        if mark.is_empty() {
-            continue;
-        }
-        let (_, shown, codes) = MARKS.iter().find(|(m, _, _)| *m == mark)?;
-        if found.is_some_and(|(s, _)| s != *shown) {
-            return None;
-        }
-        found = Some((*shown, *codes));
-    }
-    found
+/// One column's mark, for messages: "kr. (revenue, customers.xlsx)".
+fn describe(c: &ColumnCurrency) -> String {
+    format!("{} ({}, {})", c.mark, c.field, c.file)
 }
 
-/// Counts the currency marks of one column's money cells.
-#[derive(Debug, Clone, Default)]
-pub struct Tally {
-    seen: Vec<Evidence>,
-}
-
-impl Tally {
-    /// Notes the mark of one money text, if it has one; `at` says where the
-    /// cell is and is only built for the first cell with a given mark.
-    pub fn note(&mut self, text: &str, at: impl FnOnce() -> String) {
-        let Some((mark, codes)) = mark_in(text) else {
-            return;
-        };
-        match self.seen.iter_mut().find(|e| e.mark == mark) {
-            Some(e) => e.count += 1,
-            None => self.seen.push(Evidence {
-                mark,
-                codes,
-                at: at(),
-                count: 1,
-            }),
-        }
-    }
-
-    /// What was seen, in the order first seen.
-    pub fn into_evidence(self) -> Vec<Evidence> {
-        self.seen
-    }
-}
-
-fn describe(e: &Evidence) -> String {
-    format!("{} ({} cell(s), first {})", e.mark, e.count, e.at)
-}
-
-/// The currency of the audit: `configured` (audit.yaml `currency:`, an ISO
-/// code already checked) wins, with a warning when the inputs show another;
-/// else the one currency every mark in `evidence` can mean. Marks that fit
-/// several currencies, or disagree, leave it unknown with a warning; no marks
-/// at all leave it unknown quietly (amounts then show without a code).
-pub fn detect_currency(configured: Option<&str>, evidence: &[Evidence]) -> Detected {
-    // One entry per mark, whichever columns showed it.
-    let mut merged: Vec<Evidence> = Vec::new();
-    for e in evidence {
-        match merged.iter_mut().find(|m| m.mark == e.mark) {
-            Some(m) => m.count += e.count,
-            None => merged.push(e.clone()),
-        }
-    }
-    let evidence = merged.as_slice();
+/// The currency of the audit, from audit.yaml `currency:` (an ISO code,
+/// already checked) and the marks the money columns state in their headers
+/// and cells (`columns`). `configured` wins, with a warning when a mark
+/// cannot mean it; else the one currency every mark can mean
+/// ([`CurrencyVerdict`]). Marks that fit several currencies (`kr.` alone) or
+/// none in common leave it unknown with a warning saying what to put in
+/// audit.yaml; no marks at all leave it unknown quietly.
+pub fn detect_currency(configured: Option<&str>, columns: &[ColumnCurrency]) -> Detected {
     if let Some(code) = configured {
-        let against: Vec<String> = evidence
+        let against: Vec<String> = columns
             .iter()
-            .filter(|e| !e.codes.contains(&code))
+            .filter(|c| !c.codes.contains(&code))
             .map(describe)
             .collect();
         return Detected {
             code: Some(code.to_string()),
             warning: (!against.is_empty()).then(|| {
-                format!(
-                    "audit.yaml gives the currency as {code}, but amounts in the inputs show {}; amounts are shown in {code}",
-                    against.join(", ")
+                Diagnostic::new(
+                    Code::CurrencyContradicted,
+                    format!(
+                        "audit.yaml gives the currency as {code}, but the inputs show {}; amounts are shown in {code}",
+                        against.join(", ")
+                    ),
                 )
             }),
         };
     }
-    let Some(first) = evidence.first() else {
-        return Detected::default();
-    };
-    let common: Vec<&str> = first
-        .codes
-        .iter()
-        .copied()
-        .filter(|c| evidence.iter().all(|e| e.codes.contains(c)))
-        .collect();
-    let seen = evidence.iter().map(describe).collect::<Vec<_>>().join(", ");
-    match common.as_slice() {
-        [one] => Detected {
-            code: Some((*one).to_string()),
+    match CurrencyVerdict::of(columns) {
+        CurrencyVerdict::Unknown => Detected::default(),
+        CurrencyVerdict::Detected(code) => Detected {
+            code: Some(code.to_string()),
             warning: None,
         },
-        [] => Detected {
-            code: None,
-            warning: Some(format!(
-                "amounts in the inputs show different currencies: {seen}; amounts are shown without a currency (put `currency:` with its code, e.g. DKK, in audit.yaml)"
-            )),
-        },
-        several => Detected {
-            code: None,
-            warning: Some(format!(
-                "amounts in the inputs show {seen}, which may be {}; amounts are shown without a currency (put `currency:` with its code in audit.yaml)",
-                or_list(several)
-            )),
-        },
+        CurrencyVerdict::Mixed(_) => {
+            let seen: Vec<String> = columns.iter().map(describe).collect();
+            let first = &columns[0];
+            let shared = first
+                .codes
+                .iter()
+                .filter(|k| columns.iter().all(|c| c.codes.contains(k)))
+                .count();
+            let what = if shared > 1 {
+                format!("{}, which may be {}", seen.join(", "), or_list(first.codes))
+            } else {
+                format!("different currencies: {}", seen.join(", "))
+            };
+            Detected {
+                code: None,
+                warning: Some(Diagnostic::new(
+                    Code::CurrencyUnsettled,
+                    format!(
+                        "the amounts in the inputs show {what}; amounts are shown without a currency (put `currency:` with its ISO code in audit.yaml)"
+                    ),
+                )),
+            }
+        }
     }
 }
 
@@ -193,45 +184,57 @@ pub fn parse_code(text: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn seen(text: &str) -> Evidence {
-        let (mark, codes) = mark_in(text).expect("a mark");
-        Evidence {
+    #[test]
+    fn marks_and_codes() {
+        assert_eq!(currency_mark("kr."), Some("kr."));
+        assert_eq!(mark_codes("kr."), ["DKK", "NOK", "SEK"]);
+        assert_eq!(currency_mark("DKK"), Some("DKK"));
+        assert_eq!(currency_mark("€"), Some("€"));
+        assert_eq!(currency_mark("$"), Some("$"));
+        assert_eq!(currency_mark("£"), Some("£"));
+        assert_eq!(currency_mark("nok"), Some("NOK"));
+        assert_eq!(currency_mark("CHF"), Some("CHF"));
+        assert_eq!(currency_mark("million"), None);
+        assert_eq!(currency_mark("banana"), None);
+        assert_eq!(mark_in("US$"), Some("$"));
+        assert_eq!(mark_in("USD / $"), Some("USD"));
+        assert_eq!(mark_in("DKK / EUR"), None);
+        assert_eq!(mark_in("intern"), None);
+    }
+
+    fn col(mark: &'static str) -> ColumnCurrency {
+        ColumnCurrency {
+            file: "customers.xlsx".into(),
+            field: "revenue".into(),
             mark,
-            codes,
-            at: "E2".into(),
-            count: 1,
+            codes: mark_codes(mark),
         }
     }
 
     #[test]
-    fn marks_in_money_texts() {
-        assert_eq!(mark_in("1.234,50 kr.").map(|m| m.0), Some("kr."));
-        assert_eq!(mark_in("kr 99").map(|m| m.0), Some("kr."));
-        assert_eq!(mark_in("€ 1 234,50").map(|m| m.1), Some(&["EUR"][..]));
-        assert_eq!(mark_in("($120)").map(|m| m.1), Some(&["USD"][..]));
-        assert_eq!(mark_in("1,234.50 DKK").map(|m| m.1), Some(&["DKK"][..]));
-        assert_eq!(mark_in("-12 EUR").map(|m| m.0), Some("EUR"));
-        assert_eq!(mark_in("1234.50"), None);
-        assert_eq!(mark_in("12 apples"), None);
-        assert_eq!(mark_in("€12 $"), None);
-    }
-
-    #[test]
     fn one_currency_or_a_warning() {
-        let d = detect_currency(None, &[seen("12 kr."), seen("DKK 3")]);
-        assert_eq!(d.code.as_deref(), Some("DKK"));
-        assert_eq!(d.warning, None);
-        let d = detect_currency(None, &[seen("12 kr.")]);
+        let d = detect_currency(None, &[col("kr."), col("DKK")]);
+        assert_eq!((d.code.as_deref(), d.warning), (Some("DKK"), None));
+        let d = detect_currency(None, &[col("kr.")]);
         assert_eq!(d.code, None);
-        assert!(d.warning.unwrap().contains("DKK, NOK or SEK"));
-        let d = detect_currency(None, &[seen("€12"), seen("$3")]);
-        assert_eq!(d.code, None);
-        assert!(d.warning.unwrap().contains("different currencies"));
+        assert!(d.warning.unwrap().to_string().contains("DKK, NOK or SEK"));
+        let d = detect_currency(None, &[col("€"), col("$")]);
+        assert!(
+            d.warning
+                .unwrap()
+                .to_string()
+                .contains("different currencies: €")
+        );
         assert_eq!(detect_currency(None, &[]), Detected::default());
-        let d = detect_currency(Some("SEK"), &[seen("12 kr.")]);
+        let d = detect_currency(Some("SEK"), &[col("kr.")]);
         assert_eq!((d.code.as_deref(), d.warning), (Some("SEK"), None));
-        let d = detect_currency(Some("EUR"), &[seen("12 kr.")]);
-        assert!(d.warning.unwrap().contains("gives the currency as EUR"));
+        let d = detect_currency(Some("EUR"), &[col("kr.")]);
+        assert!(
+            d.warning
+                .unwrap()
+                .to_string()
+                .contains("gives the currency as EUR")
+        );
         assert_eq!(parse_code(" dkk "), Some("DKK".into()));
         assert_eq!(parse_code("kr."), None);
     }

@@ -4,7 +4,7 @@ use super::columns::{Column, Hints, Read};
 use super::fields::{CUSTOMER_FIELDS, Mapping, Need};
 use super::table::{Cell, CellKind, Row, TableInfo, Workbook, read_table};
 use super::value::split_list;
-use crate::error::{Location, Problem, Problems};
+use crate::error::{Code, Diagnostic, Location, Problem, Problems};
 use crate::model::{Customer, CustomerField, Day, Extra, FieldId, FieldSet, StatusOverride};
 
 /// Customers read from a sheet, with touchpoint names still as names.
@@ -24,9 +24,9 @@ pub struct CustomerTable {
     /// What the reader saw.
     pub info: TableInfo,
     /// Non-fatal notes.
-    pub warnings: Vec<String>,
-    /// Currency marks seen in its money cells.
-    pub currency: Vec<super::currency::Evidence>,
+    pub warnings: Vec<Diagnostic>,
+    /// The currency the revenue column names in its header or cells.
+    pub currencies: Vec<&'static str>,
 }
 
 /// Reads customers; `with_orders` relaxes the fields an Orders sheet supplies.
@@ -38,6 +38,7 @@ pub fn read_customers(
     with_orders: bool,
     problems: &mut Problems,
 ) -> Option<CustomerTable> {
+    let hints = hints.for_book(book);
     let loc = book.location(sheet);
     let mut customers: Vec<Customer> = Vec::new();
     let mut state: Option<State> = None;
@@ -55,6 +56,9 @@ pub fn read_customers(
             return None;
         }
     };
+    for p in &info.problems {
+        local.push(p.clone());
+    }
     for (k, field) in CUSTOMER_FIELDS.iter().enumerate() {
         let needed =
             field.need == Need::Required || (field.need == Need::UnlessOrders && !with_orders);
@@ -68,21 +72,33 @@ pub fn read_customers(
                 loc.clone().at_row(info.mapping.header_row),
                 field,
                 &info.headers,
+                &info.mapping.columns,
                 why,
             ));
         }
     }
     let mut st = state.unwrap_or_else(|| State::new(&info.mapping, &loc, hints));
-    let mut warnings = st.settle(&mut customers, &mut local);
+    let mut warnings = info.warnings.clone();
+    warnings.extend(st.settle(&mut customers, &mut local));
+    let mut currencies: Vec<&'static str> = info.mapping.currency[CustomerField::Revenue.index()]
+        .into_iter()
+        .collect();
+    if let Some(col) = st.col(CustomerField::Revenue) {
+        currencies.extend(col.currencies.iter().copied());
+    }
     if let Some(first) = st.totals_rows.first() {
-        warnings.push(format!(
-            "{}: {} totals row(s) (\"Total\", \"I alt\", \"Summe\"…) skipped, not read as customers",
+        warnings.push(Diagnostic::at(
+            Code::TotalsRows,
             loc.clone().at_row(*first),
-            st.totals_rows.len()
+            format!(
+                "{} totals row(s) (\"Total\", \"I alt\", \"Summe\"…) skipped, not read as customers",
+                st.totals_rows.len()
+            ),
         ));
     }
     if customers.is_empty() && local.is_empty() {
         local.push(Problem::new(
+            Code::NoRows,
             loc.clone(),
             "has a header row but no customers",
             "one row per customer below the header",
@@ -94,8 +110,12 @@ pub fn read_customers(
         .filter(|c| c.orders > 0 && c.last_purchase.is_none())
         .count();
     if missing_dates > 0 && !with_orders {
-        warnings.push(format!(
-            "{loc}: {missing_dates} customer(s) with orders have no last_purchase date and count as inactive"
+        warnings.push(Diagnostic::at(
+            Code::NoPurchaseDate,
+            loc.clone(),
+            format!(
+                "{missing_dates} customer(s) with orders have no last_purchase date and count as inactive"
+            ),
         ));
     }
     let failed = !local.is_empty();
@@ -123,7 +143,7 @@ pub fn read_customers(
             .collect(),
         info,
         warnings,
-        currency: super::columns::currency_seen(Some(&mut st.cols)),
+        currencies,
     })
 }
 
@@ -141,6 +161,7 @@ fn check_duplicates(customers: &[Customer], loc: &Location, problems: &mut Probl
                 (b, a)
             };
             problems.push(Problem::new(
+                Code::DuplicateCustomer,
                 loc.clone().at_row(second.source_row),
                 format!(
                     "customer id \"{}\" appears again (first on row {})",
@@ -243,6 +264,7 @@ impl State {
                 _ => {
                     if c.is_blank() {
                         problems.push(Problem::new(
+                            Code::MissingValue,
                             col.at(r),
                             "customer_id is empty",
                             "an id on every customer row",
@@ -329,13 +351,16 @@ impl State {
         Some(cust)
     }
 
-    fn settle(&mut self, customers: &mut [Customer], problems: &mut Problems) -> Vec<String> {
+    fn settle(&mut self, customers: &mut [Customer], problems: &mut Problems) -> Vec<Diagnostic> {
         let mut warnings = Vec::new();
         for (k, (f, &id)) in CUSTOMER_FIELDS.iter().zip(CustomerField::ALL).enumerate() {
             let Some(col) = self.cols[k].as_mut() else {
                 continue;
             };
             warnings.extend(col.error_warning());
+            if let Some(p) = col.overflow() {
+                problems.push(p);
+            }
             match f.kind {
                 super::fields::Kind::Date => col.settle_dates(problems, |rec, day| {
                     set_date(&mut customers[rec as usize], id, day)
@@ -402,6 +427,10 @@ fn set_number(c: &mut Customer, f: CustomerField, v: f64) {
 pub fn extra(cell: &Cell) -> Extra {
     match cell.kind {
         CellKind::Empty => Extra::Empty,
+        // NaN and infinity cannot be written to a workbook: kept as text.
+        CellKind::Number | CellKind::Date if !cell.num.is_finite() => {
+            Extra::Text(cell.show().into())
+        }
         CellKind::Number => Extra::Number(cell.num),
         CellKind::Bool => Extra::Bool(cell.num != 0.0),
         CellKind::Date => super::value::date_from_serial(cell.num)

@@ -4,18 +4,20 @@
 //! read. Customers and spend are read independently, so a broken customers
 //! file does not hide the spend file's problems; every problem is collected.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::activity::{self, CustomerIndex};
 use super::columns::Hints;
 use super::customers::{self, CustomerTable};
-use super::fields::{CUSTOMER_SHEETS, INTERACTION_SHEETS, ORDER_SHEETS, SPEND_SHEETS, normalize};
+use super::fields::{
+    CUSTOMER_FIELDS, CUSTOMER_SHEETS, Field, INTERACTION_FIELDS, INTERACTION_SHEETS, ORDER_FIELDS,
+    ORDER_SHEETS, SPEND_FIELDS, SPEND_SHEETS,
+};
 use super::spend::{self, SpendTable};
-use super::table::Workbook;
+use super::table::{TableInfo, Workbook};
 use super::{Config, InputPaths, resolve, search_location, sha256_file};
-use crate::error::{Location, Problem, Problems, Result};
-use crate::model::{Customer, Dataset, InputFile, Order};
+use crate::error::{Code, Diagnostic, Location, Problem, Problems, Result, column_letters};
+use crate::model::{ColumnCurrency, Customer, Dataset, InputFile, Order, TableRead};
 
 /// The files of one client, as resolved from flags, audit.yaml and discovery.
 struct Files {
@@ -34,6 +36,7 @@ struct Read {
     spend_path: PathBuf,
     orders: Option<Vec<Order>>,
     interactions: Option<Vec<(u32, String)>>,
+    currencies: Vec<ColumnCurrency>,
 }
 
 /// The customers workbook once its sheet was read: the book stays open for
@@ -51,14 +54,36 @@ struct Reader<'a> {
     files: &'a Files,
     hints: Hints,
     problems: Problems,
-    warnings: Vec<String>,
+    warnings: Vec<Diagnostic>,
     inputs: Vec<InputFile>,
-    /// Currency marks seen in the tables' money cells.
-    currency: Vec<super::currency::Evidence>,
+    /// The orders' amount currencies, as they are read.
+    currencies: Vec<ColumnCurrency>,
+    /// The spend sheet's extra columns, once its header was found.
+    spend_extras: Option<Vec<String>>,
 }
 
 /// Reads every input of one client.
 pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
+    load_dataset_with_extras(paths, cfg).0
+}
+
+/// Reads every input of one client; beside the result, the spend sheet's
+/// extra columns whenever its header was found — also when the inputs have
+/// problems, so the checklist's fields can still be checked in the same run.
+pub fn load_dataset_with_extras(
+    paths: &InputPaths,
+    cfg: &Config,
+) -> (Result<Dataset>, Option<Vec<String>>) {
+    let mut extras = None;
+    let ds = read_dataset(paths, cfg, &mut extras);
+    (ds, extras)
+}
+
+fn read_dataset(
+    paths: &InputPaths,
+    cfg: &Config,
+    extras_seen: &mut Option<Vec<String>>,
+) -> Result<Dataset> {
     let files = Files {
         customers: resolve(
             "customers",
@@ -96,7 +121,8 @@ pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
         problems: Problems::default(),
         warnings: Vec::new(),
         inputs: Vec::new(),
-        currency: Vec::new(),
+        currencies: Vec::new(),
+        spend_extras: None,
     };
     // Hash the inputs on the other core while they are read.
     let (hashes, read) = rayon::join(
@@ -108,6 +134,7 @@ pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
         },
         || reader.read_all(),
     );
+    *extras_seen = reader.spend_extras.take();
     reader.problems.into_result()?;
     let read = read.expect("no problems means data");
     let hashes = hashes?;
@@ -119,7 +146,7 @@ pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
         &all_paths,
         &hashes,
     );
-    let currency = super::currency::detect_currency(cfg.currency.as_deref(), &reader.currency);
+    let currency = super::currency::detect_currency(cfg.currency.as_deref(), &ds.currencies);
     ds.warnings.extend(currency.warning);
     ds.currency = currency.code;
     Ok(ds)
@@ -130,7 +157,7 @@ pub fn load_dataset(paths: &InputPaths, cfg: &Config) -> Result<Dataset> {
 fn assemble(
     read: Read,
     files: &Files,
-    warnings: Vec<String>,
+    warnings: Vec<Diagnostic>,
     mut inputs: Vec<InputFile>,
     all_paths: &[PathBuf],
     hashes: &[String],
@@ -143,6 +170,7 @@ fn assemble(
         spend_path,
         orders,
         interactions,
+        currencies,
     } = read;
     inputs.insert(
         0,
@@ -150,12 +178,19 @@ fn assemble(
             "customers",
             &files.customers,
             customers_sheet,
-            ctable.info.rows,
+            &ctable.info,
+            CUSTOMER_FIELDS,
         ),
     );
     inputs.insert(
         1,
-        input_file("spend", &spend_path, spend_sheet, stable.info.rows),
+        input_file(
+            "spend",
+            &spend_path,
+            spend_sheet,
+            &stable.info,
+            SPEND_FIELDS,
+        ),
     );
     for f in inputs.iter_mut() {
         if let Some(k) = all_paths
@@ -171,7 +206,11 @@ fn assemble(
         ..Dataset::default()
     };
     ds.warnings.extend(ctable.warnings);
+    ds.warnings.extend(stable.warnings);
+    ds.spend_span = stable.span;
+    ds.currencies = currencies;
     ds.customer_fields = ctable.present;
+    ds.customer_columns = ctable.info.mapping.columns.clone();
     ds.spend_fields = stable.present;
     ds.customer_extras = ctable.extras;
     ds.spend_extras = stable.extras;
@@ -179,7 +218,7 @@ fn assemble(
     ds.orders = orders;
     ds.customers = ctable.customers;
     ds.reach_known = ctable.has_touchpoints || interactions.is_some();
-    link_reach(&mut ds, &ctable.touch_names, interactions);
+    super::reach::link_reach(&mut ds, &ctable.touch_names, interactions);
     if let Some(w) = crate::model::limits::clamp_texts(&mut ds) {
         ds.warnings.push(w);
     }
@@ -187,13 +226,41 @@ fn assemble(
 }
 
 /// One entry of the input list (its hash is filled in once known).
-fn input_file(role: &str, path: &Path, sheet: String, rows: usize) -> InputFile {
+fn input_file(
+    role: &str,
+    path: &Path,
+    sheet: String,
+    info: &TableInfo,
+    fields: &[Field],
+) -> InputFile {
+    let header = |col: u32| {
+        info.headers
+            .iter()
+            .find(|(c, _)| *c == col)
+            .map(|(_, h)| h.clone())
+            .unwrap_or_default()
+    };
+    let m = &info.mapping;
+    let read = TableRead {
+        header_row: m.header_row + 1,
+        columns: fields
+            .iter()
+            .zip(&m.columns)
+            .filter_map(|(f, c)| c.map(|c| (f.name.to_string(), column_letters(c), header(c))))
+            .collect(),
+        extras: m
+            .extras
+            .iter()
+            .map(|(c, _, h)| (column_letters(*c), h.clone()))
+            .collect(),
+    };
     InputFile {
         role: role.into(),
         path: path.display().to_string(),
         sheet,
-        rows,
+        rows: info.rows,
         sha256: String::new(),
+        read,
     }
 }
 
@@ -214,22 +281,61 @@ impl Reader<'_> {
             orders_sheet,
             table,
         } = customers_read?;
-        let mut ctable = table?;
-        let (mut spend, spend_sheet, spend_path) = spend_read?;
-        self.currency.append(&mut ctable.currency);
-        self.currency.append(&mut spend.currency);
-        let mut index = CustomerIndex::from_sorted(std::mem::take(&mut ctable.by_id));
-        let orders = self.orders(orders_sheet.as_deref(), &mut ctable.customers, &mut index)?;
-        let interactions = self.interactions(book, &customers_sheet, &ctable.customers, &index)?;
+        let mut ctable = table;
+        // Orders and Interactions are read even when the customers or the
+        // spend had problems, so that theirs are reported in the same run
+        // (against no customers, then: only their problems count).
+        let mut scratch: Vec<Customer> = Vec::new();
+        let (customers, sorted) = match ctable.as_mut() {
+            Some(t) => (&mut t.customers, std::mem::take(&mut t.by_id)),
+            None => (&mut scratch, Vec::new()),
+        };
+        let mut index = CustomerIndex::from_sorted(sorted);
+        let orders = self.orders(orders_sheet.as_deref(), customers, &mut index);
+        let interactions = self.interactions(book, &customers_sheet, customers, &index);
+        let ctable = ctable?;
+        let (spend, spend_sheet, spend_path) = spend_read?;
+        let currencies = self.currencies(&ctable, &spend, &spend_path);
         Some(Read {
             customers: ctable,
             customers_sheet,
             spend,
             spend_sheet,
             spend_path,
-            orders,
-            interactions,
+            orders: orders?,
+            interactions: interactions?,
+            currencies,
         })
+    }
+
+    /// The currencies the revenue and spend columns state (the orders'
+    /// amounts were added as they were read).
+    fn currencies(
+        &mut self,
+        ctable: &CustomerTable,
+        spend: &SpendTable,
+        spend_path: &Path,
+    ) -> Vec<ColumnCurrency> {
+        let file = |p: &Path| crate::error::display_name(p);
+        let mut out: Vec<ColumnCurrency> = ctable
+            .currencies
+            .iter()
+            .map(|c| ColumnCurrency {
+                file: file(&self.files.customers),
+                field: "revenue".into(),
+                mark: c,
+                codes: super::currency::mark_codes(c),
+            })
+            .collect();
+        out.extend(spend.currencies.iter().map(|(f, c)| ColumnCurrency {
+            file: file(spend_path),
+            field: f.clone(),
+            mark: c,
+            codes: super::currency::mark_codes(c),
+        }));
+        out.append(&mut self.currencies);
+        out.dedup();
+        out
     }
 
     /// The customers sheet, and whether the same workbook holds an Orders sheet.
@@ -275,7 +381,7 @@ impl Reader<'_> {
                 self.files.customers.clone(),
             ),
             None => {
-                self.problems.push(Problem::new(
+                self.problems.push(Problem::new(Code::FileMissing,
                     search_location(cfg),
                     "has no spend file",
                     "spend.xlsx (or .xls, .ods, .csv), `--spend FILE`, or `spend: FILE` in audit.yaml",
@@ -291,7 +397,14 @@ impl Reader<'_> {
             cfg.sheets.spend.as_deref(),
             &mut self.problems,
         )?;
-        let table = spend::read_spend(&mut book, &sheet, self.hints, &mapped, &mut self.problems)?;
+        let table = spend::read_spend(
+            &mut book,
+            &sheet,
+            self.hints,
+            &mapped,
+            &mut self.problems,
+            &mut self.spend_extras,
+        )?;
         Some((table, sheet, path))
     }
 
@@ -338,7 +451,7 @@ impl Reader<'_> {
         ) else {
             return Some(None);
         };
-        let mut t = activity::read_orders(
+        let t = activity::read_orders(
             &mut b,
             &s,
             self.hints,
@@ -348,21 +461,35 @@ impl Reader<'_> {
             &mut self.problems,
         )?;
         if t.created > 0 {
-            self.warnings.push(format!(
-                "{}: {} customer id(s) appear only in orders; they were added as customers",
+            self.warnings.push(Diagnostic::at(
+                Code::OrdersOnlyCustomers,
                 b.location(&s),
-                t.created
+                format!(
+                    "{} customer id(s) appear only in orders; they were added as customers ({})",
+                    t.created,
+                    first_ids(&t.created_ids, t.created)
+                ),
             ));
         }
+        self.warnings.extend(t.info.warnings.iter().cloned());
+        let file = crate::error::display_name(&p);
+        self.currencies
+            .extend(t.currencies.iter().map(|c| ColumnCurrency {
+                file: file.clone(),
+                field: "amount".into(),
+                mark: c,
+                codes: super::currency::mark_codes(c),
+            }));
         if t.orders.is_empty() {
-            self.warnings.push(format!(
-                "{}: the Orders sheet has no orders",
-                b.location(&s)
+            self.warnings.push(Diagnostic::at(
+                Code::NoOrders,
+                b.location(&s),
+                "the Orders sheet has no orders",
             ));
         }
-        self.currency.append(&mut t.currency);
         activity::apply_orders(customers, &t.orders);
-        self.inputs.push(input_file("orders", &p, s, t.info.rows));
+        self.inputs
+            .push(input_file("orders", &p, s, &t.info, ORDER_FIELDS));
         Some(Some(t.orders))
     }
 
@@ -403,15 +530,35 @@ impl Reader<'_> {
             &mut self.problems,
         )?;
         if t.unknown_ids > 0 {
-            self.warnings.push(format!(
-                "{}: {} interaction(s) name customer ids not in the customer list; skipped",
+            self.warnings.push(Diagnostic::at(
+                Code::UnknownInteractionCustomers,
                 b.location(&s),
-                t.unknown_ids
+                format!(
+                    "{} interaction(s) name customer ids not in the customer list; skipped ({})",
+                    t.unknown_ids,
+                    first_ids(&t.unknown_first, t.unknown_ids)
+                ),
             ));
         }
-        self.inputs
-            .push(input_file("interactions", &p, s, t.info.rows));
+        self.warnings.extend(t.info.warnings.iter().cloned());
+        self.inputs.push(input_file(
+            "interactions",
+            &p,
+            s,
+            &t.info,
+            INTERACTION_FIELDS,
+        ));
         Some(Some(t.pairs))
+    }
+}
+
+/// The first ids of a list for a warning: `"C7", "C9"` or `"C7", … (12 in all)`.
+fn first_ids(ids: &[String], total: usize) -> String {
+    let list: Vec<String> = ids.iter().map(|i| format!("\"{i}\"")).collect();
+    if total > ids.len() {
+        format!("first: {}, … {total} in all", list.join(", "))
+    } else {
+        list.join(", ")
     }
 }
 
@@ -444,6 +591,7 @@ fn sheet_or_problem(
             .map(|e| format!("\"{e}\""))
             .unwrap_or_else(|| format!("\"{}\"", names[0]));
         problems.push(Problem::new(
+            Code::MissingSheet,
             Location::file(Path::new(book.name())),
             format!("has no sheet {wanted}; sheets found: {list}"),
             format!(
@@ -458,71 +606,4 @@ fn sheet_or_problem(
         ));
     }
     found
-}
-
-/// Turns the touchpoint names customers mention into indices of the spend
-/// rows, warning about names the spend sheet does not have.
-fn link_reach(ds: &mut Dataset, names: &[String], interactions: Option<Vec<(u32, String)>>) {
-    let by_name: HashMap<String, u16> = ds
-        .touchpoints
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (normalize(&t.name), i as u16))
-        .collect();
-    let remap: Vec<Option<u16>> = names
-        .iter()
-        .map(|n| by_name.get(&normalize(n)).copied())
-        .collect();
-    let unknown: Vec<&str> = names
-        .iter()
-        .zip(&remap)
-        .filter(|(_, r)| r.is_none())
-        .map(|(n, _)| n.as_str())
-        .collect();
-    if !unknown.is_empty() {
-        ds.warnings.push(format!(
-            "the customers' touchpoints column names {} touchpoint(s) the spend sheet does not list: {}",
-            unknown.len(),
-            unknown.iter().take(10).copied().collect::<Vec<_>>().join(", ")
-        ));
-    }
-    for c in ds.customers.iter_mut() {
-        if !c.reached_by.is_empty() {
-            let mut v: crate::model::TouchList = c
-                .reached_by
-                .iter()
-                .filter_map(|i| remap[*i as usize])
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            c.reached_by = v;
-        }
-    }
-    if let Some(pairs) = interactions {
-        let mut unknown_tp: Vec<String> = Vec::new();
-        let mut per_customer: HashMap<u32, Vec<u16>> = HashMap::new();
-        for (cust, key) in pairs {
-            match by_name.get(&key) {
-                Some(t) => per_customer.entry(cust).or_default().push(*t),
-                None => {
-                    if !unknown_tp.contains(&key) {
-                        unknown_tp.push(key);
-                    }
-                }
-            }
-        }
-        for (cust, list) in per_customer {
-            let c = &mut ds.customers[cust as usize];
-            let mut v: crate::model::TouchList = c.reached_by.iter().copied().chain(list).collect();
-            v.sort_unstable();
-            v.dedup();
-            c.reached_by = v;
-        }
-        if !unknown_tp.is_empty() {
-            ds.warnings.push(format!(
-                "the Interactions sheet names {} touchpoint(s) the spend sheet does not list",
-                unknown_tp.len()
-            ));
-        }
-    }
 }

@@ -12,8 +12,13 @@ mod customers;
 mod dataset;
 pub mod fields;
 pub(crate) mod guard;
+mod hints;
 pub(crate) mod nesting;
+mod periods;
+pub mod placeholders;
+mod reach;
 pub(crate) mod row;
+mod sniff;
 mod spend;
 mod table;
 pub mod value;
@@ -24,9 +29,9 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, Location, Problem, Result};
+use crate::error::{Code, Error, Location, Problem, Problems, Result};
 pub use config::Config;
-pub use dataset::load_dataset;
+pub use dataset::{load_dataset, load_dataset_with_extras};
 use fields::{CUSTOMER_SHEETS, normalize};
 use table::EXTENSIONS;
 
@@ -50,15 +55,16 @@ pub fn is_customers_file_stem(stem: &str) -> bool {
     CUSTOMER_SHEETS.iter().any(|n| normalize(n) == stem)
 }
 
-/// Loads audit.yaml from `--config`, else next to the inputs, else defaults.
-pub fn load_config(paths: &InputPaths) -> Result<Config> {
-    let mut cfg = find_config(paths)?;
+/// Loads audit.yaml from `--config`, else next to the inputs, else defaults;
+/// its problems come beside it (see [`Config::load`]).
+pub fn load_config(paths: &InputPaths) -> Result<(Config, Problems)> {
+    let (mut cfg, problems) = find_config(paths)?;
     // The command's DIR is where inputs are discovered, wherever the config lives.
     cfg.search = paths.dir.clone().unwrap_or_else(|| cfg.dir.clone());
-    Ok(cfg)
+    Ok((cfg, problems))
 }
 
-fn find_config(paths: &InputPaths) -> Result<Config> {
+fn find_config(paths: &InputPaths) -> Result<(Config, Problems)> {
     if let Some(p) = &paths.config {
         if let Some(problem) = guard::check_path(p, "an audit.yaml file") {
             return Err(Error::problem(problem));
@@ -77,13 +83,22 @@ fn find_config(paths: &InputPaths) -> Result<Config> {
             if p.is_file() {
                 return Config::load(&p);
             }
+            // A pipe, device or folder under the name is said, not skipped.
+            if std::fs::symlink_metadata(&p).is_ok()
+                && let Some(problem) = guard::check_path(&p, "an audit.yaml file")
+            {
+                return Err(Error::problem(problem));
+            }
         }
-        return Ok(Config {
-            dir,
-            ..Config::default()
-        });
+        return Ok((
+            Config {
+                dir,
+                ..Config::default()
+            },
+            Problems::default(),
+        ));
     }
-    Ok(Config::default())
+    Ok((Config::default(), Problems::default()))
 }
 
 /// The client folder as a message location ("." when inputs were named one by one).
@@ -102,7 +117,9 @@ fn discover(dir: &Path, names: &[&str]) -> Vec<PathBuf> {
     };
     let mut found: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
+        // Not only regular files: a pipe or device named customers.csv is
+        // reported as such when resolved, rather than silently passed over.
+        .filter(|p| !p.is_dir())
         .filter(|p| {
             let stem = p
                 .file_stem()
@@ -147,6 +164,7 @@ fn resolve(
                         .map(|p| crate::error::display_name(p))
                         .collect();
                     return Err(Error::problem(Problem::new(
+                        Code::SeveralFiles,
                         Location::file(&cfg.search),
                         format!("holds several {role} files: {}", list.join(", ")),
                         format!("one {role} file, or `{role}: <file>` in audit.yaml"),
@@ -159,6 +177,7 @@ fn resolve(
         Some(p) if !p.is_file() => Err(Error::problem(
             guard::check_path(&p, &format!("the {role} file")).unwrap_or_else(|| {
                 Problem::new(
+                    Code::FileMissing,
                     Location::file(&p),
                     "does not exist",
                     format!("the {role} file"),
@@ -167,6 +186,7 @@ fn resolve(
         )),
         Some(p) => Ok(Some(p)),
         None if required => Err(Error::problem(Problem::new(
+            Code::FileMissing,
             search_location(cfg),
             format!("has no {role} file"),
             format!(

@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use crate::error::{Location, Problem};
+use crate::error::{Code, Location, Problem};
 
 /// Deepest YAML nesting accepted (indentation, `- ` entries and flow brackets together).
 pub const MAX_YAML_DEPTH: usize = 64;
@@ -84,6 +84,7 @@ pub fn yaml_depth(text: &str, path: &Path) -> Result<(), Problem> {
         let depth = indents.len() + dashes + deepest;
         if depth > MAX_YAML_DEPTH {
             return Err(Problem::new(
+                Code::InputLimit,
                 Location::file(path).at_line(Some(i + 1)),
                 format!("nests {depth} levels deep, which exceeds the limit of {MAX_YAML_DEPTH}"),
                 "a checklist or audit.yaml as mixaudit writes them (a few levels deep)",
@@ -109,6 +110,7 @@ pub fn yaml_depth(text: &str, path: &Path) -> Result<(), Problem> {
 pub fn item_count(n: usize, path: &Path) -> Result<(), Problem> {
     if n > MAX_ITEMS {
         return Err(Problem::new(
+            Code::InputLimit,
             Location::file(path),
             format!("its {n} items exceed the limit of {MAX_ITEMS}"),
             "a checklist of at most 1,000 items",

@@ -46,6 +46,11 @@ impl Cell {
     pub fn show(&self) -> String {
         match self.kind {
             CellKind::Empty => "an empty cell".into(),
+            CellKind::Number if self.num.is_nan() => "NaN (not a number)".into(),
+            CellKind::Number if self.num.is_infinite() => {
+                (if self.num > 0.0 { "infinity" } else { "-infinity" }).into()
+            }
+            CellKind::Number if self.num.abs() >= 1e15 => format!("{:e}", self.num),
             CellKind::Number => format!("{}", self.num),
             CellKind::Bool => (if self.num != 0.0 { "TRUE" } else { "FALSE" }).into(),
             CellKind::Date => crate::input::value::date_from_serial(self.num)
@@ -94,6 +99,8 @@ pub(crate) fn truncate(s: &str, n: usize) -> String {
 pub struct Row {
     /// Zero-based row number in the sheet (or record number in a CSV file).
     pub index: u32,
+    /// One-based line a CSV record starts on (0 for spreadsheets).
+    pub line: u32,
     cells: Vec<Cell>,
     width: usize,
 }
@@ -161,18 +168,20 @@ impl Row {
         self.cells().iter().all(Cell::is_blank)
     }
 
-    pub(super) fn set_data(&mut self, col: usize, v: &DataRef<'_>) {
+    /// Sets a cell from calamine's value. `date_shift` is added to date
+    /// serials: 1,462 for a workbook in the 1904 date system (Excel for Mac),
+    /// whose serials count from 1904-01-01, so every date reads as written.
+    pub(super) fn set_data(&mut self, col: usize, v: &DataRef<'_>, date_shift: f64) {
         match v {
             DataRef::Int(i) => self.set_num(col, CellKind::Number, *i as f64),
             DataRef::Float(f) => self.set_num(col, CellKind::Number, *f),
             DataRef::Bool(b) => self.set_num(col, CellKind::Bool, f64::from(u8::from(*b))),
             DataRef::DateTime(d) => {
-                let kind = if d.is_duration() {
-                    CellKind::Number
+                if d.is_duration() {
+                    self.set_num(col, CellKind::Number, d.as_f64())
                 } else {
-                    CellKind::Date
-                };
-                self.set_num(col, kind, d.as_f64())
+                    self.set_num(col, CellKind::Date, d.as_f64() + date_shift)
+                }
             }
             DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
                 self.set_text(col, CellKind::Text, s)

@@ -2,10 +2,10 @@
 
 use super::columns::{Column, Hints, Read};
 use super::customers::extra;
-use super::fields::{Mapping, Need, SPEND_FIELDS, normalize};
+use super::fields::{Mapping, Need, SPEND_FIELDS};
 use super::table::{Row, TableInfo, Workbook, read_table};
 use super::value::split_list;
-use crate::error::{Location, Problem, Problems};
+use crate::error::{Code, Diagnostic, Location, Problem, Problems};
 use crate::model::{FieldId, FieldSet, Objective, P, SpendField, Stage, Touchpoint};
 
 /// Touchpoints read from a sheet.
@@ -18,8 +18,13 @@ pub struct SpendTable {
     pub extras: Vec<String>,
     /// What the reader saw.
     pub info: TableInfo,
-    /// Currency marks seen in its money cells.
-    pub currency: Vec<super::currency::Evidence>,
+    /// Warnings and notes: rows wider than the header, rows of one
+    /// touchpoint summed by period.
+    pub warnings: Vec<Diagnostic>,
+    /// The days the `period` column covers, when there is one.
+    pub span: Option<super::periods::Span>,
+    /// The currency each money column names in its header or cells.
+    pub currencies: Vec<(String, &'static str)>,
 }
 
 /// Reads touchpoints, reporting unknown Ps, negative spend, duplicate names.
@@ -29,12 +34,20 @@ pub fn read_spend(
     hints: Hints,
     mapped: &dyn Fn(&str) -> Option<String>,
     problems: &mut Problems,
+    extras_seen: &mut Option<Vec<String>>,
 ) -> Option<SpendTable> {
+    let hints = hints.for_book(book);
     let loc = book.location(sheet);
     let mut rows: Vec<Touchpoint> = Vec::new();
     let mut cols: Option<Vec<Option<Column>>> = None;
     let mut extras: Vec<u32> = Vec::new();
     let mut local = Problems::default();
+    let mut spans: Vec<super::periods::Span> = Vec::new();
+    let shift = if hints.date1904 {
+        super::table::DAYS_1900_TO_1904
+    } else {
+        0.0
+    };
     let result = read_table(
         book,
         sheet,
@@ -49,6 +62,15 @@ pub fn read_spend(
                     .map(|(f, c)| c.map(|c| Column::new(*f, c, loc.clone(), hints)))
                     .collect()
             });
+            if let Some(c) = &cols[SpendField::Period.index()] {
+                let at = c.at(row.index);
+                spans.extend(super::periods::read_period(
+                    row.get(c.col),
+                    at,
+                    &mut local,
+                    shift,
+                ));
+            }
             if let Some(t) = read_row(cols, &extras, row, rows.len() as u32, &mut local) {
                 rows.push(t);
             }
@@ -61,64 +83,43 @@ pub fn read_spend(
             return None;
         }
     };
+    // Known even if the rows fail: the checklist is checked against them.
+    *extras_seen = Some(
+        info.mapping
+            .extras
+            .iter()
+            .map(|(_, n, _)| n.clone())
+            .collect(),
+    );
+    for p in &info.problems {
+        local.push(p.clone());
+    }
     for (k, f) in SPEND_FIELDS.iter().enumerate() {
         if f.need == Need::Required && info.mapping.columns[k].is_none() {
             local.push(super::fields::missing_column(
                 loc.clone().at_row(info.mapping.header_row),
                 f,
                 &info.headers,
+                &info.mapping.columns,
                 "",
             ));
         }
     }
     if let Some(cols) = cols.as_mut() {
-        use SpendField as F;
-        for f in [F::Spend, F::CadenceDays, F::Reach, F::Responses] {
-            if let Some(col) = cols[f.index()].as_mut() {
-                col.settle_numbers(&mut local, true, |rec, v| {
-                    let t = &mut rows[rec as usize];
-                    match f {
-                        F::Spend => t.spend = v,
-                        F::CadenceDays => t.cadence_days = Some(v),
-                        F::Reach => t.reach = Some(v),
-                        F::Responses => t.responses = Some(v),
-                        _ => {}
-                    }
-                });
-            }
-        }
+        settle(cols, &mut rows, &mut local);
     }
-    if rows.len() > usize::from(u16::MAX) {
-        local.push(Problem::new(
-            loc.clone(),
-            format!("has {} touchpoints", rows.len()),
-            format!(
-                "at most {} touchpoints (one row per marketing activity, not per contact)",
-                u16::MAX
-            ),
-        ));
-    }
+    too_many(&rows, &loc, &mut local);
     if rows.is_empty() && local.is_empty() {
         local.push(Problem::new(
+            Code::NoRows,
             loc.clone(),
             "has a header row but no touchpoints",
             "one row per touchpoint below the header",
         ));
     }
-    let mut seen: std::collections::HashMap<String, u32> = Default::default();
-    for t in &rows {
-        if let Some(first) = seen.insert(normalize(&t.name), t.source_row) {
-            local.push(Problem::new(
-                loc.clone().at_row(t.source_row),
-                format!(
-                    "touchpoint \"{}\" appears again (first on row {})",
-                    t.name,
-                    first + 1
-                ),
-                "each touchpoint once (add up its spend, or give the rows distinct names)",
-            ));
-        }
-    }
+    let mut warnings = info.warnings.clone();
+    warnings.extend(super::periods::merge_rows(&mut rows, &loc, &mut local));
+    let currencies = spend_currencies(&info, cols.as_ref());
     let failed = !local.is_empty();
     problems.extend(local);
     if failed {
@@ -131,7 +132,6 @@ pub fn read_spend(
         .map(|(f, _)| *f)
         .collect();
     Some(SpendTable {
-        currency: super::columns::currency_seen(cols.as_deref_mut()),
         touchpoints: rows,
         present,
         extras: info
@@ -140,8 +140,26 @@ pub fn read_spend(
             .iter()
             .map(|(_, n, _)| n.clone())
             .collect(),
+        warnings,
         info,
+        span: super::periods::covered(&spans),
+        currencies,
     })
+}
+
+/// The currency the spend column names in its header or cells.
+fn spend_currencies(
+    info: &TableInfo,
+    cols: Option<&Vec<Option<Column>>>,
+) -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = info.mapping.currency[SpendField::Spend.index()]
+        .iter()
+        .map(|c| ("spend".to_string(), *c))
+        .collect();
+    if let Some(col) = cols.and_then(|c| c[SpendField::Spend.index()].as_ref()) {
+        out.extend(col.currencies.iter().map(|c| ("spend".to_string(), *c)));
+    }
+    out
 }
 
 /// One spend row being read: the columns, the row, and what went wrong.
@@ -167,6 +185,7 @@ impl RowReader<'_> {
             Read::Value(t) => Some(t.into_owned()),
             _ => {
                 self.problems.push(Problem::new(
+                    Code::MissingValue,
                     col.at(r),
                     "the touchpoint has no name",
                     "a name on every spend row",
@@ -190,6 +209,7 @@ impl RowReader<'_> {
             }
             _ => {
                 self.problems.push(Problem::new(
+                    Code::MissingValue,
                     col.at(r),
                     format!("touchpoint \"{name}\" has no P"),
                     "one of the 7 Ps",
@@ -206,11 +226,13 @@ impl RowReader<'_> {
             return 0.0;
         };
         let cell = row.get(col.col);
-        let negative = cell.kind == super::table::CellKind::Number && cell.num < 0.0
-            || cell.kind == super::table::CellKind::Text
-                && super::value::parse_number(&cell.text, None).is_some_and(|v| v.value < 0.0);
+        let negative =
+            cell.kind == super::table::CellKind::Number && cell.num < 0.0 && cell.num.is_finite()
+                || cell.kind == super::table::CellKind::Text
+                    && super::value::parse_number(&cell.text, None).is_some_and(|v| v.value < 0.0);
         if negative {
             self.problems.push(Problem::new(
+                Code::NegativeSpend,
                 col.at(r),
                 format!("spend {} is negative (touchpoint \"{name}\")", cell.show()),
                 "spend ≥ 0 (record refunds or credits as lower spend)",
@@ -222,6 +244,7 @@ impl RowReader<'_> {
             Read::Value(v) => v,
             Read::Missing => {
                 self.problems.push(Problem::new(
+                    Code::MissingValue,
                     col.at(r),
                     format!("touchpoint \"{name}\" has no spend"),
                     "the spend in the period (0 if none)",
@@ -275,6 +298,7 @@ impl RowReader<'_> {
                 let at = self.col(SpendField::Objective).map(|c| c.at(r));
                 if let Some(at) = at {
                     self.problems.push(Problem::new(
+                        Code::UnknownObjective,
                         at,
                         format!("objective \"{t}\" is not known"),
                         "acquisition, retention or both",
@@ -300,7 +324,7 @@ impl RowReader<'_> {
                 None => {
                     let at = self.col(SpendField::Stage).map(|c| c.at(r));
                     if let Some(at) = at {
-                        self.problems.push(Problem::new(
+                        self.problems.push(Problem::new(Code::UnknownStage,
                             at,
                             format!("stage \"{s}\" is not a loyalty-ladder stage"),
                             "prospect, customer, client, supporter or advocate (several separated by ;)",
@@ -352,10 +376,50 @@ fn read_row(
     rd.ok.then_some(t)
 }
 
+/// Settles the numeric columns' ambiguous values (strictly: they drive
+/// the scores) and reports totals that overflow.
+fn settle(cols: &mut [Option<Column>], rows: &mut [Touchpoint], local: &mut Problems) {
+    use SpendField as F;
+    for f in [F::Spend, F::CadenceDays, F::Reach, F::Responses] {
+        if let Some(col) = cols[f.index()].as_mut() {
+            if let Some(p) = col.overflow() {
+                local.push(p);
+            }
+            col.settle_numbers(local, true, |rec, v| {
+                let t = &mut rows[rec as usize];
+                match f {
+                    F::Spend => t.spend = v,
+                    F::CadenceDays => t.cadence_days = Some(v),
+                    F::Reach => t.reach = Some(v),
+                    F::Responses => t.responses = Some(v),
+                    _ => {}
+                }
+            });
+        }
+    }
+}
+
+/// More touchpoints than a touchpoint index holds: spend listed per
+/// contact rather than per marketing activity.
+fn too_many(rows: &[Touchpoint], loc: &Location, local: &mut Problems) {
+    if rows.len() > usize::from(u16::MAX) {
+        local.push(Problem::new(
+            Code::TooManyTouchpoints,
+            loc.clone(),
+            format!("has {} touchpoints", rows.len()),
+            format!(
+                "at most {} touchpoints (one row per marketing activity, not per contact)",
+                u16::MAX
+            ),
+        ));
+    }
+}
+
 fn unknown_p(loc: Location, text: &str) -> Problem {
     let keys: Vec<&str> = P::ALL.iter().map(|p| p.key()).collect();
     let hint = crate::error::suggest(text, &keys);
     Problem::new(
+        Code::UnknownP,
         loc,
         format!("\"{text}\" is not one of the 7 Ps{hint}"),
         format!("one of {} (\"physical proof\" also works)", keys.join(", ")),

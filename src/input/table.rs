@@ -20,8 +20,9 @@ use super::fields::{Field, Mapping, locate_header, normalize};
 use super::guard;
 use super::row::data_ref;
 pub use super::row::{Cell, CellKind, Row};
+use super::sniff::{Content, classify, describe_calamine, utf16_encoding};
 use super::xlsx::stream_xlsx;
-use crate::error::{Location, Problem, display_name};
+use crate::error::{Code, Diagnostic, Location, Problem, column_letters, display_name};
 
 /// How many rows at the top of a sheet may hold titles before the header.
 pub const HEADER_SCAN_ROWS: usize = 30;
@@ -48,9 +49,6 @@ pub struct Workbook {
     visible: Vec<String>,
 }
 
-const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
-const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-
 /// The extensions mixaudit reads.
 pub const EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "tsv", "txt"];
 
@@ -61,12 +59,18 @@ impl Workbook {
         let name = display_name(path);
         let mut file = guard::open_regular(path, guard::MAX_INPUT_BYTES)?;
         let mut head = [0u8; 512];
-        let n = file
-            .read(&mut head)
-            .map_err(|e| Problem::new(Location::file(path), format!("cannot be read: {e}"), ""))?;
+        let n = file.read(&mut head).map_err(|e| {
+            Problem::new(
+                Code::Unreadable,
+                Location::file(path),
+                format!("cannot be read: {e}"),
+                "",
+            )
+        })?;
         let head = &head[..n];
         if n == 0 {
             return Err(Problem::new(
+                Code::EmptyFile,
                 Location::file(path),
                 "is an empty file",
                 "a spreadsheet (.xlsx, .xls, .ods) or .csv file",
@@ -113,6 +117,15 @@ impl Workbook {
     /// The sheet names (empty for CSV).
     pub fn sheet_names(&self) -> &[String] {
         &self.sheets
+    }
+
+    /// Whether the workbook counts dates in the 1904 system, so that plain
+    /// numbers read as dates are shifted like date cells are.
+    pub fn date1904(&self) -> bool {
+        match &self.book {
+            Book::Calamine(b) => uses_1904(b),
+            Book::Csv(_) => false,
+        }
     }
 
     /// Whether this is a CSV file.
@@ -178,6 +191,7 @@ impl Workbook {
                 }));
                 result.unwrap_or_else(|_| {
                     Err(Problem::new(
+                        Code::MalformedWorkbook,
                         loc.clone(),
                         "is malformed (the spreadsheet reader gave up on it)",
                         "a workbook that opens in Excel or LibreOffice",
@@ -185,75 +199,6 @@ impl Workbook {
                 })
             }
         }
-    }
-}
-
-/// What [`classify`] found a file to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Content {
-    /// Delimited text, read as CSV.
-    Text,
-    /// A workbook for calamine (its kind named by the extension).
-    Workbook,
-}
-
-/// The UTF-16 encoding a byte-order mark at the start of `head` names.
-fn utf16_encoding(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
-    if head.starts_with(&[0xFF, 0xFE]) {
-        Some(encoding_rs::UTF_16LE)
-    } else if head.starts_with(&[0xFE, 0xFF]) {
-        Some(encoding_rs::UTF_16BE)
-    } else {
-        None
-    }
-}
-
-/// Whether a file with extension `ext` and first bytes `head` is read as
-/// text or as a workbook, or why it cannot be read: binary content named
-/// `.csv`, an encrypted or non-zip `.xlsx`, a non-workbook `.xls` that is not
-/// tab-separated text, an unknown extension.
-fn classify(path: &Path, ext: &str, head: &[u8], text_like: bool) -> Result<Content, Problem> {
-    let loc = || Location::file(path);
-    let is_zip = head.starts_with(ZIP_MAGIC);
-    let is_cfb = head.starts_with(CFB_MAGIC);
-    match ext {
-        "csv" | "tsv" | "txt" => {
-            if !text_like {
-                return Err(Problem::new(
-                    loc(),
-                    "is not a text file (binary content)",
-                    "comma, semicolon or tab separated text",
-                ));
-            }
-            Ok(Content::Text)
-        }
-        "xlsx" | "xlsm" | "xlsb" | "ods" if is_cfb => Err(Problem::new(
-            loc(),
-            "is password-protected (encrypted), so it cannot be read",
-            "the workbook saved again without a password (File › Info › Protect Workbook › remove the password)",
-        )),
-        "xlsx" | "xlsm" | "xlsb" | "ods" if !is_zip => Err(Problem::new(
-            loc(),
-            format!("is not a spreadsheet ({})", sniff(head)),
-            format!("a real .{ext} workbook"),
-        )),
-        "xls" if !is_cfb => {
-            if text_like && !sniff(head).contains("HTML") {
-                // Old web exports write tab-separated text named .xls.
-                return Ok(Content::Text);
-            }
-            Err(Problem::new(
-                loc(),
-                format!("is not a spreadsheet ({})", sniff(head)),
-                "a real .xls workbook (or save it as .xlsx or .csv)",
-            ))
-        }
-        "xlsx" | "xlsm" | "xlsb" | "ods" | "xls" => Ok(Content::Workbook),
-        _ => Err(Problem::new(
-            loc(),
-            format!("has an unknown file type `.{ext}`"),
-            "one of .xlsx, .xlsm, .xlsb, .xls, .ods, .csv",
-        )),
     }
 }
 
@@ -268,21 +213,23 @@ fn open_workbook(
 ) -> Result<Sheets<BufReader<File>>, Problem> {
     let loc = || Location::file(path);
     file.seek(SeekFrom::Start(0))
-        .map_err(|e| Problem::new(loc(), format!("cannot be read: {e}"), ""))?;
+        .map_err(|e| Problem::new(Code::Unreadable, loc(), format!("cannot be read: {e}"), ""))?;
     guard::prescan(&file, kind, name)?;
     file.seek(SeekFrom::Start(0))
-        .map_err(|e| Problem::new(loc(), format!("cannot be read: {e}"), ""))?;
+        .map_err(|e| Problem::new(Code::Unreadable, loc(), format!("cannot be read: {e}"), ""))?;
     let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         guard::open_sheets(file, kind)
     }));
     match opened {
         Ok(Ok(s)) => Ok(s),
         Ok(Err(e)) => Err(Problem::new(
+            Code::MalformedWorkbook,
             loc(),
             describe_calamine(&e),
             "a workbook that opens in Excel or LibreOffice",
         )),
         Err(_) => Err(Problem::new(
+            Code::MalformedWorkbook,
             loc(),
             "is malformed (the spreadsheet reader gave up on it)",
             "a workbook that opens in Excel or LibreOffice",
@@ -290,46 +237,9 @@ fn open_workbook(
     }
 }
 
-fn sniff(head: &[u8]) -> &'static str {
-    let lower = String::from_utf8_lossy(&head[..head.len().min(200)]).to_lowercase();
-    if head.starts_with(b"%PDF") {
-        "it is a PDF document"
-    } else if lower.contains("<html")
-        || lower.contains("<!doctype html")
-        || lower.contains("<table")
-    {
-        "it is an HTML page"
-    } else if head.starts_with(ZIP_MAGIC) {
-        "it is a zip archive of another kind"
-    } else if head.starts_with(CFB_MAGIC) {
-        "it is an old Office document of another kind"
-    } else if head.starts_with(b"\x89PNG") || head.starts_with(b"\xFF\xD8\xFF") {
-        "it is an image"
-    } else if !head.contains(&0) {
-        "it is plain text"
-    } else {
-        "unrecognised binary content"
-    }
-}
-
-fn describe_calamine(e: &calamine::Error) -> String {
-    let text = e.to_string();
-    let lower = text.to_lowercase();
-    if lower.contains("password") || lower.contains("encrypt") {
-        "is password-protected (encrypted), so it cannot be read".into()
-    } else if lower.contains("zip")
-        || lower.contains("invalid")
-        || lower.contains("eof")
-        || lower.contains("xml")
-    {
-        format!("is corrupt or truncated ({text})")
-    } else {
-        format!("could not be read ({text})")
-    }
-}
-
 pub(super) fn column_limit(loc: &Location, row: u32, col: u32) -> Problem {
     Problem::new(
+        Code::ExcelLimit,
         loc.clone().at(row, col.min(MAX_COLUMNS)),
         format!(
             "a cell in column {} lies beyond Excel's {MAX_COLUMNS}-column limit",
@@ -342,10 +252,33 @@ pub(super) fn column_limit(loc: &Location, row: u32, col: u32) -> Problem {
 /// A sheet the spreadsheet reader failed on part-way.
 pub(super) fn unreadable(loc: &Location, e: String) -> Problem {
     Problem::new(
+        Code::MalformedWorkbook,
         loc.clone(),
         format!("cannot be read: {e}"),
         "a workbook that opens in Excel or LibreOffice",
     )
+}
+
+/// Days between the 1900 and the 1904 date systems' serial zero.
+pub const DAYS_1900_TO_1904: f64 = 1_462.0;
+
+/// What to add to a date serial read from a workbook so it counts from the
+/// 1900 date system the rest of mixaudit (and its outputs) use.
+pub(super) fn date_shift(date1904: bool) -> f64 {
+    if date1904 { DAYS_1900_TO_1904 } else { 0.0 }
+}
+
+/// Whether a workbook uses the 1904 date system (`<workbookPr date1904="1"/>`
+/// in xlsx, the DATEMODE record in xls, the flag in xlsb's workbook part).
+/// calamine reads the flag but hands serials on unshifted. ODS stores dates
+/// as ISO text, so it never needs a shift.
+fn uses_1904(book: &Sheets<BufReader<File>>) -> bool {
+    match book {
+        Sheets::Xlsx(x) => x.has_1904_epoch(),
+        Sheets::Xls(x) => x.has_1904_epoch(),
+        Sheets::Xlsb(x) => x.has_1904_epoch(),
+        Sheets::Ods(_) => false,
+    }
 }
 
 fn read_calamine(
@@ -358,6 +291,7 @@ fn read_calamine(
     if let Sheets::Xlsx(x) = book {
         return stream_xlsx(x, sheet, loc, f);
     }
+    let shift = date_shift(uses_1904(book));
     let mut row = Row::default();
     let range = book
         .worksheet_range(sheet)
@@ -369,7 +303,7 @@ fn read_calamine(
     for (i, cells) in range.rows().enumerate() {
         row.reset(r0 + i as u32);
         for (j, d) in cells.iter().enumerate() {
-            row.set_data(c0 as usize + j, &data_ref(d));
+            row.set_data(c0 as usize + j, &data_ref(d), shift);
         }
         if !row.is_blank() && f(&row).is_break() {
             break;
@@ -387,6 +321,113 @@ pub struct TableInfo {
     pub headers: Vec<(u32, String)>,
     /// Data rows handed on.
     pub rows: usize,
+    /// Problems with the header row itself (two columns with one name).
+    pub problems: Vec<Problem>,
+    /// Things worth saying about the table (CSV rows wider than the header,
+    /// two columns naming one field).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// CSV rows with more cells than the header: how many, and the first one's line.
+#[derive(Default)]
+struct Wide {
+    count: usize,
+    first_line: u32,
+}
+
+impl Wide {
+    fn see(&mut self, info: &TableInfo, row: &Row) {
+        let width = info.headers.last().map_or(0, |(c, _)| *c as usize + 1);
+        if row.cells().len() > width && width > 0 {
+            if self.count == 0 {
+                self.first_line = row.line;
+            }
+            self.count += 1;
+        }
+    }
+
+    fn warning(&self, book: &Workbook, info: &TableInfo) -> Option<Diagnostic> {
+        (self.count > 0 && book.is_csv()).then(|| {
+            Diagnostic::at(
+                Code::WideRows,
+                Location::file(&book.path),
+                format!(
+                    "{} row(s) have more cells than the header's {} column(s) (first on line {}); the cells beyond the header were ignored",
+                    self.count,
+                    info.headers.last().map_or(0, |(c, _)| *c + 1),
+                    self.first_line
+                ),
+            )
+        })
+    }
+}
+
+/// Finds the header row among `rows` and maps it: the fields' columns, the
+/// headers as written, and the header row's own problems and warnings.
+fn table_info(
+    rows: &[Row],
+    fields: &[Field],
+    mapped: &dyn Fn(&str) -> Option<String>,
+    loc: &Location,
+) -> Option<TableInfo> {
+    let texts: Vec<(u32, Vec<Option<String>>)> = rows
+        .iter()
+        .map(|r| (r.index, r.cells().iter().map(Cell::header_text).collect()))
+        .collect();
+    let mapping = locate_header(&texts, fields, mapped)?;
+    let headers: Vec<(u32, String)> = texts
+        .iter()
+        .find(|(i, _)| *i == mapping.header_row)
+        .map(|(_, cells)| {
+            cells
+                .iter()
+                .enumerate()
+                .filter_map(|(c, h)| h.clone().filter(|h| !h.is_empty()).map(|h| (c as u32, h)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let problems = super::fields::duplicate_headers(loc, mapping.header_row, &headers);
+    let warnings = shadow_warnings(&mapping, &headers, fields, loc);
+    Some(TableInfo {
+        mapping,
+        headers,
+        rows: 0,
+        problems,
+        warnings,
+    })
+}
+
+/// Warnings for later columns that name a field an earlier column already
+/// names (`Revenue (DKK)` and `Revenue (EUR)`): the first is read.
+fn shadow_warnings(
+    mapping: &Mapping,
+    headers: &[(u32, String)],
+    fields: &[Field],
+    loc: &Location,
+) -> Vec<Diagnostic> {
+    let header = |c: u32| {
+        headers
+            .iter()
+            .find(|(k, _)| *k == c)
+            .map_or("", |(_, h)| h.as_str())
+    };
+    mapping
+        .shadowed
+        .iter()
+        .filter(|(_, a, b)| normalize(header(*a)) != normalize(header(*b)))
+        .map(|(k, a, b)| {
+            Diagnostic::at(Code::ShadowedColumn, loc.clone().at_row(mapping.header_row), format!(
+                "columns {} \"{}\" and {} \"{}\" both name `{}`; {} is read, {} is kept as an extra column",
+                column_letters(*a),
+                header(*a),
+                column_letters(*b),
+                header(*b),
+                fields[*k].name,
+                column_letters(*a),
+                column_letters(*b)
+            ))
+        })
+        .collect()
 }
 
 /// Streams a table: finds its header row within the first
@@ -403,32 +444,12 @@ pub fn read_table(
     let mut found: Option<TableInfo> = None;
     let mut failed = false;
     let mut too_wide: Option<Problem> = None;
-    let header_of = |rows: &[Row]| -> Option<TableInfo> {
-        let texts: Vec<(u32, Vec<Option<String>>)> = rows
-            .iter()
-            .map(|r| (r.index, r.cells().iter().map(Cell::header_text).collect()))
-            .collect();
-        let mapping = locate_header(&texts, fields, mapped)?;
-        let headers = texts
-            .iter()
-            .find(|(i, _)| *i == mapping.header_row)
-            .map(|(_, cells)| {
-                cells
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(c, h)| h.clone().filter(|h| !h.is_empty()).map(|h| (c as u32, h)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        Some(TableInfo {
-            mapping,
-            headers,
-            rows: 0,
-        })
-    };
+    let header_of = |rows: &[Row]| table_info(rows, fields, mapped, &loc);
+    let mut wide = Wide::default();
     book.for_each_row(sheet, &mut |row| {
         if let Some(info) = &mut found {
             info.rows += 1;
+            wide.see(info, row);
             on_row(&info.mapping, row);
             return ControlFlow::Continue(());
         }
@@ -447,6 +468,7 @@ pub fn read_table(
                     .filter(|r| r.index > info.mapping.header_row)
                 {
                     info.rows += 1;
+                    wide.see(&info, &r);
                     on_row(&info.mapping, &r);
                 }
                 found = Some(info);
@@ -472,6 +494,7 @@ pub fn read_table(
                 .filter(|r| r.index > info.mapping.header_row)
             {
                 info.rows += 1;
+                wide.see(&info, r);
                 on_row(&info.mapping, r);
             }
             found = Some(info);
@@ -479,14 +502,20 @@ pub fn read_table(
     }
     if buffered.is_empty() && found.is_none() {
         return Err(Problem::new(
+            Code::EmptySheet,
             loc,
             "the sheet is empty",
             "a header row and one row per record",
         ));
     }
+    if let Some(info) = &mut found
+        && let Some(w) = wide.warning(book, info)
+    {
+        info.warnings.push(w);
+    }
     found.ok_or_else(|| {
         let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
-        Problem::new(
+        Problem::new(Code::NoHeaderRow,
             loc,
             format!("no header row found in the first {HEADER_SCAN_ROWS} rows: no row names any known column"),
             format!("a header row with columns such as {}", names.join(", ")),

@@ -38,6 +38,8 @@ pub struct ParsedNumber {
     pub proves: Option<NumberStyle>,
     /// True when the value depends on a style that neither the text nor the caller fixed.
     pub ambiguous: bool,
+    /// The currency mark written around the amount (`kr.`, `€`, `USD`), if any.
+    pub currency: Option<&'static str>,
 }
 
 /// Parses money or a plain number as typed: currency symbols and codes,
@@ -62,6 +64,7 @@ pub fn parse_number(text: &str, style: Option<NumberStyle>) -> Option<ParsedNumb
         &s[first_digit..=last_digit],
         &s[last_digit + 1..],
     );
+    let currency = currency_words(head, tail)?;
     for (part, is_head) in [(head, true), (tail, false)] {
         for c in part.chars() {
             match c {
@@ -130,7 +133,35 @@ pub fn parse_number(text: &str, style: Option<NumberStyle>) -> Option<ParsedNumb
         value,
         proves,
         ambiguous,
+        currency,
     })
+}
+
+/// The currency named by the words and symbols around an amount, `Some(None)`
+/// when there is none, or `None` when a word there is not a currency
+/// (`1.5 million`, `12 banana`): such text is not an amount, however many
+/// digits it holds.
+fn currency_words(head: &str, tail: &str) -> Option<Option<&'static str>> {
+    use super::currency::currency_mark;
+    let mut found: Option<&'static str> = None;
+    for part in [head, tail] {
+        let mut word = String::new();
+        for c in part.chars().chain(std::iter::once(' ')) {
+            if c.is_alphabetic() || (c == '$' && !word.is_empty()) {
+                word.push(c);
+                continue;
+            }
+            if !word.is_empty() {
+                found = found.or(Some(currency_mark(&word)?));
+                word.clear();
+            }
+            if is_currency(c) && c != '%' {
+                let mut sym = [0u8; 4];
+                found = found.or(currency_mark(c.encode_utf8(&mut sym)));
+            }
+        }
+    }
+    Some(found)
 }
 
 fn is_currency(c: char) -> bool {
@@ -356,7 +387,8 @@ fn parse_month_name_date(t: &str) -> Option<Day> {
     Day::from_ymd(year?, month?, day?)
 }
 
-fn month_number(w: &str) -> Option<u32> {
+/// The month a name or abbreviation means (English, Danish, German), 1–12.
+pub(super) fn month_number(w: &str) -> Option<u32> {
     const MONTHS: [&[&str]; 12] = [
         &["jan", "january", "januar", "jänner"],
         &["feb", "february", "februar"],
@@ -421,6 +453,16 @@ mod tests {
         assert_eq!(num("120-"), Some(-120.0));
         assert_eq!(num("abc"), None);
         assert_eq!(num("12 abc 3"), None);
+        assert_eq!(num("1.5 million"), None);
+        assert_eq!(num("12 banana"), None);
+        assert_eq!(num("EUR 12"), Some(12.0));
+        assert_eq!(num("12 US$"), Some(12.0));
+        assert_eq!(
+            parse_number("1.234,50 kr.", None).unwrap().currency,
+            Some("kr.")
+        );
+        assert_eq!(parse_number("$5", None).unwrap().currency, Some("$"));
+        assert_eq!(parse_number("5", None).unwrap().currency, None);
         assert_eq!(num("1,2,3"), None);
         assert_eq!(num("--5"), None);
     }

@@ -9,7 +9,7 @@ use calamine::DataRef;
 
 use super::row::{CellKind, Row, UNCOMPUTED};
 use super::table::{EXCEL_ROWS, MAX_COLUMNS, column_limit, unreadable};
-use crate::error::{Location, Problem};
+use crate::error::{Code, Location, Problem};
 
 /// Rows handed from the reading thread to the consuming one at a time.
 const BATCH_ROWS: usize = 512;
@@ -36,6 +36,7 @@ pub(super) fn stream_xlsx(
 ) -> Result<(), Problem> {
     use std::sync::mpsc;
     let fail = |e: String| unreadable(loc, e);
+    let shift = super::table::date_shift(x.has_1904_epoch());
     let (full_tx, full_rx) = mpsc::sync_channel::<Result<Batch, Problem>>(4);
     let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
     std::thread::scope(|scope| {
@@ -71,7 +72,7 @@ pub(super) fn stream_xlsx(
                         return Err(column_limit(loc, r, c));
                     }
                     if r >= EXCEL_ROWS {
-                        return Err(Problem::new(
+                        return Err(Problem::new(Code::ExcelLimit,
                             loc.clone(),
                             format!("has a cell on row {}, beyond Excel's {EXCEL_ROWS}-row limit", u64::from(r) + 1),
                             "a sheet within Excel's size limits (the file may be corrupt or hostile)",
@@ -109,7 +110,7 @@ pub(super) fn stream_xlsx(
                         // Saved by a program that does not calculate (openpyxl, pandas…).
                         batch.rows[batch.len].set_text(c as usize, CellKind::Error, UNCOMPUTED);
                     } else {
-                        batch.rows[batch.len].set_data(c as usize, &cell.value);
+                        batch.rows[batch.len].set_data(c as usize, &cell.value, shift);
                         row_bytes += batch.rows[batch.len].get(c).text.len() as u64;
                         if row_bytes > super::guard::MAX_ROW_BYTES {
                             return Err(super::guard::over_limit(

@@ -75,6 +75,7 @@ field_ids! {
         FeedbackLoop = "feedback_loop",
         Reach = "reach",
         Responses = "responses",
+        Period = "period",
     }
 }
 

@@ -4,6 +4,7 @@
 //! ("… and 1,950 more"), so a valid input never fails at write time.
 
 use super::{Customer, Dataset, Extra, Touchpoint};
+use crate::error::{Code, Diagnostic};
 
 /// Characters one Excel cell holds.
 pub const MAX_CELL_CHARS: usize = 32_767;
@@ -102,15 +103,18 @@ fn clamp_touchpoint(t: &mut Touchpoint) -> usize {
 
 /// Cuts every text the dataset holds to what a cell holds; the warning says
 /// how many were cut.
-pub fn clamp_texts(ds: &mut Dataset) -> Option<String> {
+pub fn clamp_texts(ds: &mut Dataset) -> Option<Diagnostic> {
     let cut: usize = ds.customers.iter_mut().map(clamp_customer).sum::<usize>()
         + ds.touchpoints
             .iter_mut()
             .map(clamp_touchpoint)
             .sum::<usize>();
     (cut > 0).then(|| {
-        format!(
-            "{cut} text value(s) longer than Excel's {MAX_CELL_CHARS} characters per cell were cut to that length"
+        Diagnostic::new(
+            Code::TextCut,
+            format!(
+                "{cut} text value(s) longer than Excel's {MAX_CELL_CHARS} characters per cell were cut to that length"
+            ),
         )
     })
 }

@@ -3,9 +3,12 @@
 //! Dates are whole days counted like Excel's serial numbers ([`Day`]), so date
 //! arithmetic is integer subtraction and writing a date cell needs no conversion.
 
+mod currency;
 mod fields;
+pub mod format;
 pub mod limits;
 
+pub use currency::{ColumnCurrency, CurrencyVerdict};
 pub use fields::{CustomerField, FieldId, FieldSet, InteractionField, OrderField, SpendField};
 
 use std::fmt;
@@ -449,6 +452,21 @@ pub struct InputFile {
     pub rows: usize,
     /// SHA-256 of the file bytes.
     pub sha256: String,
+    /// How the table was read (header row, columns mapped), for `--verbose`.
+    #[serde(skip)]
+    pub read: TableRead,
+}
+
+/// How one table was read: what `--verbose` tells a consultant who wonders
+/// why a column was (not) picked up.
+#[derive(Debug, Clone, Default)]
+pub struct TableRead {
+    /// One-based row of the header.
+    pub header_row: u32,
+    /// Each field found: (field name, column letters, header as written).
+    pub columns: Vec<(String, String, String)>,
+    /// Columns kept as extra fields: (column letters, header as written).
+    pub extras: Vec<(String, String)>,
 }
 
 /// Everything read from one client's inputs.
@@ -464,6 +482,9 @@ pub struct Dataset {
     pub reach_known: bool,
     /// Canonical customer fields present in the input.
     pub customer_fields: FieldSet<CustomerField>,
+    /// Zero-based sheet column of each customer field ([`CustomerField`]
+    /// order), so a figure can name the cell it came from.
+    pub customer_columns: Vec<Option<u32>>,
     /// Canonical spend fields present in the input.
     pub spend_fields: FieldSet<SpendField>,
     /// Normalised names of extra customer columns.
@@ -473,9 +494,14 @@ pub struct Dataset {
     /// The files read.
     pub inputs: Vec<InputFile>,
     /// Things worth telling the user that did not stop the audit.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::error::Diagnostic>,
+    /// The days the spend sheet's `period` column covers, when it has one.
+    pub spend_span: Option<(Day, Day)>,
+    /// The currency each money column states in its header or cells.
+    pub currencies: Vec<ColumnCurrency>,
     /// ISO code of the amounts' currency (audit.yaml, else what the inputs
-    /// show); `None` when unknown, and amounts show without one.
+    /// state, when they settle it); `None` when unknown, and amounts show
+    /// without one.
     pub currency: Option<String>,
 }
 

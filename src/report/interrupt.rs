@@ -3,6 +3,7 @@
 //! interrupted run leaves no temporary files and no orphaned processes. The
 //! handler runs on its own thread (ctrlc), then the process exits with 130.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, Once};
 
@@ -12,6 +13,8 @@ static ACTIVE: Mutex<Active> = Mutex::new(Active {
     children: Vec::new(),
 });
 static INSTALL: Once = Once::new();
+/// What finished before an interruption (a batch's clients), said on exit.
+static FINISHED: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 struct Active {
     dirs: Vec<PathBuf>,
@@ -30,10 +33,32 @@ fn install() {
             for d in &active.dirs {
                 let _ = std::fs::remove_dir_all(d);
             }
-            eprintln!("mixaudit: interrupted; temporary files removed");
+            let finished = FINISHED.lock().unwrap_or_else(|e| e.into_inner());
+            let mut err = std::io::stderr().lock();
+            if !finished.is_empty() {
+                let _ = writeln!(
+                    err,
+                    "mixaudit: finished before the interruption ({}):",
+                    finished.len()
+                );
+                for line in finished.iter() {
+                    let _ = writeln!(err, "  {line}");
+                }
+            }
+            let _ = writeln!(err, "mixaudit: interrupted; temporary files removed");
             std::process::exit(130);
         });
     });
+}
+
+/// Records what just finished (one line, e.g. "nordlys: ok, score 55.7"),
+/// to be listed if the run is interrupted later.
+pub fn record_finished(line: String) {
+    install();
+    FINISHED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(line);
 }
 
 /// Registers a staging folder to remove if the run is interrupted.

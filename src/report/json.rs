@@ -25,22 +25,29 @@ struct Document<'a> {
     tool: String,
     client: &'a str,
     period: &'a str,
+    period_days: i32,
+    period_days_source: crate::analytics::PeriodSource,
     as_of: String,
     as_of_source: crate::analytics::AsOfSource,
     currency: Option<&'a str>,
     score: Option<f64>,
     rating: &'a str,
+    checks_assessed: usize,
+    checks_total: usize,
+    confidence: crate::score::Confidence,
     ps: &'a [PScore],
     touchpoints: Vec<TouchpointJson<'a>>,
     portfolio_items: &'a [ItemResult],
     metrics: &'a Metrics,
     findings: &'a [Finding],
+    data_gaps: &'a [crate::score::gaps::DataGap],
     waivers: &'a [crate::input::config::Waiver],
     params: &'a std::collections::BTreeMap<String, f64>,
     checklist: ChecklistInfo<'a>,
     inputs: &'a [InputFile],
     changes: Option<&'a crate::audit::Changes>,
-    warnings: &'a [String],
+    warnings: Vec<String>,
+    diagnostics: &'a [crate::error::Diagnostic],
 }
 
 #[derive(Serialize)]
@@ -58,11 +65,16 @@ pub fn to_value(audit: &Audit) -> Value {
         tool: format!("mixaudit {}", env!("CARGO_PKG_VERSION")),
         client: &audit.client,
         period: &audit.period,
+        period_days: a.period.days,
+        period_days_source: a.period.source,
         as_of: a.as_of.iso(),
         currency: audit.dataset.currency.as_deref(),
         as_of_source: a.as_of_source,
         score: audit.scores.score,
         rating: audit.scores.rating,
+        checks_assessed: audit.scores.checks_assessed,
+        checks_total: audit.scores.checks_total,
+        confidence: audit.scores.confidence,
         ps: &audit.scores.ps,
         touchpoints: audit
             .scores
@@ -74,6 +86,7 @@ pub fn to_value(audit: &Audit) -> Value {
         portfolio_items: &audit.scores.portfolio_items,
         metrics: &a.metrics,
         findings: &audit.scores.findings,
+        data_gaps: &audit.scores.data_gaps,
         waivers: &audit.scores.waivers,
         params: &a.params.all(),
         checklist: ChecklistInfo {
@@ -84,7 +97,8 @@ pub fn to_value(audit: &Audit) -> Value {
         },
         inputs: &audit.dataset.inputs,
         changes: audit.changes.as_ref(),
-        warnings: &audit.warnings,
+        warnings: audit.warnings.iter().map(ToString::to_string).collect(),
+        diagnostics: &audit.warnings,
     };
     serde_json::to_value(doc).unwrap_or(Value::Null)
 }

@@ -6,7 +6,8 @@
 
 pub mod bounded;
 pub mod charts;
-pub mod format;
+pub use crate::model::format;
+pub mod figures;
 pub mod html;
 pub mod interrupt;
 pub mod json;
@@ -34,8 +35,10 @@ pub struct AtRisk {
     pub name: String,
     /// Revenue.
     pub revenue: f64,
-    /// Warning signs.
+    /// How many warning signs.
     pub risk_points: u8,
+    /// The warning signs, named.
+    pub signs: String,
     /// Days since last purchase.
     pub days_since_purchase: Option<i32>,
     /// Days since last contact.
@@ -55,6 +58,7 @@ pub fn at_risk(audit: &Audit, limit: usize) -> Vec<AtRisk> {
             name: c.name.as_deref().unwrap_or("").to_string(),
             revenue: c.revenue,
             risk_points: f.risk_points.unwrap_or(0),
+            signs: f.warning_signs(),
             days_since_purchase: f.days_since_purchase,
             days_since_contact: f.days_since_contact,
         })

@@ -10,127 +10,94 @@ use super::{ItemResult, Status};
 use crate::analytics::TouchpointFacts;
 use crate::checklist::rules::lookup;
 use crate::checklist::{Item, Rule};
-use crate::model::{Dataset, Extra, FieldId, SpendField, Touchpoint};
+use crate::error::{Code, Diagnostic};
+use crate::model::{Dataset, Extra, SpendField, Touchpoint};
 
-fn fmt_number(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e12 {
-        return format!("{}", f as i64);
-    }
-    let s = format!("{f:.3}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
-/// A rule input as a note shows it: numbers rounded, lists and maps shortened.
-fn fmt_value(v: &Value) -> String {
-    use minijinja::value::ValueKind;
-    match v.kind() {
-        ValueKind::Bool => {
-            if v.is_true() {
-                "yes".into()
-            } else {
-                "no".into()
-            }
+/// A touchpoint field in words.
+pub(super) fn touchpoint_label(field: &str) -> &str {
+    match field {
+        "stages" => "the ladder stages it serves",
+        "cadence_days" => "its contact interval",
+        "personalized" => "whether it is personalised",
+        "feedback_loop" => "whether it collects feedback",
+        "response_rate" => "its response rate",
+        "reach" => "its reach",
+        "responses" => "its responses",
+        "reached" => "the customers it reached",
+        "reached_share" => "the share of customers it reached",
+        "active_rate_reached" | "active_rate_not_reached" | "lift" => {
+            "the activity of the customers it reached"
         }
-        ValueKind::Number => f64::try_from(v.clone())
-            .map(fmt_number)
-            .unwrap_or_else(|_| v.to_string()),
-        ValueKind::Seq => {
-            let items: Vec<String> = v
-                .try_iter()
-                .map(|it| it.map(|x| fmt_value(&x)).collect())
-                .unwrap_or_default();
-            format!("[{}]", items.join(", "))
-        }
-        ValueKind::Map => {
-            let items: Vec<String> = v
-                .try_iter()
-                .map(|it| {
-                    it.map(|k| {
-                        format!(
-                            "{k}: {}",
-                            v.get_item(&k).map(|x| fmt_value(&x)).unwrap_or_default()
-                        )
-                    })
-                    .collect()
-                })
-                .unwrap_or_default();
-            format!("{{{}}}", items.join(", "))
-        }
-        _ => crate::input::row::truncate(&v.to_string(), 60),
+        "revenue_reached" | "revenue_per_reached" => "the revenue of the customers it reached",
+        "spend_per_reached" => "its spend per customer reached",
+        "spend_share" => "its share of spend",
+        "channel" => "its channel",
+        "owner" => "who runs it",
+        "objective" => "its objective",
+        other => other,
     }
 }
 
-/// Names the data a rule lacks, in words that tell the user what to add.
-fn missing_note(ds: &Dataset, root: &str, field: Option<&str>) -> String {
-    let spend_file = ds
-        .inputs
-        .get(1)
-        .map(|i| crate::error::display_name(std::path::Path::new(&i.path)))
-        .unwrap_or_else(|| "the spend file".into());
+/// Why a rule could not be judged, in words that tell the user what to add,
+/// and the data gap behind it when a column or sheet is missing.
+fn missing_note(ds: &Dataset, root: &str, field: Option<&str>) -> (String, Option<&'static str>) {
     let f = field.unwrap_or_default();
-    // Rules read `touchpoint.stages`; the column is `stage`.
-    let column = if f == "stages" { "stage" } else { f };
-    match root {
-        "touchpoint" if SpendField::from_name(column).is_some() => {
-            if SpendField::from_name(column).is_some_and(|c| ds.spend_fields.has(c)) {
-                format!("needs `{column}`, which is empty for this touchpoint")
-            } else {
-                format!("needs column `{column}`, which {spend_file} lacks")
-            }
+    if let Some(need) = super::gaps::need_for(ds, root, f) {
+        let file = match need.file {
+            "spend" => ds.inputs.get(1),
+            _ => ds.inputs.first(),
         }
-        "touchpoint" if ds.spend_extras.iter().any(|x| x == f) => {
-            format!("needs `{f}`, which is empty for this touchpoint")
-        }
+        .map(|i| crate::error::display_name(std::path::Path::new(&i.path)))
+        .unwrap_or_else(|| format!("the {} file", need.file));
+        return (
+            format!(
+                "not judged: needs {}, which {file} does not have",
+                need.what
+            ),
+            Some(need.key),
+        );
+    }
+    let note = match root {
         "touchpoint" if f == "response_rate" => {
-            "needs columns `reach` and `responses` (with reach > 0)".into()
+            "not judged: needs its reach and responses (with a reach above 0)".to_string()
         }
-        "touchpoint" if !ds.reach_known && f != "spend_share" => format!(
-            "needs `{f}`, which needs reach data: an Interactions sheet or a `touchpoints` column in the customers file"
+        "touchpoint" => format!(
+            "not judged: {} is not known for this touchpoint",
+            touchpoint_label(f)
         ),
-        "touchpoint" => format!("needs `{f}`, which cannot be computed for this touchpoint"),
         "metrics" => {
-            let need = match f {
+            let label = crate::analytics::metric_label(f)
+                .map(|l| l.label)
+                .unwrap_or(f);
+            let why = match f {
                 "retention_rate" | "retention_base" => {
-                    "an Orders sheet with orders in the previous period"
+                    "no customer ordered in the previous period".to_string()
                 }
-                "new_customers" | "acquisition_cost_per_new_customer" => {
-                    "a `first_purchase` column or an Orders sheet"
-                }
-                "overdue_contact" | "overdue_contact_rate" => {
-                    "a `last_contact` column in the customers file"
-                }
-                "customers_with_complaints" | "complaint_rate" => {
-                    "an `open_complaints` column in the customers file"
-                }
-                "nps" => "a `satisfaction` column with scores",
-                "stages_served" | "stages_without_touchpoint" => {
-                    "a `stage` column in the spend file"
-                }
-                "contact_plan_touchpoints" => "a `cadence_days` column in the spend file",
-                "personalized_share" => "a `personalized` column in the spend file",
-                "feedback_share" => "a `feedback_loop` column in the spend file",
-                "indifference_share" => "lost customers with a `churn_reason`",
                 "clv_model"
                 | "spend_model"
                 | "clv_total"
                 | "expected_revenue_next_period"
                 | "likely_lost"
+                | "high_clv_customers"
+                | "high_clv_overdue_contact"
                 | "high_value_likely_lost" => {
-                    "purchase histories the customer-value model can be fitted to (see the warnings)"
+                    "the purchase histories do not support the customer-value model (see the notes)"
+                        .into()
                 }
-                "cohorts" => "an Orders sheet",
-                "rfm" => "buyers with a last purchase date",
-                _ => "data these inputs do not have",
+                "rfm" => "no buyer has a last purchase date".into(),
+                "indifference_share" => "no lost customer gave a reason".into(),
+                _ => "these inputs do not have the data it needs".into(),
             };
-            format!("needs metrics.{f}, which needs {need}")
+            format!("not judged: {label} cannot be computed: {why}")
         }
-        _ => format!("needs `{root}.{f}`"),
-    }
+        _ => format!("not judged: needs {root} {f}"),
+    };
+    (note, None)
 }
 
 enum Outcome {
     Value(bool),
-    Missing(String),
+    Missing((String, Option<&'static str>)),
     Error(String),
 }
 
@@ -146,28 +113,36 @@ fn run(rule: &Rule, ctx: &Value, ds: &Dataset) -> Outcome {
     }
 }
 
-fn seen_values(item: &Item, ctx: &Value) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for rule in item.rules() {
-        for (root, field) in &rule.vars {
-            let Some(f) = field else { continue };
-            if root == "params" {
-                continue;
-            }
-            let label = if root == "touchpoint" {
-                f.clone()
-            } else {
-                format!("{root}.{f}")
-            };
-            if parts.iter().any(|p| p.starts_with(&format!("{label} = "))) {
-                continue;
-            }
-            if let Some(v) = lookup(ctx, root, Some(f)) {
-                parts.push(format!("{label} = {}", fmt_value(&v)));
-            }
-        }
+/// The figures too thin to judge on: metrics whose base is below
+/// `params.min_sample` (SPEC §4.1).
+pub(super) struct Samples<'a> {
+    /// The metrics and their bases.
+    pub(super) metrics: &'a crate::analytics::Metrics,
+    /// The fewest a base may count.
+    pub(super) min: u64,
+}
+
+impl Samples<'_> {
+    /// The note for the first low-sample metric `item` reads, if any.
+    fn low(&self, item: &Item) -> Option<String> {
+        item.rules()
+            .flat_map(|r| r.vars.iter())
+            .filter(|(root, _)| root == "metrics")
+            .filter_map(|(_, f)| f.as_deref())
+            .find_map(|f| {
+                let n = self.metrics.base(f)?;
+                (n < self.min).then(|| {
+                    let label = crate::analytics::metric_label(f);
+                    format!(
+                        "not judged: {} is based on {} {}; at least {} are needed",
+                        label.map(|l| l.label).unwrap_or(f),
+                        n,
+                        label.map(|l| l.base_unit).unwrap_or("customers"),
+                        self.min
+                    )
+                })
+            })
     }
-    parts.join(", ")
 }
 
 /// Evaluates one item in one context. `None` when `when` is false.
@@ -175,39 +150,51 @@ pub(super) fn evaluate(
     item: &Item,
     ctx: &Value,
     ds: &Dataset,
-    warnings: &mut Vec<String>,
+    samples: &Samples,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Option<ItemResult> {
     let result = |status, note: String| ItemResult {
         item: item.id.clone(),
         status,
         weight: item.weight,
         note,
+        gap: None,
+    };
+    let missing = |(note, gap): (String, Option<&'static str>)| ItemResult {
+        gap,
+        ..result(Status::NotApplicable, note)
     };
     let mut rule_error = |e: String| {
-        warnings.push(format!("item {}: rule error: {e}", item.id));
+        warnings.push(Diagnostic::new(
+            Code::RuleError,
+            format!("item {}: rule error: {e}", item.id),
+        ));
         result(Status::NotApplicable, format!("rule error: {e}"))
     };
     if let Some(when) = &item.when {
         match run(when, ctx, ds) {
             Outcome::Value(false) => return None,
             Outcome::Value(true) => {}
-            Outcome::Missing(n) => return Some(result(Status::NotApplicable, n)),
+            Outcome::Missing(n) => return Some(missing(n)),
             Outcome::Error(e) => return Some(rule_error(e)),
         }
     }
-    let seen = seen_values(item, ctx);
+    if let Some(note) = samples.low(item) {
+        return Some(result(Status::NotApplicable, note));
+    }
+    let seen = |status| super::notes::judged(item, status, ctx);
     match run(&item.pass, ctx, ds) {
-        Outcome::Missing(n) => Some(result(Status::NotApplicable, n)),
+        Outcome::Missing(n) => Some(missing(n)),
         Outcome::Error(e) => Some(rule_error(e)),
-        Outcome::Value(true) => Some(result(Status::Pass, seen)),
+        Outcome::Value(true) => Some(result(Status::Pass, seen(Status::Pass))),
         Outcome::Value(false) => match item.partial.as_ref().map(|p| run(p, ctx, ds)) {
-            Some(Outcome::Value(true)) => Some(result(Status::Partial, seen)),
-            Some(Outcome::Missing(n)) => Some(result(
+            Some(Outcome::Value(true)) => Some(result(Status::Partial, seen(Status::Partial))),
+            Some(Outcome::Missing((n, _))) => Some(result(
                 Status::Fail,
-                format!("{seen}; partial credit not checked: {n}"),
+                format!("{}; half marks not checked ({n})", seen(Status::Fail)),
             )),
             Some(Outcome::Error(e)) => Some(rule_error(e)),
-            _ => Some(result(Status::Fail, seen)),
+            _ => Some(result(Status::Fail, seen(Status::Fail))),
         },
     }
 }

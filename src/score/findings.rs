@@ -1,8 +1,9 @@
 //! Waivers in force and the ranked findings.
 
-use super::{Finding, ItemResult, PScore, Status, TouchpointResult};
+use super::{Finding, PScore, Status, Tally, TouchpointResult};
 use crate::analytics::Analysis;
 use crate::checklist::{Checklist, Scope};
+use crate::error::{Code, Diagnostic};
 use crate::input::config::{Waiver, parse_iso};
 use crate::model::Dataset;
 
@@ -25,7 +26,7 @@ pub(super) fn waiver_for<'a>(
 /// Checks every waiver against the checklist and the spend sheet, reporting
 /// all bad ones at once with their audit.yaml line (run by `check` too).
 pub fn check_waivers(
-    ds: &Dataset,
+    ds: Option<&Dataset>,
     checklist: &Checklist,
     cfg: &crate::input::Config,
 ) -> crate::error::Result<()> {
@@ -56,6 +57,7 @@ pub fn check_waivers(
         let Some(item) = checklist.items().find(|i| i.id == w.item) else {
             let ids: Vec<&str> = checklist.items().map(|i| i.id.as_str()).collect();
             problems.push(crate::error::Problem::new(
+                Code::WaiverUnknownItem,
                 at(),
                 format!(
                     "a waiver names unknown item `{}`{}",
@@ -69,6 +71,7 @@ pub fn check_waivers(
         if let Some(t) = &w.touchpoint {
             if item.scope == Scope::Portfolio {
                 problems.push(crate::error::Problem::new(
+                    Code::WaiverTouchpoint,
                     at(),
                     format!(
                         "the waiver names touchpoint \"{t}\", but {} is a portfolio item",
@@ -76,8 +79,11 @@ pub fn check_waivers(
                     ),
                     "no `touchpoint:` for a portfolio item (it is waived for the whole client)",
                 ));
-            } else if !ds.touchpoints.iter().any(|x| norm(&x.name) == norm(t)) {
+            } else if let Some(ds) = ds
+                && !ds.touchpoints.iter().any(|x| norm(&x.name) == norm(t))
+            {
                 problems.push(crate::error::Problem::new(
+                    Code::WaiverTouchpoint,
                     at(),
                     format!(
                         "the waiver names touchpoint \"{t}\", which the spend sheet does not list"
@@ -94,16 +100,19 @@ pub fn check_waivers(
 pub(super) fn active_waivers(
     analysis: &Analysis,
     waivers: &[Waiver],
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Vec<Waiver> {
     let mut kept = Vec::new();
     for w in waivers {
         if let Some(exp) = w.expires.as_deref().and_then(parse_iso)
             && exp < analysis.as_of
         {
-            warnings.push(format!(
-                "waiver for {} expired on {exp} (before the audit date {}); ignored",
-                w.item, analysis.as_of
+            warnings.push(Diagnostic::new(
+                Code::WaiverExpired,
+                format!(
+                    "waiver for {} expired on {exp} (before the audit date {}); ignored",
+                    w.item, analysis.as_of
+                ),
             ));
             continue;
         }
@@ -112,18 +121,16 @@ pub(super) fn active_waivers(
     kept
 }
 
-pub(super) fn findings(
-    ds: &Dataset,
-    checklist: &Checklist,
-    tps: &[TouchpointResult],
-    portfolio: &[ItemResult],
-    ps: &[PScore],
-) -> Vec<Finding> {
+/// The findings, ranked by the points each fix would add to the overall
+/// score (`score_gain`), then by id; findings about a whole P, which no single
+/// fix scores, follow.
+pub(super) fn findings(tally: &Tally, ps: &[PScore], overall: Option<f64>) -> Vec<Finding> {
     let mut out = Vec::new();
-    for item in checklist.items() {
-        let (kind, touchpoints, spend, missed) = match item.scope {
+    for item in tally.checklist.items() {
+        let (status, touchpoints, spend) = match item.scope {
             Scope::Touchpoint => {
-                let short: Vec<(&TouchpointResult, Status)> = tps
+                let short: Vec<(&TouchpointResult, Status)> = tally
+                    .touchpoints
                     .iter()
                     .filter_map(|t| {
                         t.results
@@ -137,67 +144,82 @@ pub(super) fn findings(
                     continue;
                 }
                 let all_partial = short.iter().all(|(_, s)| *s == Status::Partial);
-                let spend: f64 = crate::model::total(short.iter().map(|(t, _)| t.spend));
-                let missed: f64 = crate::model::total(
-                    short
-                        .iter()
-                        .map(|(t, s)| t.spend * (1.0 - s.points().unwrap_or(0.0))),
-                );
-                let kind = if all_partial { "partial" } else { "fail" };
+                let spend = crate::model::total(short.iter().map(|(t, _)| t.spend));
                 (
-                    kind,
+                    if all_partial { "partial" } else { "fail" },
                     short.iter().map(|(t, _)| t.name.clone()).collect(),
-                    spend,
-                    missed,
+                    Some(spend),
                 )
             }
             Scope::Portfolio => {
-                let Some(r) = portfolio.iter().find(|r| r.item == item.id) else {
+                let Some(r) = tally.portfolio.iter().find(|r| r.item == item.id) else {
                     continue;
                 };
-                let spend = crate::model::total(
-                    ds.touchpoints
-                        .iter()
-                        .filter(|t| t.p == item.p)
-                        .map(|t| t.spend),
-                );
                 match r.status {
-                    Status::Fail => ("fail", vec![], spend, spend),
-                    Status::Partial => ("partial", vec![], spend, spend * 0.5),
+                    Status::Fail => ("fail", vec![], None),
+                    Status::Partial => ("partial", vec![], None),
                     _ => continue,
                 }
             }
         };
+        let fixed = tally.scores(Some(&item.id)).1;
+        let score_gain = match (fixed, overall) {
+            (Some(f), Some(o)) => Some((f - o).max(0.0)),
+            (Some(f), None) => Some(f),
+            _ => Some(0.0),
+        };
         out.push(Finding {
             item: Some(item.id.clone()),
-            kind,
+            kind: "item",
+            status: Some(status),
+            score_gain,
             p: item.p,
             title: item.title.clone(),
             touchpoints,
             spend_affected: spend,
             weight: item.weight,
-            impact: item.weight * missed,
             why: item.why.clone(),
             fix: item.fix.clone(),
         });
     }
-    for p in ps.iter().filter(|p| p.score.is_none()) {
+    for p in ps.iter().filter(|p| p.touchpoints == 0) {
+        out.push(Finding {
+            item: None,
+            kind: "no_touchpoint",
+            status: None,
+            score_gain: None,
+            p: p.p,
+            title: format!("{} has no touchpoint in the spend plan", p.title),
+            touchpoints: vec![],
+            spend_affected: None,
+            weight: p.weight,
+            why: "Every part of the mix should work toward keeping customers; a P with no planned activity and no budget is a P nobody manages.".into(),
+            fix: format!(
+                "Record the {} activities the business runs (even those without a budget line) in the spend sheet, with objective and ladder stage, so they can be judged.",
+                p.title.to_lowercase()
+            ),
+        });
+    }
+    for p in ps.iter().filter(|p| p.touchpoints > 0 && p.score.is_none()) {
         out.push(Finding {
             item: None,
             kind: "not_assessed",
+            status: None,
+            score_gain: None,
             p: p.p,
-            title: format!("{} could not be assessed: no checklist item applies with these inputs", p.title),
+            title: format!("{} could not be assessed: no check could be judged with these inputs", p.title),
             touchpoints: vec![],
-            spend_affected: p.spend,
+            spend_affected: Some(p.spend),
             weight: p.weight,
-            impact: p.weight * p.spend,
             why: "A P nobody measures is a P nobody manages; every part of the mix should work toward customer satisfaction.".into(),
-            fix: format!("Record {} touchpoints in the spend sheet with the columns the checklist reads, or add checklist items for it.", p.title.to_lowercase()),
+            fix: "Add the columns listed under Data gaps to the inputs, so the checks of this P can be judged.".into(),
         });
     }
     out.sort_by(|a, b| {
-        b.impact
-            .total_cmp(&a.impact)
+        let gain = |f: &Finding| f.score_gain.unwrap_or(f64::NEG_INFINITY);
+        gain(b)
+            .total_cmp(&gain(a))
+            .then_with(|| b.weight.total_cmp(&a.weight))
             .then_with(|| a.item.cmp(&b.item))
     });
     out

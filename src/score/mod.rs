@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 
 mod evaluate;
 mod findings;
+pub mod gaps;
+mod notes;
 
 use minijinja::Value;
 use serde::Serialize;
@@ -86,6 +88,9 @@ pub struct ItemResult {
     pub weight: f64,
     /// Why this outcome: the values the rule saw, the missing column, or the waiver reason.
     pub note: String,
+    /// The data gap ([`gaps::NEEDS`] key) that left it n/a, if a missing column did.
+    #[serde(skip)]
+    pub gap: Option<&'static str>,
 }
 
 /// One touchpoint's results.
@@ -122,31 +127,57 @@ pub struct PScore {
     pub spend: f64,
     /// Results that counted.
     pub evaluated: usize,
+    /// Spend rows of this P.
+    pub touchpoints: usize,
+    /// Checks of this P that produced pass, partial or fail.
+    pub checks_assessed: usize,
+    /// Checks of this P that applied: assessed, n/a for missing data or too
+    /// small a sample (waived checks are a decision, not a gap, and are left out).
+    pub checks_total: usize,
+    /// How far the score can be relied on.
+    pub confidence: Confidence,
 }
 
-/// A weakness worth fixing, ranked by weight × spend affected.
+/// A weakness worth fixing, ranked by the points its fix would add.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     /// Item id (none for a P that could not be assessed).
     pub item: Option<String>,
-    /// fail, partial or not_assessed.
+    /// `item`, `not_assessed` (a P no check could judge) or `no_touchpoint`
+    /// (a P without a spend row).
     pub kind: &'static str,
+    /// For item findings: `fail`, or `partial` when it is only partly met everywhere.
+    pub status: Option<&'static str>,
+    /// Points the overall score would rise if the item passed everywhere it
+    /// falls short (null for findings about a whole P).
+    pub score_gain: Option<f64>,
     /// The P concerned.
     pub p: P,
     /// What good looks like.
     pub title: String,
     /// Touchpoints that fall short (empty for portfolio items).
     pub touchpoints: Vec<String>,
-    /// Spend of those touchpoints (the P's spend for portfolio items).
-    pub spend_affected: f64,
+    /// Spend of those touchpoints (null for portfolio items, which judge the
+    /// whole client rather than particular spend).
+    pub spend_affected: Option<f64>,
     /// Item weight.
     pub weight: f64,
-    /// weight × spend affected × the share of points missed: the ranking key.
-    pub impact: f64,
     /// Why it matters.
     pub why: String,
     /// How to fix it.
     pub fix: String,
+}
+
+impl Finding {
+    /// The kind of shortfall in words, for reports.
+    pub fn kind_label(&self) -> &'static str {
+        match (self.kind, self.status) {
+            ("item", Some("partial")) => "partly met",
+            ("item", _) => "not met",
+            ("no_touchpoint", _) => "no touchpoint",
+            _ => "not assessed",
+        }
+    }
 }
 
 /// The scored audit.
@@ -154,6 +185,12 @@ pub struct Finding {
 pub struct Scores {
     /// Overall score.
     pub score: Option<f64>,
+    /// Checks that produced pass, partial or fail, over all Ps.
+    pub checks_assessed: usize,
+    /// Checks that applied (assessed or n/a), over all Ps.
+    pub checks_total: usize,
+    /// How far the overall score can be relied on.
+    pub confidence: Confidence,
     /// Its rating.
     pub rating: &'static str,
     /// All 7 Ps.
@@ -164,10 +201,12 @@ pub struct Scores {
     pub portfolio_items: Vec<ItemResult>,
     /// Ranked findings.
     pub findings: Vec<Finding>,
+    /// Columns the inputs lack and the checks they left unjudged.
+    pub data_gaps: Vec<gaps::DataGap>,
     /// Waivers applied.
     pub waivers: Vec<Waiver>,
     /// Notes for the user.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::error::Diagnostic>,
 }
 
 /// Weighted mean of status points: Σ w·points / Σ w over counted results, ×100.
@@ -192,6 +231,10 @@ pub fn score(
     let mut warnings = Vec::new();
     let waivers = active_waivers(analysis, waivers, &mut warnings);
     let metrics = Value::from(minijinja::value::Serde(&analysis.metrics));
+    let samples = evaluate::Samples {
+        metrics: &analysis.metrics,
+        min: analysis.params.min_sample.max(0.0).round() as u64,
+    };
     let params = Value::from(analysis.params.all());
     let mut touchpoints: Vec<TouchpointResult> = ds
         .touchpoints
@@ -207,7 +250,7 @@ pub fn score(
                 .items()
                 .filter(|i| i.scope == Scope::Touchpoint)
                 .filter_map(|i| {
-                    let mut r = evaluate(i, &ctx, ds, &mut warnings)?;
+                    let mut r = evaluate(i, &ctx, ds, &samples, &mut warnings)?;
                     if let Some(w) = waiver_for(&waivers, &i.id, Some(&t.name)) {
                         r.status = Status::Waived;
                         r.note = format!("waived: {}", w.reason);
@@ -237,7 +280,7 @@ pub fn score(
         .items()
         .filter(|i| i.scope == Scope::Portfolio)
         .filter_map(|i| {
-            let mut r = evaluate(i, &pctx, ds, &mut warnings)?;
+            let mut r = evaluate(i, &pctx, ds, &samples, &mut warnings)?;
             if let Some(w) = waiver_for(&waivers, &i.id, None) {
                 r.status = Status::Waived;
                 r.note = format!("waived: {}", w.reason);
@@ -246,49 +289,24 @@ pub fn score(
         })
         .collect();
 
-    let item_p: BTreeMap<&str, P> = checklist.items().map(|i| (i.id.as_str(), i.p)).collect();
-    let ps: Vec<PScore> = P::ALL
-        .iter()
-        .map(|&p| {
-            let section = checklist.sections.iter().find(|s| s.p == p);
-            let results: Vec<&ItemResult> = touchpoints
-                .iter()
-                .flat_map(|t| t.results.iter())
-                .chain(portfolio_items.iter())
-                .filter(|r| item_p.get(r.item.as_str()) == Some(&p))
-                .collect();
-            let score = weighted_score(results.iter().copied());
-            PScore {
-                p,
-                title: section
-                    .map(|s| s.title.clone())
-                    .unwrap_or_else(|| p.title().to_string()),
-                weight: section.map(|s| s.weight).unwrap_or(1.0),
-                score,
-                rating: score
-                    .map(|s| checklist.ratings.rate(s))
-                    .unwrap_or("not assessed"),
-                spend: crate::model::total(
-                    ds.touchpoints.iter().filter(|t| t.p == p).map(|t| t.spend),
-                ),
-                evaluated: results
-                    .iter()
-                    .filter(|r| r.status.points().is_some())
-                    .count(),
-            }
-        })
-        .collect();
-    let (mut num, mut den) = (0.0, 0.0);
-    for p in &ps {
-        if let Some(s) = p.score {
-            num += p.weight * s;
-            den += p.weight;
-        }
-    }
-    let overall = (den > 0.0).then(|| num / den);
-    let findings = findings(ds, checklist, &touchpoints, &portfolio_items, &ps);
+    let tally = Tally {
+        checklist,
+        ds,
+        touchpoints: &touchpoints,
+        portfolio: &portfolio_items,
+    };
+    let (ps, overall) = tally.scores(None);
+    let findings = findings(&tally, &ps, overall);
+    let (checks_assessed, checks_total) = ps.iter().fold((0, 0), |(a, t), p| {
+        (a + p.checks_assessed, t + p.checks_total)
+    });
+    let confidence = Confidence::overall(&ps, checks_assessed, checks_total);
+    let data_gaps = gaps::data_gaps(ds, &touchpoints, &portfolio_items);
     Ok(Scores {
         score: overall,
+        checks_assessed,
+        checks_total,
+        confidence,
         rating: overall
             .map(|s| checklist.ratings.rate(s))
             .unwrap_or("not assessed"),
@@ -296,7 +314,150 @@ pub fn score(
         touchpoints,
         portfolio_items,
         findings,
+        data_gaps,
         waivers,
         warnings,
     })
+}
+
+/// How far a score can be relied on, from how many of its checks could be
+/// judged (rules in the README, "Confidence").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Fewer than half the checks judged, fewer than three judged, or no touchpoint.
+    Low,
+    /// At least half, but not three quarters, of the checks judged.
+    Medium,
+    /// Three quarters or more of the checks judged, at least five of them.
+    High,
+}
+
+impl Confidence {
+    /// The confidence of one P.
+    pub fn of(assessed: usize, total: usize, touchpoints: usize) -> Confidence {
+        let share = if total == 0 {
+            0.0
+        } else {
+            assessed as f64 / total as f64
+        };
+        if touchpoints == 0 || assessed < 3 || share < 0.5 {
+            Confidence::Low
+        } else if share < 0.75 || assessed < 5 {
+            Confidence::Medium
+        } else {
+            Confidence::High
+        }
+    }
+
+    /// The overall confidence: the rule on all checks, and no higher than
+    /// medium while any P is low.
+    pub fn overall(ps: &[PScore], assessed: usize, total: usize) -> Confidence {
+        let on_totals = Confidence::of(assessed, total, usize::MAX);
+        if ps.iter().any(|p| p.confidence == Confidence::Low) {
+            on_totals.min(Confidence::Medium)
+        } else {
+            on_totals
+        }
+    }
+
+    /// The word used in reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+/// The results of one audit, for scoring and re-scoring "as if an item passed".
+pub(crate) struct Tally<'a> {
+    pub(crate) checklist: &'a Checklist,
+    pub(crate) ds: &'a Dataset,
+    pub(crate) touchpoints: &'a [TouchpointResult],
+    pub(crate) portfolio: &'a [ItemResult],
+}
+
+impl Tally<'_> {
+    /// Every result of P `p`'s items.
+    fn results_of(&self, p: P) -> impl Iterator<Item = &ItemResult> {
+        let items: Vec<&str> = self
+            .checklist
+            .items()
+            .filter(|i| i.p == p)
+            .map(|i| i.id.as_str())
+            .collect();
+        self.touchpoints
+            .iter()
+            .flat_map(|t| t.results.iter())
+            .chain(self.portfolio.iter())
+            .filter(move |r| items.contains(&r.item.as_str()))
+    }
+
+    /// The 7 P scores and the overall score; with `passed`, as if that item
+    /// passed wherever it applies and was judged (the score a fix would give).
+    pub(crate) fn scores(&self, passed: Option<&str>) -> (Vec<PScore>, Option<f64>) {
+        let ps: Vec<PScore> = P::ALL.iter().map(|&p| self.p_score(p, passed)).collect();
+        let (mut num, mut den) = (0.0, 0.0);
+        for p in &ps {
+            if let Some(s) = p.score {
+                num += p.weight * s;
+                den += p.weight;
+            }
+        }
+        (ps, (den > 0.0).then(|| num / den))
+    }
+
+    fn p_score(&self, p: P, passed: Option<&str>) -> PScore {
+        let section = self.checklist.sections.iter().find(|s| s.p == p);
+        let as_fixed = |r: &ItemResult| {
+            let mut r = r.clone();
+            if Some(r.item.as_str()) == passed && matches!(r.status, Status::Fail | Status::Partial)
+            {
+                r.status = Status::Pass;
+            }
+            r
+        };
+        let results: Vec<ItemResult> = self.results_of(p).map(as_fixed).collect();
+        let touchpoints = self.ds.touchpoints.iter().filter(|t| t.p == p).count();
+        let assessed = results
+            .iter()
+            .filter(|r| r.status.points().is_some())
+            .count();
+        let total = results
+            .iter()
+            .filter(|r| r.status != Status::Waived)
+            .count();
+        // A P without a spend row has nothing in the mix to judge: its
+        // portfolio checks still show, but it gets no score (SPEC §4.1).
+        let score = if touchpoints == 0 {
+            None
+        } else {
+            weighted_score(&results)
+        };
+        PScore {
+            p,
+            title: section
+                .map(|s| s.title.clone())
+                .unwrap_or_else(|| p.title().to_string()),
+            weight: section.map(|s| s.weight).unwrap_or(1.0),
+            score,
+            rating: score
+                .map(|s| self.checklist.ratings.rate(s))
+                .unwrap_or("not assessed"),
+            spend: crate::model::total(
+                self.ds
+                    .touchpoints
+                    .iter()
+                    .filter(|t| t.p == p)
+                    .map(|t| t.spend),
+            ),
+            evaluated: assessed,
+            touchpoints,
+            checks_assessed: assessed,
+            checks_total: total,
+            confidence: Confidence::of(assessed, total, touchpoints),
+        }
+    }
 }

@@ -94,3 +94,14 @@ pub fn raw_xlsx(path: &Path, sheet: &str, dimension: &str, sheet_data: &str) {
 pub fn raw_text(r: &str, t: &str) -> String {
     format!(r#"<c r="{r}" t="inlineStr"><is><t>{t}</t></is></c>"#)
 }
+
+/// The field name behind a Customers-sheet header ("Days since purchase" →
+/// `days_since_purchase`), so checks can name fields as the spec does while
+/// the sheet shows headers for a reader.
+pub fn field_key(header: &str) -> String {
+    match header {
+        "Warning signs (count)" => "risk_points".into(),
+        "Overdue for contact" => "overdue_contact".into(),
+        h => h.to_lowercase().replace(' ', "_"),
+    }
+}

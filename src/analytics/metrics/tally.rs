@@ -42,6 +42,10 @@ impl Satisfaction {
 pub(super) struct CustomerTally {
     /// Customers per ladder stage.
     pub(super) ladder: OrderedMap<u64>,
+    /// Active buyers per ladder stage.
+    pub(super) ladder_active: OrderedMap<u64>,
+    /// Lost buyers per ladder stage.
+    pub(super) ladder_lost: OrderedMap<u64>,
     /// Buyers per value tier.
     pub(super) tiers: OrderedMap<u64>,
     /// Buyers per risk level.
@@ -95,6 +99,8 @@ impl CustomerTally {
             .collect();
         let mut t = CustomerTally {
             ladder: OrderedMap::with_keys(Stage::ALL.iter().map(|s| s.key())),
+            ladder_active: OrderedMap::with_keys(buyer_stages()),
+            ladder_lost: OrderedMap::with_keys(buyer_stages()),
             tiers: OrderedMap::with_keys(ValueTier::ALL.iter().map(|v| v.key())),
             risk: risk_keys(),
             value_risk: OrderedMap(value_risk),
@@ -151,6 +157,11 @@ impl CustomerTally {
     pub(super) fn add_buyer(&mut self, c: &Customer, f: &CustomerFacts, categories: &[String]) {
         self.buyers += 1;
         self.active += u64::from(f.active);
+        if f.active {
+            self.ladder_active.add(f.stage.key(), 1);
+        } else {
+            self.ladder_lost.add(f.stage.key(), 1);
+        }
         self.repeat += u64::from(c.orders >= 2);
         self.repeat_purchases += u64::from(c.orders.saturating_sub(1));
         self.complaints += u64::from(c.open_complaints.unwrap_or(0) > 0);
@@ -178,6 +189,14 @@ impl CustomerTally {
             + self.defection.get("indifference").unwrap_or(0);
         share(avoidable, self.with_reason)
     }
+}
+
+/// The ladder stages a buyer can be on (every stage but prospect).
+fn buyer_stages() -> impl Iterator<Item = &'static str> {
+    Stage::ALL
+        .iter()
+        .filter(|s| **s != Stage::Prospect)
+        .map(|s| s.key())
 }
 
 /// Contact and complaint figures, null when the customer list lacks the

@@ -433,10 +433,26 @@ impl Groups {
 const WARM_START_SAMPLE: usize = 50_000;
 
 /// The objective of the fit: mean negative log-likelihood and its gradient.
-fn negated(groups: &Groups) -> impl Fn(&[f64; 4]) -> (f64, [f64; 4]) + '_ {
+/// The objective the optimiser minimises: the mean negative log-likelihood
+/// plus `penalizer` × Σ θ² over r, α (in units where the longest observation
+/// is 10), a and b — lifetimes' penalty, so a penalised fit compares with theirs.
+fn negated(
+    groups: &Groups,
+    penalizer: f64,
+    alpha_scale: f64,
+) -> impl Fn(&[f64; 4]) -> (f64, [f64; 4]) + '_ {
     move |lp| {
         let (f, g) = groups.mean_ll(lp);
-        (-f, g.map(|v| -v))
+        let mut value = -f;
+        let mut grad = g.map(|v| -v);
+        if penalizer > 0.0 {
+            for k in 0..4 {
+                let theta = lp[k].exp() * if k == 1 { alpha_scale } else { 1.0 };
+                value += penalizer * theta * theta;
+                grad[k] += 2.0 * penalizer * theta * theta;
+            }
+        }
+        (value, grad)
     }
 }
 
@@ -481,6 +497,12 @@ pub fn fit_bgnbd(histories: &[BuyerHistory], opts: &FitOptions) -> Result<BgNbdF
     // data then need a few iterations instead of twenty-odd. The result is
     // the full-data optimum either way.
     let mut x0 = [0.0, (exposure / repeats).ln(), 0.0, 0.0];
+    // lifetimes scales time so the longest observation is 10 before fitting.
+    let longest = histories
+        .iter()
+        .map(|h| h.t_big / opts.unit_days)
+        .fold(0.0, f64::max);
+    let alpha_scale = if longest > 0.0 { 10.0 / longest } else { 1.0 };
     let mut h0 = None;
     if histories.len() >= 4 * WARM_START_SAMPLE {
         let step = histories.len() / WARM_START_SAMPLE;
@@ -488,7 +510,7 @@ pub fn fit_bgnbd(histories: &[BuyerHistory], opts: &FitOptions) -> Result<BgNbdF
         if sample.iter().any(|h| h.x > 0) {
             let small = Groups::new(&sample, opts.unit_days);
             let out = optim::minimise(
-                negated(&small),
+                negated(&small, opts.penalizer, alpha_scale),
                 x0,
                 None,
                 1e-6,
@@ -502,7 +524,7 @@ pub fn fit_bgnbd(histories: &[BuyerHistory], opts: &FitOptions) -> Result<BgNbdF
     }
     let groups = Groups::new(histories, opts.unit_days);
     let out = optim::minimise(
-        negated(&groups),
+        negated(&groups, opts.penalizer, alpha_scale),
         x0,
         h0,
         opts.tolerance,
@@ -531,7 +553,8 @@ pub fn fit_bgnbd(histories: &[BuyerHistory], opts: &FitOptions) -> Result<BgNbdF
             b,
             unit_days: opts.unit_days,
         },
-        log_likelihood: -out.f * groups.total_weight,
+        // The likelihood itself, without the penalty the optimiser also carried.
+        log_likelihood: groups.mean_ll(&out.x).0 * groups.total_weight,
         customers: histories.len(),
         converged: out.converged,
         iterations: out.iterations,

@@ -77,6 +77,12 @@ pub struct FitOptions {
     /// Convergence: largest gradient component of the mean negative
     /// log-likelihood per customer, with respect to the log-parameters.
     pub tolerance: f64,
+    /// L2 penalty on the BG/NBD parameters, as the lifetimes package's
+    /// `penalizer_coef` (α measured with time scaled so the longest
+    /// observation is 10, lifetimes' convention): 0 is plain maximum
+    /// likelihood; a small value (0.001) keeps a and b finite when the data
+    /// show no pattern of customers dropping out.
+    pub penalizer: f64,
 }
 
 impl Default for FitOptions {
@@ -86,6 +92,7 @@ impl Default for FitOptions {
             min_customers: 20,
             max_iterations: 300,
             tolerance: 1e-8,
+            penalizer: 0.0,
         }
     }
 }
@@ -194,6 +201,11 @@ pub(crate) fn check_options(opts: &FitOptions) -> Result<(), ValueError> {
     if !(opts.tolerance.is_finite() && opts.tolerance > 0.0) {
         return Err(ValueError::InvalidOptions(
             "tolerance must be a positive number",
+        ));
+    }
+    if !(opts.penalizer.is_finite() && opts.penalizer >= 0.0) {
+        return Err(ValueError::InvalidOptions(
+            "penalizer must be a number of 0 or more",
         ));
     }
     Ok(())

@@ -7,12 +7,14 @@
 mod activity;
 mod customers;
 mod spend;
+mod words;
 
 pub use activity::{INTERACTION_FIELDS, INTERACTION_SHEETS, ORDER_FIELDS, ORDER_SHEETS};
 pub use customers::{CUSTOMER_FIELDS, CUSTOMER_SHEETS};
 pub use spend::{SPEND_FIELDS, SPEND_SHEETS};
+pub use words::{HeaderWords, header_words};
 
-use crate::error::{Location, Problem, column_letters};
+use crate::error::{Code, Location, Problem, column_letters};
 
 /// What kind of value a field holds, which decides its parser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,16 +136,54 @@ pub fn snake_case(text: &str) -> String {
     out
 }
 
-/// Whether `header` names `field` (its own name, a synonym, or the user's mapping).
+/// Whether `header` names `field` (its own name, a synonym, or the user's
+/// mapping): compared normalised, or word by word with units and currencies
+/// set aside and abbreviations spelt out (`Cust. No.`, `Revenue, €`).
 pub fn header_matches(field: &Field, header: &str, mapped: Option<&str>) -> bool {
-    let h = normalize(header);
-    if h.is_empty() {
-        return false;
+    FieldKeys::of(field).matches(&HeaderKey::of(header), mapped)
+}
+
+/// A header's two comparison keys.
+struct HeaderKey {
+    /// Letters and digits only.
+    plain: String,
+    /// The words' key (units set aside, abbreviations spelt out).
+    words: String,
+}
+
+impl HeaderKey {
+    fn of(header: &str) -> HeaderKey {
+        HeaderKey {
+            plain: normalize(header),
+            words: header_words(header).key(),
+        }
     }
-    if let Some(m) = mapped {
-        return normalize(m) == h;
+}
+
+/// A field's names, keyed once for a whole header scan.
+struct FieldKeys {
+    plain: Vec<String>,
+    words: Vec<String>,
+}
+
+impl FieldKeys {
+    fn of(field: &Field) -> FieldKeys {
+        let names = std::iter::once(field.name).chain(field.names());
+        FieldKeys {
+            plain: names.clone().map(normalize).collect(),
+            words: names.map(|n| header_words(n).key()).collect(),
+        }
     }
-    normalize(field.name) == h || field.names().any(|s| normalize(s) == h)
+
+    fn matches(&self, h: &HeaderKey, mapped: Option<&str>) -> bool {
+        if h.plain.is_empty() {
+            return false;
+        }
+        if let Some(m) = mapped {
+            return normalize(m) == h.plain;
+        }
+        self.plain.contains(&h.plain) || (!h.words.is_empty() && self.words.contains(&h.words))
+    }
 }
 
 /// Where each canonical field sits in a sheet, and which columns are extra.
@@ -155,6 +195,11 @@ pub struct Mapping {
     pub columns: Vec<Option<u32>>,
     /// Extra columns: (column, snake_case name, header as written).
     pub extras: Vec<(u32, String, String)>,
+    /// The currency each field's header names (`Revenue (USD)`), if any.
+    pub currency: Vec<Option<&'static str>>,
+    /// Later columns that also name a field already found: (field index,
+    /// the column read, the column kept as an extra).
+    pub shadowed: Vec<(usize, u32, u32)>,
 }
 
 /// Picks the header row among the first rows (the row naming most fields) and
@@ -165,17 +210,14 @@ pub fn locate_header(
     fields: &[Field],
     mapped: &dyn Fn(&str) -> Option<String>,
 ) -> Option<Mapping> {
+    let keys: Vec<FieldKeys> = fields.iter().map(FieldKeys::of).collect();
+    let maps: Vec<Option<String>> = fields.iter().map(|fd| mapped(fd.name)).collect();
+    let hit = |h: &HeaderKey| (0..fields.len()).find(|&k| keys[k].matches(h, maps[k].as_deref()));
     let mut best: Option<(usize, usize)> = None; // (score, index)
     for (i, (_, cells)) in rows.iter().enumerate() {
-        let score = fields
-            .iter()
-            .filter(|fd| {
-                let m = mapped(fd.name);
-                cells
-                    .iter()
-                    .flatten()
-                    .any(|h| header_matches(fd, h, m.as_deref()))
-            })
+        let heads: Vec<HeaderKey> = cells.iter().flatten().map(|h| HeaderKey::of(h)).collect();
+        let score = (0..fields.len())
+            .filter(|&k| heads.iter().any(|h| keys[k].matches(h, maps[k].as_deref())))
             .count();
         if score > 0 && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, i));
@@ -184,17 +226,24 @@ pub fn locate_header(
     let (_, idx) = best?;
     let (row, cells) = &rows[idx];
     let mut columns = vec![None; fields.len()];
+    let mut currency = vec![None; fields.len()];
+    let mut shadowed = Vec::new();
     let mut extras = Vec::new();
     for (col, cell) in cells.iter().enumerate() {
         let Some(h) = cell.as_ref().filter(|h| !h.trim().is_empty()) else {
             continue;
         };
-        let hit = fields.iter().position(|fd| {
-            let m = mapped(fd.name);
-            header_matches(fd, h, m.as_deref())
-        });
-        match hit {
-            Some(k) if columns[k].is_none() => columns[k] = Some(col as u32),
+        let found = hit(&HeaderKey::of(h));
+        if let Some(k) = found
+            && let Some(first) = columns[k]
+        {
+            shadowed.push((k, first, col as u32));
+        }
+        match found {
+            Some(k) if columns[k].is_none() => {
+                columns[k] = Some(col as u32);
+                currency[k] = header_words(h).currency;
+            }
             _ => {
                 let mut name = snake_case(h);
                 if name.is_empty() {
@@ -215,30 +264,75 @@ pub fn locate_header(
         header_row: *row,
         columns,
         extras,
+        currency,
+        shadowed,
     })
+}
+
+/// Two columns of one header row with the same name: the first would win
+/// silently, so each later copy is a problem naming both columns.
+pub fn duplicate_headers(
+    loc: &Location,
+    header_row: u32,
+    headers: &[(u32, String)],
+) -> Vec<Problem> {
+    let mut seen: Vec<(String, u32)> = Vec::new();
+    let mut out = Vec::new();
+    for (col, h) in headers {
+        let n = normalize(h);
+        if n.is_empty() {
+            continue;
+        }
+        match seen.iter().find(|(s, _)| *s == n) {
+            Some((_, first)) => out.push(Problem::new(
+                Code::DuplicateHeader,
+                loc.clone().at(header_row, *col),
+                format!(
+                    "columns {} and {} are both headed \"{}\"",
+                    column_letters(*first),
+                    column_letters(*col),
+                    h.trim()
+                ),
+                "each header once (rename one of them, or delete the copy)",
+            )),
+            None => seen.push((n, *col)),
+        }
+    }
+    out
 }
 
 /// The problem for a required column that is missing: lists what was found and
 /// the nearest header, so the fix (rename it, or map it in audit.yaml) is obvious.
+/// "Nearest" is by meaning first — the words a header shares with the field's
+/// names — and spelling second; headers already read as another field
+/// (`taken`) are not offered.
 pub fn missing_column(
     loc: Location,
     field: &Field,
     headers: &[(u32, String)],
+    taken: &[Option<u32>],
     why: &str,
 ) -> Problem {
-    let candidates = std::iter::once(field.name).chain(field.names());
+    let candidates: Vec<&str> = std::iter::once(field.name).chain(field.names()).collect();
+    let cand_words: Vec<Vec<String>> = candidates.iter().map(|c| header_words(c).tokens).collect();
     let nearest = headers
         .iter()
+        .filter(|(col, _)| !taken.contains(&Some(*col)))
         .map(|(col, h)| {
+            let hw = header_words(h).tokens;
+            let meaning = cand_words
+                .iter()
+                .map(|c| words::overlap(&hw, c))
+                .fold(0.0, f64::max);
             let hn = normalize(h);
-            let score = candidates
-                .clone()
+            let spelling = candidates
+                .iter()
                 .map(|c| strsim::normalized_levenshtein(&normalize(c), &hn))
                 .fold(0.0, f64::max);
-            (score, col, h)
+            ((meaning, spelling), col, h)
         })
-        .filter(|(s, _, _)| *s >= 0.4)
-        .max_by(|a, b| a.0.total_cmp(&b.0));
+        .filter(|((m, s), _, _)| *m > 0.0 || *s >= 0.6)
+        .max_by(|a, b| a.0.0.total_cmp(&b.0.0).then(a.0.1.total_cmp(&b.0.1)));
     let found = headers
         .iter()
         .map(|(c, h)| format!("{} \"{}\"", column_letters(*c), h))
@@ -256,6 +350,7 @@ pub fn missing_column(
     }
     let examples: Vec<&str> = field.synonyms.iter().take(4).copied().collect();
     Problem::new(
+        Code::MissingColumn,
         loc,
         msg,
         format!(
@@ -335,6 +430,7 @@ mod tests {
         ];
         let m = locate_header(&rows, CUSTOMER_FIELDS, &|_| None).unwrap();
         assert_eq!(m.header_row, 2);
+        assert_eq!(m.currency[6], None);
         assert_eq!(m.columns[0], Some(0));
         assert_eq!(m.columns[4], Some(2)); // last_purchase
         assert_eq!(

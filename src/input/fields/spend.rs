@@ -200,6 +200,24 @@ pub const SPEND_FIELDS: &[Field] = &[
         ],
         "Responses received.",
     ),
+    f(
+        "period",
+        Date,
+        Optional,
+        &[
+            "month",
+            "date",
+            "spend month",
+            "spend date",
+            "måned",
+            "dato",
+            "periode",
+            "monat",
+            "datum",
+            "zeitraum",
+        ],
+        "The month (2026-01) or date of the row, when spend comes one row per touchpoint per period; rows of one touchpoint are summed.",
+    ),
 ];
 
 /// Sheet names for the spend table.

@@ -18,8 +18,12 @@ pub(crate) struct CsvMeter<R> {
     inner: R,
     /// The field separator.
     delimiter: u8,
-    /// Whether the bytes read so far end inside quotes.
-    quoted: bool,
+    /// Where the bytes read so far leave the quoting, as the csv crate reads it.
+    quote: Quote,
+    /// Lines begun so far (one-based line of the byte being read).
+    line: u64,
+    /// The line on which the quote still open was opened.
+    pub(crate) opened_on: u64,
     /// Bytes of the current record so far.
     record: u64,
     /// Bytes of the current field so far.
@@ -32,19 +36,39 @@ pub(crate) struct CsvMeter<R> {
     pub(crate) over: Option<String>,
 }
 
+/// Where a byte stands in the quoting of its field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quote {
+    /// At the start of a field: a quote here opens a quoted field.
+    FieldStart,
+    /// Inside an unquoted field: quotes are plain characters.
+    Unquoted,
+    /// Inside a quoted field.
+    Quoted,
+    /// A quote inside a quoted field: closes it, unless another follows.
+    MaybeClosed,
+}
+
 impl<R: Read> CsvMeter<R> {
     /// Wraps `inner`, whose fields are separated by `delimiter`.
     pub(crate) fn new(inner: R, delimiter: u8, limit: u64) -> Self {
         CsvMeter {
             inner,
             delimiter,
-            quoted: false,
+            quote: Quote::FieldStart,
+            line: 1,
+            opened_on: 0,
             record: 0,
             field: 0,
             read: 0,
             limit,
             over: None,
         }
+    }
+
+    /// Whether the stream ended inside a quoted field (a quote never closed).
+    pub(crate) fn in_quotes(&self) -> bool {
+        matches!(self.quote, Quote::Quoted)
     }
 
     /// Records the exceeded budget and fails the read with it.
@@ -70,16 +94,32 @@ impl<R: Read> Read for CsvMeter<R> {
         for &b in &buf[..n] {
             self.record += 1;
             self.field += 1;
-            if b == b'"' {
-                self.quoted = !self.quoted;
-            } else if !self.quoted {
-                if b == b'\n' {
+            if b == b'\n' {
+                self.line += 1;
+            }
+            // A quote opens a field only at its start; inside, `""` is a quote
+            // and `"` followed by anything else closes it (as csv-core reads it).
+            self.quote = match (self.quote, b) {
+                (Quote::FieldStart, b'"') | (Quote::MaybeClosed, b'"') => {
+                    if self.quote == Quote::FieldStart {
+                        self.opened_on = self.line;
+                    }
+                    Quote::Quoted
+                }
+                (Quote::Quoted, b'"') => Quote::MaybeClosed,
+                (Quote::Quoted, _) => Quote::Quoted,
+                (_, b'\n') => {
                     self.record = 0;
                     self.field = 0;
-                } else if b == self.delimiter {
-                    self.field = 0;
+                    Quote::FieldStart
                 }
-            }
+                (_, b) if b == self.delimiter => {
+                    self.field = 0;
+                    Quote::FieldStart
+                }
+                (_, b'\r') => Quote::FieldStart,
+                _ => Quote::Unquoted,
+            };
             if self.field > MAX_CELL_BYTES {
                 return Err(self.fail(format!(
                     "a field exceeds the limit of {} per field",

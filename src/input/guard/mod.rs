@@ -53,7 +53,7 @@ use std::sync::Mutex;
 
 use calamine::Sheets;
 
-use crate::error::{Location, Problem, display_name};
+use crate::error::{Code, Location, Problem, display_name};
 
 mod csv;
 mod ods;
@@ -115,7 +115,7 @@ pub(crate) fn header_scan_row(loc: &Location, row: &super::row::Row) -> Option<P
         .filter(|c| c.kind != super::row::CellKind::Empty)
         .count();
     (filled > MAX_TABLE_COLUMNS).then(|| {
-        Problem::new(
+        Problem::new(Code::ExcelLimit,
             loc.clone().at_row(row.index),
             format!(
                 "the row's {filled} filled cells exceed the limit of {MAX_TABLE_COLUMNS} columns per table"
@@ -163,7 +163,12 @@ pub(crate) fn over_limit(file: &str, part: Option<&str>, what: String, limit: St
         Some(p) => Location::sheet(file, p),
         None => Location::file(Path::new(file)),
     };
-    Problem::new(loc, format!("{what} exceeds the limit of {limit}"), FIX)
+    Problem::new(
+        Code::InputLimit,
+        loc,
+        format!("{what} exceeds the limit of {limit}"),
+        FIX,
+    )
 }
 
 /// What a path is, when it is not a regular file.
@@ -190,6 +195,7 @@ fn kind_of(ft: &std::fs::FileType) -> Option<&'static str> {
 /// The problem for `path`, which is `what` rather than a regular file.
 fn not_regular(path: &Path, what: &str) -> Problem {
     Problem::new(
+        Code::NotRegularFile,
         Location::file(path),
         format!("is {what}, not a regular file, so it was not read"),
         "a regular file",
@@ -201,6 +207,7 @@ fn not_regular(path: &Path, what: &str) -> Problem {
 pub(crate) fn check_path(path: &Path, role: &str) -> Option<Problem> {
     match std::fs::metadata(path) {
         Err(_) => Some(Problem::new(
+            Code::FileMissing,
             Location::file(path),
             "does not exist",
             role.to_string(),
@@ -220,12 +227,22 @@ pub(crate) fn open_regular(path: &Path, limit: u64) -> Result<File, Problem> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
     }
-    let file = opts
-        .open(path)
-        .map_err(|e| Problem::new(Location::file(path), format!("cannot be read: {e}"), ""))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| Problem::new(Location::file(path), format!("cannot be read: {e}"), ""))?;
+    let file = opts.open(path).map_err(|e| {
+        Problem::new(
+            Code::Unreadable,
+            Location::file(path),
+            format!("cannot be read: {e}"),
+            "",
+        )
+    })?;
+    let meta = file.metadata().map_err(|e| {
+        Problem::new(
+            Code::Unreadable,
+            Location::file(path),
+            format!("cannot be read: {e}"),
+            "",
+        )
+    })?;
     if let Some(k) = kind_of(&meta.file_type()) {
         return Err(not_regular(path, k));
     }
@@ -245,9 +262,14 @@ pub(crate) fn open_regular(path: &Path, limit: u64) -> Result<File, Problem> {
 pub(crate) fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
     let file = open_regular(path, limit)?;
     let mut out = Vec::new();
-    file.take(limit + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| Problem::new(Location::file(path), format!("cannot be read: {e}"), ""))?;
+    file.take(limit + 1).read_to_end(&mut out).map_err(|e| {
+        Problem::new(
+            Code::Unreadable,
+            Location::file(path),
+            format!("cannot be read: {e}"),
+            "",
+        )
+    })?;
     if out.len() as u64 > limit {
         return Err(over_limit(
             &display_name(path),
@@ -263,6 +285,7 @@ pub(crate) fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
 pub(crate) fn read_text_capped(path: &Path, limit: u64) -> Result<String, Problem> {
     String::from_utf8(read_capped(path, limit)?).map_err(|_| {
         Problem::new(
+            Code::NotUtf8,
             Location::file(path),
             "is not UTF-8 text",
             "a UTF-8 text file",

@@ -47,7 +47,18 @@ pub(super) fn scan(file: &File, kind: Kind, name: &str) -> Result<(), Problem> {
         file: name,
         book: 0,
     };
+    let sheets = if kind == Kind::Xlsx {
+        sheet_parts(&mut zip)
+    } else {
+        Vec::new()
+    };
     for (i, part) in parts {
+        // Messages name the sheet a user sees, not the zip part behind it.
+        let part = sheets
+            .iter()
+            .find(|(p, _)| *p == part)
+            .map(|(_, sheet)| sheet.clone())
+            .unwrap_or(part);
         let lower = part.to_ascii_lowercase();
         let Ok(f) = zip.by_index(i) else {
             continue;
@@ -68,6 +79,53 @@ pub(super) fn scan(file: &File, kind: Kind, name: &str) -> Result<(), Problem> {
         }
     }
     Ok(())
+}
+
+/// Largest workbook.xml or its relationships part read to name the sheets.
+const MAX_INDEX_PART_BYTES: u64 = 4 << 20;
+
+/// The worksheet parts of an xlsx and the sheet names they hold, from
+/// xl/workbook.xml and its relationships (both read within a byte budget;
+/// anything unreadable just leaves the part names as they are).
+fn sheet_parts<R: Read + io::Seek>(zip: &mut ::zip::ZipArchive<R>) -> Vec<(String, String)> {
+    let read = |zip: &mut ::zip::ZipArchive<R>, part: &str, tag: &str, keys: [&str; 2]| {
+        let mut out = Vec::new();
+        let Ok(f) = zip.by_name(part) else { return out };
+        let m = Meter::new(f, MAX_INDEX_PART_BYTES, Some(MAX_TOKEN_BYTES));
+        let mut xml = quick_xml::Reader::from_reader(BufReader::new(m));
+        let mut buf = Vec::new();
+        while let Ok(ev) = xml.read_event_into(&mut buf) {
+            match ev {
+                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == tag => {
+                    if let (Some(a), Some(b)) = (attr_str(&e, keys[0]), attr_str(&e, keys[1])) {
+                        out.push((a, b));
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+            buf.clear();
+        }
+        out
+    };
+    let names = read(zip, "xl/workbook.xml", "sheet", ["r:id", "name"]);
+    let rels = read(
+        zip,
+        "xl/_rels/workbook.xml.rels",
+        "Relationship",
+        ["Id", "Target"],
+    );
+    names
+        .into_iter()
+        .filter_map(|(id, sheet)| {
+            let target = &rels.iter().find(|(i, _)| *i == id)?.1;
+            let part = match target.strip_prefix('/') {
+                Some(abs) => abs.to_string(),
+                None => format!("xl/{target}"),
+            };
+            Some((part, sheet))
+        })
+        .collect()
 }
 
 /// xlsx sharedStrings: `uniqueCount` (calamine reserves that many
@@ -175,5 +233,35 @@ pub(super) fn count_tags(
             pos = at + 1;
         }
         data.drain(..keep);
+    }
+}
+
+#[cfg(test)]
+mod sheet_name_tests {
+    use super::*;
+    use std::io::Write as _;
+
+    /// Worksheet parts map to the sheet names a user sees, relative and
+    /// absolute relationship targets alike.
+    #[test]
+    fn worksheet_parts_are_named_by_their_sheets() {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        {
+            let mut w = ::zip::ZipWriter::new(&mut buf);
+            let opts = ::zip::write::SimpleFileOptions::default();
+            w.start_file("xl/workbook.xml", opts).unwrap();
+            w.write_all(br#"<workbook xmlns:r="r"><sheets><sheet name="Kunder" sheetId="1" r:id="rId1"/><sheet name="Orders" sheetId="2" r:id="rId2"/></sheets></workbook>"#).unwrap();
+            w.start_file("xl/_rels/workbook.xml.rels", opts).unwrap();
+            w.write_all(br#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Target="/xl/worksheets/sheet2.xml"/></Relationships>"#).unwrap();
+            w.finish().unwrap();
+        }
+        let mut zip = ::zip::ZipArchive::new(std::io::Cursor::new(buf.into_inner())).unwrap();
+        assert_eq!(
+            sheet_parts(&mut zip),
+            vec![
+                ("xl/worksheets/sheet1.xml".to_string(), "Kunder".to_string()),
+                ("xl/worksheets/sheet2.xml".to_string(), "Orders".to_string()),
+            ]
+        );
     }
 }

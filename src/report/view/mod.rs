@@ -38,6 +38,14 @@ pub struct View {
     pub score_label: String,
     /// green / amber / red / n/a.
     pub rating: String,
+    /// high / medium / low: how far the score can be relied on.
+    pub confidence: String,
+    /// "218 of 253 checks judged".
+    pub checks_label: String,
+    /// The period in words: "2026 H1 (181 days)".
+    pub period_phrase: String,
+    /// Columns the inputs lack and what they cost.
+    pub data_gaps: Vec<GapRow>,
     /// Rating thresholds of the checklist.
     pub ratings: Thresholds,
     /// The 7 Ps.
@@ -62,6 +70,8 @@ pub struct View {
     pub at_risk_more: u64,
     /// Lost customers by reason (empty when none gave one).
     pub defection: Vec<Count>,
+    /// "33 of 98 lost customers gave a reason", with a warning when too few.
+    pub defection_base: String,
     /// Spend by P.
     pub spend_by_p: Vec<Amount>,
     /// Spend by ladder stage.
@@ -136,6 +146,14 @@ impl View {
             score: audit.scores.score,
             score_label: format::score(audit.scores.score),
             rating: audit.scores.rating.into(),
+            confidence: audit.scores.confidence.label().into(),
+            checks_label: sections::checks_label(
+                audit.scores.checks_assessed,
+                audit.scores.checks_total,
+                usize::MAX,
+            ),
+            period_phrase: crate::report::figures::period_phrase(audit),
+            data_gaps: sections::data_gaps(audit),
             ratings: Thresholds {
                 green: ratings.green,
                 amber: ratings.amber,
@@ -154,6 +172,7 @@ impl View {
             at_risk_more: m.high_value_at_risk.saturating_sub(at_risk.len() as u64),
             at_risk,
             defection: sections::defection(audit),
+            defection_base: sections::defection_base(audit),
             spend_by_p: sections::spend_by_p(audit, &currency),
             spend_by_stage: sections::amounts(&m.spend_by_stage, m.spend_total, &currency),
             spend_by_objective: sections::amounts(&m.spend_by_objective, m.spend_total, &currency),
@@ -162,7 +181,7 @@ impl View {
             value: value::value(audit, &currency),
             waivers: sections::waivers(audit),
             changes: audit.changes.as_ref().and_then(sections::changes),
-            warnings: audit.warnings.clone(),
+            warnings: audit.warnings.iter().map(ToString::to_string).collect(),
             about: sections::about(audit),
             charts: CHARTS
                 .iter()

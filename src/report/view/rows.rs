@@ -36,6 +36,10 @@ pub struct PRow {
     pub share_label: String,
     /// Weight of the P in the overall score, formatted.
     pub weight_label: String,
+    /// high / medium / low.
+    pub confidence: String,
+    /// "16 of 17 checks judged" (or "no touchpoint in the spend plan").
+    pub checks_label: String,
 }
 
 /// A labelled figure.
@@ -45,6 +49,10 @@ pub struct Figure {
     pub label: String,
     /// The figure, formatted.
     pub value: String,
+    /// Its base ("of 232 buyers"), and a warning when too small to judge.
+    pub note: String,
+    /// Whether the base is below the minimum sample.
+    pub low_sample: bool,
 }
 
 /// A finding, ready to print.
@@ -60,11 +68,15 @@ pub struct FindingRow {
     pub p_title: String,
     /// Checklist item id.
     pub item: Option<String>,
-    /// fail / partial / …
+    /// `fail`, `partial`, `no_touchpoint` or `not_assessed` (for styling).
     pub kind: String,
+    /// The shortfall in words ("not met", "partly met", "no touchpoint").
+    pub kind_label: String,
+    /// "+2.3 points if fixed", or empty for findings about a whole P.
+    pub gain: String,
     /// Up to five touchpoint names, then "and N more" (empty for portfolio items).
     pub touchpoints: String,
-    /// Spend affected, formatted.
+    /// Spend of the touchpoints that fall short, formatted; empty for portfolio items.
     pub spend_affected: String,
     /// Why it matters.
     pub why: String,
@@ -83,8 +95,12 @@ pub struct StageRow {
     pub customers: String,
     /// Spend aimed at the stage, formatted.
     pub spend: String,
-    /// Active customers (and prospects) in the stage.
+    /// Active buyers in the stage (prospects: every prospect).
     pub active: u64,
+    /// Active buyers, formatted ("—" for prospects, who are neither active nor lost).
+    pub active_label: String,
+    /// Lost buyers, formatted ("—" for prospects).
+    pub lost_label: String,
     /// Lost customers in the stage.
     pub lost: u64,
 }
@@ -244,4 +260,19 @@ pub struct Chart {
     pub at: ChartRef,
     /// The SVG document.
     pub svg: String,
+}
+
+/// A column the inputs lack and what to ask the client for.
+#[derive(Debug, Clone, Serialize)]
+pub struct GapRow {
+    /// What is missing, in words.
+    pub what: String,
+    /// The file it belongs in.
+    pub file: String,
+    /// The checks it left unjudged (ids).
+    pub checks: String,
+    /// How many checks.
+    pub count: usize,
+    /// What to ask the client for.
+    pub ask: String,
 }

@@ -20,6 +20,8 @@ pub(super) fn ps(audit: &Audit, currency: &str) -> Vec<PRow> {
         .map(|p| PRow {
             key: p.p.key().into(),
             title: p.title.clone(),
+            confidence: p.confidence.label().into(),
+            checks_label: checks_label(p.checks_assessed, p.checks_total, p.touchpoints),
             score: p.score,
             score_label: format::score(p.score),
             bar: format::bar(p.score),
@@ -30,6 +32,14 @@ pub(super) fn ps(audit: &Audit, currency: &str) -> Vec<PRow> {
             weight_label: format::num(Some(p.weight)),
         })
         .collect()
+}
+
+/// "16 of 17 checks judged", or why there is no score.
+pub(super) fn checks_label(assessed: usize, total: usize, touchpoints: usize) -> String {
+    if touchpoints == 0 {
+        return "no touchpoint in the spend plan".into();
+    }
+    format!("{assessed} of {total} checks judged")
 }
 
 /// Spend per P, titled.
@@ -97,6 +107,23 @@ pub(super) fn defection(audit: &Audit) -> Vec<Count> {
     rows
 }
 
+/// How many lost customers the reasons cover.
+pub(super) fn defection_base(audit: &Audit) -> String {
+    let m = &audit.analysis.metrics;
+    let min = crate::report::figures::min_sample(audit);
+    let mut s = format!(
+        "{} of {} lost customers gave a reason.",
+        format::num(Some(m.lost_with_reason as f64)),
+        format::num(Some(m.lost_customers as f64))
+    );
+    if m.lost_with_reason < min {
+        s.push_str(&format!(
+            " That is too few to judge (at least {min} needed); read the split as anecdotes."
+        ));
+    }
+    s
+}
+
 /// Value tier × risk counts.
 pub(super) fn value_risk(audit: &Audit) -> Grid {
     let vr = &audit.analysis.metrics.value_risk;
@@ -133,62 +160,18 @@ pub(super) fn waivers(audit: &Audit) -> Vec<WaiverRow> {
         .collect()
 }
 
-/// Key figures, in reading order.
+/// Key figures, in reading order, each with its base.
 pub(super) fn key_figures(audit: &Audit, currency: &str) -> Vec<Figure> {
-    let m = &audit.analysis.metrics;
-    let n = |v: u64| format::num(Some(v as f64));
-    let on = |v: Option<u64>| format::num(v.map(|x| x as f64));
-    let period_days = Some(audit.analysis.params.period_days);
-    let fig = |label: String, value: String| Figure { label, value };
-    vec![
-        fig(
-            "Customers (buyers)".into(),
-            format!("{} ({})", n(m.customers), n(m.buyers)),
-        ),
-        fig("Active customers".into(), n(m.active_customers)),
-        fig(
-            "Active rate / churn rate".into(),
-            format!(
-                "{} / {}",
-                format::pct(m.active_rate),
-                format::pct(m.churn_rate)
-            ),
-        ),
-        fig("Repeat rate".into(), format::pct(m.repeat_rate)),
-        fig(
-            "Retention rate (period over period)".into(),
-            format::pct(m.retention_rate),
-        ),
-        fig(
-            format!(
-                "New customers in the last {} days",
-                format::num(period_days)
-            ),
-            on(m.new_customers),
-        ),
-        fig("Net promoter score".into(), format::num(m.nps)),
-        fig("Valuable customers at risk".into(), n(m.high_value_at_risk)),
-        fig(
-            "Active customers overdue for contact".into(),
-            on(m.overdue_contact),
-        ),
-        fig(
-            "Marketing spend".into(),
-            format::money(Some(m.spend_total), currency),
-        ),
-        fig(
-            "Share of spend on retention".into(),
-            format::pct(m.retention_spend_share),
-        ),
-        fig(
-            "Acquisition cost per new customer".into(),
-            format::money(m.acquisition_cost_per_new_customer, currency),
-        ),
-        fig(
-            "Retention spend per active customer".into(),
-            format::money(m.retention_spend_per_active_customer, currency),
-        ),
-    ]
+    let min = crate::report::figures::min_sample(audit);
+    crate::report::figures::key_figures(audit)
+        .into_iter()
+        .map(|f| Figure {
+            value: f.text(currency),
+            note: f.note(min),
+            low_sample: f.low_sample,
+            label: f.label,
+        })
+        .collect()
 }
 
 /// The top ten findings.
@@ -216,9 +199,17 @@ pub(super) fn findings(audit: &Audit, currency: &str) -> Vec<FindingRow> {
                 p: f.p.key().into(),
                 p_title: f.p.title().into(),
                 item: f.item.clone(),
-                kind: f.kind.into(),
+                kind: f.status.unwrap_or(f.kind).into(),
                 touchpoints: tps,
-                spend_affected: format::money(Some(f.spend_affected), currency),
+                spend_affected: f
+                    .spend_affected
+                    .map(|v| format::money(Some(v), currency))
+                    .unwrap_or_default(),
+                kind_label: f.kind_label().into(),
+                gain: f
+                    .score_gain
+                    .map(|g| format::points_if_fixed(Some(g)))
+                    .unwrap_or_default(),
                 why: f.why.clone(),
                 fix: f.fix.clone(),
             }
@@ -226,34 +217,45 @@ pub(super) fn findings(audit: &Audit, currency: &str) -> Vec<FindingRow> {
         .collect()
 }
 
-/// The loyalty ladder, bottom rung first.
+/// The loyalty ladder, bottom rung first, with each rung's active and lost buyers.
 pub(super) fn ladder(audit: &Audit, currency: &str) -> Vec<StageRow> {
     let m = &audit.analysis.metrics;
     m.ladder
         .0
         .iter()
         .map(|(key, count)| {
-            let (mut active, mut lost) = (0u64, 0u64);
-            for f in audit
-                .analysis
-                .customers
-                .iter()
-                .filter(|f| f.stage.key() == key)
-            {
-                if f.buyer && !f.active {
-                    lost += 1;
-                } else {
-                    active += 1;
-                }
-            }
+            let active = m.ladder_active.get(key);
+            let lost = m.ladder_lost.get(key);
+            let label =
+                |v: Option<u64>| v.map_or(format::MISSING.into(), |n| format::num(Some(n as f64)));
             StageRow {
                 key: key.clone(),
                 label: title_case(key),
                 customers: format::num(Some(*count as f64)),
                 spend: format::money(m.spend_by_stage.get(key), currency),
-                active,
-                lost,
+                // Prospects have not bought, so they are neither active nor lost;
+                // the chart shows them whole.
+                active: active.unwrap_or(*count),
+                lost: lost.unwrap_or(0),
+                active_label: label(active),
+                lost_label: label(lost),
             }
+        })
+        .collect()
+}
+
+/// The data gaps: what is missing, what it left unjudged, what to ask for.
+pub(super) fn data_gaps(audit: &Audit) -> Vec<GapRow> {
+    audit
+        .scores
+        .data_gaps
+        .iter()
+        .map(|g| GapRow {
+            what: g.what.into(),
+            file: g.file.clone(),
+            checks: g.checks.join(", "),
+            count: g.checks.len(),
+            ask: g.ask.into(),
         })
         .collect()
 }
@@ -362,6 +364,8 @@ pub(super) fn about(audit: &Audit) -> About {
                 } else {
                     v.to_string()
                 },
+                note: String::new(),
+                low_sample: false,
             })
             .collect(),
     }

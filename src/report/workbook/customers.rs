@@ -39,12 +39,13 @@ enum Col {
 }
 
 /// The derived columns, after the input fields and extras.
-const DERIVED: [&str; 13] = [
+const DERIVED: [&str; 14] = [
     "active",
     "ladder_stage",
     "value_tier",
     "risk",
     "risk_points",
+    "warning_signs",
     "days_since_purchase",
     "days_since_contact",
     "overdue_contact",
@@ -55,16 +56,29 @@ const DERIVED: [&str; 13] = [
     "rfm_segment",
 ];
 
-/// The header of a derived column: the customer-value columns are named for
-/// a marketing reader; the others keep the names the input columns use.
-fn derived_header(d: &str) -> &str {
-    match d {
+/// The header of a column, named for a marketing reader ("Last purchase",
+/// "Warning signs"), never the snake_case field name.
+fn derived_header(d: &str) -> String {
+    let fixed = match d {
+        "customer_id" => "Customer ID",
+        "risk_points" => "Warning signs (count)",
+        "days_since_purchase" => "Days since purchase",
+        "days_since_contact" => "Days since contact",
+        "overdue_contact" => "Overdue for contact",
         "p_alive" => "P(alive)",
         "expected_purchases" => "Expected purchases",
         "clv" => "CLV",
         "rfm_segment" => "RFM segment",
-        other => other,
+        _ => "",
+    };
+    if !fixed.is_empty() {
+        return fixed.into();
     }
+    let words = d.replace('_', " ");
+    let mut c = words.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 /// What every Customers sheet shares: the audit, the formats, the columns and
@@ -118,8 +132,10 @@ pub fn write(wb: &mut Workbook, audit: &Audit, st: &Styles) -> Result<(), XlsxEr
 /// reach), the extras, then the derived fields.
 fn columns(ds: &Dataset) -> Vec<(String, Col)> {
     use CustomerField as F;
-    let mut cols: Vec<(String, Col)> =
-        vec![(F::CustomerId.name().into(), Col::Field(F::CustomerId))];
+    let mut cols: Vec<(String, Col)> = vec![(
+        derived_header(F::CustomerId.name()),
+        Col::Field(F::CustomerId),
+    )];
     for &f in F::ALL.iter().skip(1) {
         let derived_from_orders = ds.orders.is_some()
             && matches!(
@@ -130,14 +146,30 @@ fn columns(ds: &Dataset) -> Vec<(String, Col)> {
             || derived_from_orders
             || (f == F::Touchpoints && ds.reach_known)
         {
-            cols.push((f.name().into(), Col::Field(f)));
+            cols.push((derived_header(f.name()), Col::Field(f)));
         }
     }
+    let derived: Vec<String> = DERIVED.iter().map(|d| derived_header(d)).collect();
     for (k, name) in ds.customer_extras.iter().enumerate() {
-        cols.push((name.clone(), Col::Extra(k)));
+        // An input column named like a derived one (`Risk`, `Active`) is kept
+        // under "… (input)": Excel refuses a table with two equal headers.
+        let taken = |h: &str| {
+            cols.iter().any(|(c, _)| c.eq_ignore_ascii_case(h))
+                || derived.iter().any(|d| d.eq_ignore_ascii_case(h))
+        };
+        let mut header = derived_header(name);
+        if taken(&header) {
+            header = format!("{} (input)", derived_header(name));
+        }
+        let mut n = 2;
+        while taken(&header) {
+            header = format!("{} (input {n})", derived_header(name));
+            n += 1;
+        }
+        cols.push((header, Col::Extra(k)));
     }
-    for d in DERIVED {
-        cols.push((derived_header(d).into(), Col::Derived(d)));
+    for (d, header) in DERIVED.into_iter().zip(derived) {
+        cols.push((header, Col::Derived(d)));
     }
     cols
 }
@@ -178,7 +210,7 @@ fn start_sheet(ws: &mut Worksheet, sh: &Sheets, n: usize, rows: u32) -> Result<(
     let mut pr = Print::new(true);
     for (c, (h, _)) in cols.iter().enumerate() {
         let w = match h.as_str() {
-            "name" | "churn_reason" | "touchpoints" => 24.0,
+            "Name" | "Churn reason" | "Touchpoints" | "Warning signs" => 24.0,
             "RFM segment" | "Expected purchases" => 18.0,
             _ => 13.0,
         };
@@ -244,6 +276,12 @@ fn write_derived(
             }
         }
         "risk_points" => number(ws, f.risk_points.map(f64::from))?,
+        "warning_signs" => {
+            let signs = f.warning_signs();
+            if !signs.is_empty() {
+                ws.write_string(r, c, signs)?;
+            }
+        }
         "days_since_purchase" => number(ws, f.days_since_purchase.map(f64::from))?,
         "days_since_contact" => number(ws, f.days_since_contact.map(f64::from))?,
         "overdue_contact" => {

@@ -21,7 +21,7 @@ pub fn write_findings(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<
         "Touchpoints",
         "Spend affected",
         "Weight",
-        "Impact",
+        "Points if fixed",
         "Why it matters",
         "How to fix",
     ];
@@ -49,18 +49,25 @@ pub fn write_findings(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<
     let top = Format::new().set_align(FormatAlign::Top);
     let money = st.money.clone().set_align(FormatAlign::Top);
     let centred = top.clone().set_align(FormatAlign::Center);
+    let gain = centred.clone().set_num_format("+0.0");
     for (i, f) in audit.scores.findings.iter().enumerate() {
         let r = 1 + i as u32;
         ws.write_number_with_format(r, 0, (i + 1) as f64, &top)?;
         ws.write_string_with_format(r, 1, f.item.as_deref().unwrap_or("—"), &top)?;
-        ws.write_string_with_format(r, 2, f.kind, &top)?;
+        ws.write_string_with_format(r, 2, f.kind_label(), &top)?;
         ws.write_string_with_format(r, 3, f.p.title(), &top)?;
         ws.write_string_with_format(r, 4, &f.title, &st.wrap)?;
         let tps = join_capped(f.touchpoints.iter().map(String::as_str), ", ");
         ws.write_string_with_format(r, 5, &tps, &st.wrap)?;
-        ws.write_number_with_format(r, 6, f.spend_affected, &money)?;
+        match f.spend_affected {
+            Some(v) => ws.write_number_with_format(r, 6, v, &money)?,
+            None => ws.write_string_with_format(r, 6, "whole client", &top)?,
+        };
         ws.write_number_with_format(r, 7, f.weight, &centred)?;
-        ws.write_number_with_format(r, 8, f.impact, &money)?;
+        match f.score_gain {
+            Some(g) => ws.write_number_with_format(r, 8, g, &gain)?,
+            None => ws.write_string_with_format(r, 8, "—", &centred)?,
+        };
         ws.write_string_with_format(r, 9, &f.why, &st.wrap)?;
         ws.write_string_with_format(r, 10, &f.fix, &st.wrap)?;
         pr.fit_row(
@@ -99,8 +106,9 @@ pub fn write_about(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(),
         // Each warning wraps across the printed width, so none runs off the page.
         let across: f64 = (0..=4).map(|c| pr.col_width(c)).sum();
         for w in &audit.warnings {
-            ws.merge_range(r, 0, r, 4, w, &st.wrap)?;
-            pr.height(ws, r, super::print::row_height(&[(w, across)]))?;
+            let w = w.to_string();
+            ws.merge_range(r, 0, r, 4, &w, &st.wrap)?;
+            pr.height(ws, r, super::print::row_height(&[(&w, across)]))?;
             r += 1;
         }
     }

@@ -313,7 +313,7 @@ fn write_matrix_header(ws: &mut Worksheet, cx: Ctx, items: &[&Item]) -> Result<(
             formula(format!("=Checklist!$E${}", k + 2), Some(item.weight)),
             &st.helper,
         )?;
-        ws.write_string_with_format(wr + 1, c, item.p.key(), &p_format)?;
+        ws.write_string_with_format(wr + 1, c, item.p.title(), &p_format)?;
     }
     for (i, p) in P::ALL.iter().enumerate() {
         let c = layout.helper_col + 2 * i as u16;

@@ -9,6 +9,7 @@ mod checklist;
 mod cohorts;
 mod customers;
 mod findings;
+mod gaps;
 mod matrix;
 pub mod portfolio;
 mod print;
@@ -106,6 +107,9 @@ fn build(audit: &Audit, path: &Path, scratch: &Path) -> std::result::Result<(), 
     tail.push(s);
     let mut s = Worksheet::new();
     findings::write_findings(&mut s, audit, &styles)?;
+    tail.push(s);
+    let mut s = Worksheet::new();
+    gaps::write_data_gaps(&mut s, audit, &styles)?;
     tail.push(s);
     let mut s = Worksheet::new();
     findings::write_about(&mut s, audit, &styles)?;

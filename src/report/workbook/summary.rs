@@ -1,8 +1,9 @@
 //! The Summary sheet: headline score, the live 7-P table with traffic lights,
 //! a radar chart, key metrics and the top findings.
 
+use crate::analytics::MetricKind;
 use rust_xlsxwriter::{
-    Chart, ChartType, ConditionalFormatCell, ConditionalFormatCellRule, Format, Formula, Worksheet,
+    Chart, ChartType, ConditionalFormatCell, ConditionalFormatCellRule, Formula, Worksheet,
     XlsxError,
 };
 
@@ -26,8 +27,14 @@ pub fn write(
     let cx = Ctx { audit, layout, st };
     ws.set_name("Summary")?;
     let mut pr = Print::new(false);
-    pr.width(ws, 0, 0, 36.0)?;
+    pr.width(ws, 0, 0, 46.0)?;
     pr.width(ws, 1, 7, 11.0)?;
+    // The helper columns the overall score sums: hidden, so they neither
+    // print nor distract, but there for a consultant who unhides them.
+    ws.set_column_width(8, 11)?;
+    ws.set_column_width(9, 11)?;
+    ws.set_column_hidden(8)?;
+    ws.set_column_hidden(9)?;
     pr.height(ws, P_ROW - 1, 30.0)?;
     pr.height(ws, 3, 36.0)?;
     write_header(ws, cx)?;
@@ -70,7 +77,7 @@ fn write_header(ws: &mut Worksheet, cx: Ctx) -> Result<(), XlsxError> {
     )?;
     ws.write_string_with_format(3, 0, "Overall score", &st.subtitle)?;
     let overall = format!(
-        "=IF(SUM(H{a}:H{b})=0,\"\",SUM(G{a}:G{b})/SUM(H{a}:H{b}))",
+        "=IF(SUM(J{a}:J{b})=0,\"\",SUM(I{a}:I{b})/SUM(J{a}:J{b}))",
         a = P_ROW + 1,
         b = LAST
     );
@@ -80,6 +87,18 @@ fn write_header(ws: &mut Worksheet, cx: Ctx) -> Result<(), XlsxError> {
         2,
         Formula::new(cx.layout.rating_formula("B4")).set_result(audit.scores.rating),
         &st.subtitle,
+    )?;
+    let sc = &audit.scores;
+    ws.write_string_with_format(
+        3,
+        3,
+        format!(
+            "Confidence: {} ({} of {} checks judged)",
+            sc.confidence.label(),
+            sc.checks_assessed,
+            sc.checks_total
+        ),
+        &st.bold,
     )?;
     ws.write_string_with_format(
         4,
@@ -102,6 +121,8 @@ fn write_p_table(ws: &mut Worksheet, cx: Ctx) -> Result<(), XlsxError> {
         "Rating",
         "Spend",
         "Share of spend",
+        "Confidence",
+        "",
         "Weighted score",
         "Assessed weight",
     ];
@@ -118,7 +139,13 @@ fn write_p_table(ws: &mut Worksheet, cx: Ctx) -> Result<(), XlsxError> {
             1,
             formula(format!("={}", layout.p_weight_cell(i)), Some(p.weight)),
         )?;
-        ws.write_formula_with_format(r, 2, formula(layout.p_score_formula(i), p.score), &st.score)?;
+        // A P without a spend row is not scored, whatever the weights (SPEC §4.1).
+        let score_formula = if p.touchpoints == 0 {
+            "=\"\"".to_string()
+        } else {
+            layout.p_score_formula(i)
+        };
+        ws.write_formula_with_format(r, 2, formula(score_formula, p.score), &st.score)?;
         ws.write_formula(
             r,
             3,
@@ -131,19 +158,32 @@ fn write_p_table(ws: &mut Worksheet, cx: Ctx) -> Result<(), XlsxError> {
         let weighted = p.score.map(|s| s * p.weight).unwrap_or(0.0);
         ws.write_formula_with_format(
             r,
-            6,
+            8,
             formula(format!("=IF(ISNUMBER(C{x}),B{x}*C{x},0)"), Some(weighted)),
             &st.helper,
         )?;
         ws.write_formula_with_format(
             r,
-            7,
+            9,
             formula(
                 format!("=IF(ISNUMBER(C{x}),B{x},0)"),
                 Some(if p.score.is_some() { p.weight } else { 0.0 }),
             ),
             &st.helper,
         )?;
+        // Confidence beside the score it qualifies (the helper columns the
+        // overall score sums sit right of the print area).
+        let confidence = if p.touchpoints == 0 {
+            "low · no touchpoint".to_string()
+        } else {
+            format!(
+                "{} · {} of {} checks",
+                p.confidence.label(),
+                p.checks_assessed,
+                p.checks_total
+            )
+        };
+        ws.merge_range(r, 6, r, 7, &confidence, &st.wrap)?;
     }
     Ok(())
 }
@@ -178,76 +218,42 @@ fn insert_radar(ws: &mut Worksheet) -> Result<(), XlsxError> {
     chart.legend().set_hidden();
     chart.y_axis().set_min(0).set_max(100).set_major_unit(25);
     chart.set_width(470).set_height(330);
-    ws.insert_chart(LAST + 2, 3, &chart)?;
+    ws.insert_chart(LAST + 2, 4, &chart)?;
     Ok(())
 }
 
 /// The key-metrics block starting at `row`, "n/a" where a metric could not be
-/// computed; returns the row after it.
+/// computed and each figure's base beside it (marked when too small to
+/// judge); returns the row after it.
 fn write_key_metrics(ws: &mut Worksheet, cx: Ctx, mut row: u32) -> Result<u32, XlsxError> {
     let st = cx.st;
     ws.write_string_with_format(row, 0, "Key metrics", &st.subtitle)?;
     row += 1;
-    for (label, value, fmt) in key_metrics(cx) {
-        ws.write_string(row, 0, label)?;
-        match value {
+    let min = crate::report::figures::min_sample(cx.audit);
+    for f in crate::report::figures::key_figures(cx.audit) {
+        let fmt = match f.kind {
+            MetricKind::Share => &st.pct,
+            MetricKind::Money => &st.money,
+            MetricKind::Count => &st.int,
+            _ => &st.dec1,
+        };
+        ws.write_string(row, 0, &f.label)?;
+        match f.value {
             Some(v) => ws.write_number_with_format(row, 1, v, fmt)?,
             None => ws.write_string_with_format(row, 1, "n/a", &st.helper)?,
         };
+        let note = f.note(min);
+        if !note.is_empty() {
+            let style = if f.low_sample {
+                &st.bold
+            } else {
+                &st.helper_text
+            };
+            ws.write_string_with_format(row, 2, note, style)?;
+        }
         row += 1;
     }
     Ok(row)
-}
-
-/// The key metrics in display order: label, value (if known) and number format.
-fn key_metrics(cx: Ctx<'_>) -> Vec<(&'static str, Option<f64>, &Format)> {
-    let (m, st) = (&cx.audit.analysis.metrics, cx.st);
-    let int = |v: u64| Some(v as f64);
-    vec![
-        ("Customers", int(m.customers), &st.int),
-        ("Buyers", int(m.buyers), &st.int),
-        ("Active customers", int(m.active_customers), &st.int),
-        ("Active rate", m.active_rate, &st.pct),
-        ("Churn rate", m.churn_rate, &st.pct),
-        ("Repeat rate", m.repeat_rate, &st.pct),
-        (
-            "Retention rate (period over period)",
-            m.retention_rate,
-            &st.pct,
-        ),
-        (
-            "New customers in the period",
-            m.new_customers.map(|v| v as f64),
-            &st.int,
-        ),
-        ("Net promoter score", m.nps, &st.dec1),
-        (
-            "Valuable customers at risk",
-            int(m.high_value_at_risk),
-            &st.int,
-        ),
-        (
-            "Active customers overdue for contact",
-            m.overdue_contact.map(|v| v as f64),
-            &st.int,
-        ),
-        ("Marketing spend", Some(m.spend_total), &st.money),
-        (
-            "Share of spend on retention",
-            m.retention_spend_share,
-            &st.pct,
-        ),
-        (
-            "Acquisition cost per new customer",
-            m.acquisition_cost_per_new_customer,
-            &st.money,
-        ),
-        (
-            "Retention spend per active customer",
-            m.retention_spend_per_active_customer,
-            &st.money,
-        ),
-    ]
 }
 
 /// The "Change since" block (overall, per P, per metric) starting at `row`,
@@ -328,13 +334,7 @@ fn write_top_findings(
         ws.write_string_with_format(
             row,
             0,
-            format!(
-                "spend affected {}",
-                crate::report::format::money(
-                    Some(f.spend_affected),
-                    cx.audit.dataset.currency.as_deref().unwrap_or("")
-                )
-            ),
+            crate::report::format::points_if_fixed(f.score_gain),
             &st.helper_text,
         )?;
         let fix = format!("Fix: {}", f.fix);

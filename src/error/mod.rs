@@ -4,6 +4,12 @@
 //! [`Problem`] it finds into [`Problems`] and the run stops only after the whole
 //! file was read, so a consultant fixes a client's spreadsheet in one round.
 
+pub mod codes;
+mod diagnostic;
+
+pub use codes::{Code, Severity};
+pub use diagnostic::{Diagnostic, DiagnosticRecord};
+
 use std::fmt;
 use std::path::Path;
 
@@ -65,6 +71,12 @@ impl Location {
         self
     }
 
+    /// Narrows to a column (zero-based), for what concerns a whole column.
+    pub fn at_col(mut self, col: u32) -> Self {
+        self.col = Some(col);
+        self
+    }
+
     /// Narrows to a YAML line (one-based).
     pub fn at_line(mut self, line: Option<usize>) -> Self {
         self.line = line;
@@ -84,13 +96,14 @@ impl fmt::Display for Location {
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
-        if let Some(sheet) = &self.sheet {
+        if let Some(sheet) = self.sheet.as_ref().filter(|s| !s.is_empty()) {
             write!(f, " › {sheet}")?;
         }
         match (self.row, self.col) {
             (Some(r), Some(c)) => write!(f, " › {}", a1(r, c))?,
             (Some(r), None) => write!(f, " › row {}", r + 1)?,
-            _ => {}
+            (None, Some(c)) => write!(f, " › column {}", column_letters(c))?,
+            (None, None) => {}
         }
         if let Some(item) = &self.item {
             write!(f, " › {item}")?;
@@ -102,6 +115,8 @@ impl fmt::Display for Location {
 /// One thing wrong with the user's input, said so a person can fix it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Problem {
+    /// What kind of problem it is (see [`codes`]).
+    pub code: Code,
     /// Where it is.
     pub location: Location,
     /// What was found, in the user's terms (quoted values, header names).
@@ -111,13 +126,31 @@ pub struct Problem {
 }
 
 impl Problem {
-    /// A problem at `location`.
-    pub fn new(location: Location, found: impl Into<String>, expected: impl Into<String>) -> Self {
+    /// A problem of kind `code` at `location`.
+    pub fn new(
+        code: Code,
+        location: Location,
+        found: impl Into<String>,
+        expected: impl Into<String>,
+    ) -> Self {
         Problem {
+            code,
             location,
             found: found.into(),
             expected: expected.into(),
         }
+    }
+}
+
+impl Problem {
+    /// The problem as a diagnostic (the message holds found and expected).
+    pub fn diagnostic(&self) -> Diagnostic {
+        let mut message = self.found.clone();
+        if !self.expected.is_empty() {
+            message.push_str("; expected ");
+            message.push_str(&self.expected);
+        }
+        Diagnostic::at(self.code, self.location.clone(), message)
     }
 }
 
@@ -172,6 +205,20 @@ impl Problems {
         self.list.len() + self.omitted.iter().map(|(_, n)| n).sum::<usize>()
     }
 
+    /// Every problem as a diagnostic, then one note per file whose further
+    /// problems were only counted.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut out: Vec<Diagnostic> = self.list.iter().map(Problem::diagnostic).collect();
+        for (file, n) in &self.omitted {
+            out.push(Diagnostic::at(
+                Code::NotListed,
+                Location::file(Path::new(file)),
+                format!("… and {n} more problem(s) not listed"),
+            ));
+        }
+        out
+    }
+
     /// Moves every problem of `other` into `self`.
     pub fn extend(&mut self, other: Problems) {
         for p in other.list {
@@ -183,6 +230,20 @@ impl Problems {
                 None => self.omitted.push((file, n)),
             }
         }
+    }
+
+    /// Puts the problems of each file together, files in the order they
+    /// were first reported (audit.yaml, checklist, customers, spend…),
+    /// each file's problems in the order found.
+    pub fn group_by_file(&mut self) {
+        let mut files: Vec<String> = Vec::new();
+        for p in &self.list {
+            if !files.contains(&p.location.file) {
+                files.push(p.location.file.clone());
+            }
+        }
+        self.list
+            .sort_by_key(|p| files.iter().position(|f| *f == p.location.file));
     }
 
     /// Ok when empty, else the problems as an error.
@@ -247,6 +308,18 @@ impl Error {
         let mut all = Problems::default();
         all.push(p);
         Error::Problems(all)
+    }
+
+    /// The error as diagnostics: every problem, or one diagnostic for the rest.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let code = match self {
+            Error::Problems(p) => return p.diagnostics(),
+            Error::Io { .. } => Code::Io,
+            Error::Output { .. } => Code::OutputFailed,
+            Error::Usage(_) => Code::Usage,
+            Error::Failed(_) => Code::RunFailed,
+        };
+        vec![Diagnostic::new(code, self.to_string())]
     }
 
     /// Wraps an I/O error with the path it concerns.
@@ -316,6 +389,7 @@ mod tests {
     #[test]
     fn problem_reads_like_the_spec() {
         let p = Problem::new(
+            Code::InvalidValue,
             Location::sheet("customers.xlsx", "Customers").at(16, 3),
             "\"next week\" is not a date",
             "a date such as 2026-03-31",
@@ -327,10 +401,31 @@ mod tests {
     }
 
     #[test]
+    fn problems_group_by_file_in_first_seen_order() {
+        let mut all = Problems::default();
+        for (file, what) in [
+            ("audit.yaml", "a"),
+            ("customers.csv", "b"),
+            ("audit.yaml", "c"),
+        ] {
+            all.push(Problem::new(
+                Code::InvalidValue,
+                Location::sheet(file, "S"),
+                what,
+                "",
+            ));
+        }
+        all.group_by_file();
+        let order: Vec<&str> = all.list().iter().map(|p| p.found.as_str()).collect();
+        assert_eq!(order, ["a", "c", "b"]);
+    }
+
+    #[test]
     fn problems_are_capped_per_file() {
         let mut all = Problems::default();
         for i in 0..(MAX_PROBLEMS_PER_FILE as u32 + 5) {
             all.push(Problem::new(
+                Code::InvalidValue,
                 Location::sheet("a.xlsx", "S").at(i, 0),
                 "bad",
                 "",

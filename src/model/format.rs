@@ -1,4 +1,4 @@
-//! Number formatting shared by every human-facing report (summary.md,
+//! Number formatting shared by every human-facing text (summary.md,
 //! report.html, the SVG charts), so a figure reads the same everywhere.
 //!
 //! Missing values (`None`, NaN, infinities) format as an em dash rather than
@@ -92,6 +92,16 @@ pub fn pp(v: Option<f64>) -> String {
     })
 }
 
+/// What fixing a finding is worth: "+2.3 points if fixed" (one decimal,
+/// "under 0.1" rather than a misleading "+0.0").
+pub fn points_if_fixed(gain: Option<f64>) -> String {
+    match finite(gain) {
+        None => MISSING.into(),
+        Some(g) if g < 0.05 => "under 0.1 points if fixed".into(),
+        Some(g) => format!("+{g:.1} points if fixed"),
+    }
+}
+
 /// A ten-character text bar for a 0–100 score (dots when missing).
 pub fn bar(v: Option<f64>) -> String {
     finite(v).map_or("·".repeat(10), |x| {
@@ -117,5 +127,7 @@ mod tests {
         assert_eq!(delta(Some(-2.25)), "−2.2");
         assert_eq!(pp(Some(0.0)), "±0 pp");
         assert_eq!(bar(Some(55.0)), "██████░░░░");
+        assert_eq!(points_if_fixed(Some(2.345)), "+2.3 points if fixed");
+        assert_eq!(points_if_fixed(Some(0.01)), "under 0.1 points if fixed");
     }
 }
