@@ -393,11 +393,7 @@ fn the_contact_plan_check_counts_the_top_fifth_by_lifetime_value() {
     let mut ranked: Vec<(f64, usize, bool)> = rows
         .enumerate()
         .filter(|(_, r)| r[active] == "yes")
-        .filter_map(|(i, r)| {
-            r[clv]
-                .as_f64()
-                .map(|v| (v, i, r[overdue] == "yes"))
-        })
+        .filter_map(|(i, r)| r[clv].as_f64().map(|v| (v, i, r[overdue] == "yes")))
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let top = (ranked.len() as f64 * 0.2).ceil() as usize;

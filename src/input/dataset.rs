@@ -10,14 +10,14 @@ use super::activity::{self, CustomerIndex};
 use super::columns::Hints;
 use super::customers::{self, CustomerTable};
 use super::fields::{
-    CUSTOMER_FIELDS, CUSTOMER_SHEETS, Field, INTERACTION_FIELDS, INTERACTION_SHEETS, ORDER_FIELDS,
+    CUSTOMER_FIELDS, CUSTOMER_SHEETS, INTERACTION_FIELDS, INTERACTION_SHEETS, ORDER_FIELDS,
     ORDER_SHEETS, SPEND_FIELDS, SPEND_SHEETS,
 };
 use super::spend::{self, SpendTable};
-use super::table::{TableInfo, Workbook};
+use super::table::Workbook;
 use super::{Config, InputPaths, resolve, search_location, sha256_file};
-use crate::error::{Code, Diagnostic, Location, Problem, Problems, Result, column_letters};
-use crate::model::{ColumnCurrency, Customer, Dataset, InputFile, Order, TableRead};
+use crate::error::{Code, Diagnostic, Location, Problem, Problems, Result};
+use crate::model::{ColumnCurrency, Customer, Dataset, InputFile, Order};
 
 /// The files of one client, as resolved from flags, audit.yaml and discovery.
 struct Files {
@@ -174,23 +174,18 @@ fn assemble(
     } = read;
     inputs.insert(
         0,
-        input_file(
+        ctable.info.input_file(
             "customers",
             &files.customers,
             customers_sheet,
-            &ctable.info,
             CUSTOMER_FIELDS,
         ),
     );
     inputs.insert(
         1,
-        input_file(
-            "spend",
-            &spend_path,
-            spend_sheet,
-            &stable.info,
-            SPEND_FIELDS,
-        ),
+        stable
+            .info
+            .input_file("spend", &spend_path, spend_sheet, SPEND_FIELDS),
     );
     for f in inputs.iter_mut() {
         if let Some(k) = all_paths
@@ -223,45 +218,6 @@ fn assemble(
         ds.warnings.push(w);
     }
     ds
-}
-
-/// One entry of the input list (its hash is filled in once known).
-fn input_file(
-    role: &str,
-    path: &Path,
-    sheet: String,
-    info: &TableInfo,
-    fields: &[Field],
-) -> InputFile {
-    let header = |col: u32| {
-        info.headers
-            .iter()
-            .find(|(c, _)| *c == col)
-            .map(|(_, h)| h.clone())
-            .unwrap_or_default()
-    };
-    let m = &info.mapping;
-    let read = TableRead {
-        header_row: m.header_row + 1,
-        columns: fields
-            .iter()
-            .zip(&m.columns)
-            .filter_map(|(f, c)| c.map(|c| (f.name.to_string(), column_letters(c), header(c))))
-            .collect(),
-        extras: m
-            .extras
-            .iter()
-            .map(|(c, _, h)| (column_letters(*c), h.clone()))
-            .collect(),
-    };
-    InputFile {
-        role: role.into(),
-        path: path.display().to_string(),
-        sheet,
-        rows: info.rows,
-        sha256: String::new(),
-        read,
-    }
 }
 
 impl Reader<'_> {
@@ -489,7 +445,7 @@ impl Reader<'_> {
         }
         activity::apply_orders(customers, &t.orders);
         self.inputs
-            .push(input_file("orders", &p, s, &t.info, ORDER_FIELDS));
+            .push(t.info.input_file("orders", &p, s, ORDER_FIELDS));
         Some(Some(t.orders))
     }
 
@@ -541,13 +497,8 @@ impl Reader<'_> {
             ));
         }
         self.warnings.extend(t.info.warnings.iter().cloned());
-        self.inputs.push(input_file(
-            "interactions",
-            &p,
-            s,
-            &t.info,
-            INTERACTION_FIELDS,
-        ));
+        self.inputs
+            .push(t.info.input_file("interactions", &p, s, INTERACTION_FIELDS));
         Some(Some(t.pairs))
     }
 }

@@ -328,6 +328,56 @@ pub struct TableInfo {
     pub warnings: Vec<Diagnostic>,
 }
 
+impl TableInfo {
+    /// One entry of the input list (its hash is filled in once known).
+    pub(super) fn input_file(
+        &self,
+        role: &str,
+        path: &std::path::Path,
+        sheet: String,
+        fields: &[super::fields::Field],
+    ) -> crate::model::InputFile {
+        let info = self;
+        let header = |col: u32| {
+            info.headers
+                .iter()
+                .find(|(c, _)| *c == col)
+                .map(|(_, h)| h.clone())
+                .unwrap_or_default()
+        };
+        let m = &info.mapping;
+        let read = crate::model::TableRead {
+            header_row: m.header_row + 1,
+            columns: fields
+                .iter()
+                .zip(&m.columns)
+                .filter_map(|(f, c)| {
+                    c.map(|c| {
+                        (
+                            f.name.to_string(),
+                            crate::error::column_letters(c),
+                            header(c),
+                        )
+                    })
+                })
+                .collect(),
+            extras: m
+                .extras
+                .iter()
+                .map(|(c, _, h)| (crate::error::column_letters(*c), h.clone()))
+                .collect(),
+        };
+        crate::model::InputFile {
+            role: role.into(),
+            path: path.display().to_string(),
+            sheet,
+            rows: info.rows,
+            sha256: String::new(),
+            read,
+        }
+    }
+}
+
 /// CSV rows with more cells than the header: how many, and the first one's line.
 #[derive(Default)]
 struct Wide {

@@ -99,6 +99,10 @@ pub fn raw_text(r: &str, t: &str) -> String {
 /// `days_since_purchase`), so checks can name fields as the spec does while
 /// the sheet shows headers for a reader.
 pub fn field_key(header: &str) -> String {
+    // An input column renamed beside a derived one: "Risk (input)" → "risk (input)".
+    if let Some(i) = header.find(" (input") {
+        return format!("{}{}", field_key(&header[..i]), &header[i..]);
+    }
     match header {
         "Warning signs (count)" => "risk_points".into(),
         "Overdue for contact" => "overdue_contact".into(),

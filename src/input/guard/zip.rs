@@ -52,14 +52,14 @@ pub(super) fn scan(file: &File, kind: Kind, name: &str) -> Result<(), Problem> {
     } else {
         Vec::new()
     };
-    for (i, part) in parts {
+    for (i, raw) in parts {
+        let lower = raw.to_ascii_lowercase();
         // Messages name the sheet a user sees, not the zip part behind it.
         let part = sheets
             .iter()
-            .find(|(p, _)| *p == part)
+            .find(|(p, _)| *p == raw)
             .map(|(_, sheet)| sheet.clone())
-            .unwrap_or(part);
-        let lower = part.to_ascii_lowercase();
+            .unwrap_or(raw);
         let Ok(f) = zip.by_index(i) else {
             continue;
         };
