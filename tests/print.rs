@@ -287,8 +287,8 @@ fn libreoffice_renders_a_readable_number_of_pages() {
         .count();
     // 13 unreadable pages before (Matrix and Touchpoints squeezed onto one
     // page each); readable scales take more, but not without bound. The 240
-    // customers take 5–6 pages since they print two pages wide.
-    assert!((15..=30).contains(&pages), "{pages} pages");
+    // customers take up to 8 pages since they print two pages wide.
+    assert!((15..=34).contains(&pages), "{pages} pages");
     let Some(per_sheet) = pages_per_sheet(&pdf) else {
         eprintln!("print: pdftotext is not installed; pages per sheet not checked");
         return;
@@ -296,9 +296,12 @@ fn libreoffice_renders_a_readable_number_of_pages() {
     let count = |s: &str| per_sheet.iter().filter(|n| *n == s).count();
     // before issue 15's leftovers: Customers 2 pages at one page wide
     assert!((4..=8).contains(&count("Customers")), "{per_sheet:?}");
-    for s in ["About", "Value", "Cohorts", "Segments", "Spend"] {
+    for s in ["About", "Cohorts", "Segments", "Spend"] {
         assert_eq!(count(s), 1, "{s}: {per_sheet:?}");
     }
+    // Value: key figures and models, segments and spread, the top 25 — each
+    // block whole on a landscape page
+    assert!((1..=3).contains(&count("Value")), "{per_sheet:?}");
     assert_eq!(
         per_sheet.len(),
         pages,

@@ -246,7 +246,7 @@ fn money_percent_and_date_formats() {
         assert!(styles.contains(&format!("formatCode=\"{f}\"")), "{f}");
     }
     assert!(
-        !styles.contains("#,##0.00"),
+        !styles.contains("formatCode=\"#,##0.00\""),
         "a second money format is left"
     );
     let c = sheet(&x, "Customers");
