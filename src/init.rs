@@ -20,6 +20,8 @@ period: "2026 Q2"
 # sheets: { customers: Customers, spend: Spend, orders: Orders }
 # decimal: ","                  # "," for 1.234,50 or "." for 1,234.50 (when the data cannot tell)
 # dates: day-first              # day-first (31/12/2026) or month-first (12/31/2026)
+# currency: DKK                 # ISO code of the amounts; default: what the amounts show (€, $, £, DKK…)
+# renamed_from: "Old name"      # the client's former name, to compare with audits from before a rename
 # columns:                      # canonical field -> the header the client used
 #   customer_id: "Kundenr. (intern)"
 #   last_purchase: "Seneste handel"

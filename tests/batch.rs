@@ -245,3 +245,216 @@ fn quarter_over_quarter() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(read_json(&out)["changes"], v["changes"]);
 }
+
+/// Issue 11: a previous audit of another client is a usage error naming both;
+/// the same client spelt differently, or renamed with `renamed_from`, compares.
+#[test]
+fn issue_11_previous_audit_of_another_client_is_refused() {
+    let dir = temp();
+    let input = dir.path().join("in");
+    clients(&input, 2);
+    let audit = |client: &str, out: &str, previous: Option<&Path>| {
+        let out = dir.path().join(out);
+        let mut args = vec![
+            "audit".to_string(),
+            input.join(client).to_string_lossy().into_owned(),
+            "--out".into(),
+            out.to_string_lossy().into_owned(),
+        ];
+        if let Some(p) = previous {
+            args.extend(["--previous".into(), p.to_string_lossy().into_owned()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        (mixaudit(&args), out)
+    };
+    let (o, before01) = audit("client01", "before01", None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (o, _) = audit("client00", "mixed", Some(&before01.join("audit.json")));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("\"client01 Ltd\"") && err.contains("\"client00 Ltd\""),
+        "{err}"
+    );
+    assert!(!dir.path().join("mixed/audit.json").exists());
+
+    // The same client, written "CLIENT00-ltd" last quarter: compared.
+    let (o, before00) = audit("client00", "before00", None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let prev = before00.join("audit.json");
+    let text = std::fs::read_to_string(&prev).unwrap();
+    let older = text
+        .replace(
+            "\"client\": \"client00 Ltd\"",
+            "\"client\": \"CLIENT00-ltd\"",
+        )
+        .replace("\"as_of\": \"2026-06-30\"", "\"as_of\": \"2026-03-31\"");
+    assert_ne!(older, text);
+    std::fs::write(&prev, &older).unwrap();
+    let (o, out) = audit("client00", "same", Some(&prev));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = read_json(&out);
+    assert_eq!(v["changes"]["previous_as_of"], "2026-03-31");
+    assert!(!stderr(&o).contains("not earlier"), "{}", stderr(&o));
+
+    // Renamed: "Old Name AB" is refused until audit.yaml says renamed_from.
+    std::fs::write(&prev, older.replace("CLIENT00-ltd", "Old Name AB")).unwrap();
+    let (o, _) = audit("client00", "renamed", Some(&prev));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("renamed_from"), "{}", stderr(&o));
+    let yaml = input.join("client00/audit.yaml");
+    let cfg = std::fs::read_to_string(&yaml).unwrap();
+    std::fs::write(&yaml, format!("{cfg}renamed_from: old name ab\n")).unwrap();
+    let (o, out) = audit("client00", "renamed", Some(&prev));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(read_json(&out)["changes"]["previous_as_of"], "2026-03-31");
+}
+
+/// Issue 11: a previous audit as of the same day or later is compared, with a
+/// warning in audit.json and on stderr.
+#[test]
+fn issue_11_previous_audit_not_earlier_is_a_warning() {
+    let dir = temp();
+    let input = dir.path().join("in");
+    clients(&input, 1);
+    let client = input.join("client00");
+    let first = dir.path().join("first");
+    let o = mixaudit(&[
+        "audit",
+        client.to_str().unwrap(),
+        "--out",
+        first.to_str().unwrap(),
+        "--as-of",
+        "2026-07-31",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let second = dir.path().join("second");
+    let o = mixaudit(&[
+        "audit",
+        client.to_str().unwrap(),
+        "--out",
+        second.to_str().unwrap(),
+        "--previous",
+        first.join("audit.json").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let warning =
+        "the previous audit is as of 2026-07-31, not earlier than this audit (2026-06-30)";
+    assert!(stderr(&o).contains(warning), "{}", stderr(&o));
+    let v = read_json(&second);
+    assert!(
+        v["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains(warning)),
+        "{}",
+        v["warnings"]
+    );
+}
+
+/// Issue 11: merging shards keeps every shard's failed clients, exits 1, and
+/// writes the very bytes of the single run's portfolio.json.
+#[test]
+fn issue_11_shard_merge_keeps_failures_and_equals_the_single_run() {
+    let dir = temp();
+    let input = dir.path().join("in");
+    clients(&input, 5);
+    for name in ["broken_a", "broken_b"] {
+        write_files(
+            &input.join(name),
+            &[
+                ("customers.xlsx", "this is not a workbook"),
+                ("spend.csv", SPEND_CSV),
+            ],
+        );
+    }
+    let batch = |out: &Path, shard: Option<&str>| {
+        let mut args = vec![
+            "batch",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        if let Some(s) = shard {
+            args.extend(["--shard", s]);
+        }
+        mixaudit(&args)
+    };
+    let full = dir.path().join("full");
+    let o = batch(&full, None);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let single = std::fs::read_to_string(full.join("portfolio.json")).unwrap();
+    let p: Value = serde_json::from_str(&single).unwrap();
+    assert_eq!(p["clients"].as_array().unwrap().len(), 5);
+    let failed: Vec<&str> = p["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(failed, ["broken_a", "broken_b"]);
+
+    let mut shards = Vec::new();
+    let mut shards_failing = 0;
+    for k in 1..=2 {
+        let out = dir.path().join(format!("shard-{k}"));
+        let o = batch(&out, Some(&format!("{k}/2")));
+        assert!(out.join("portfolio.json").is_file(), "{}", stderr(&o));
+        if o.status.code() == Some(1) {
+            shards_failing += 1;
+        }
+        shards.push(out);
+    }
+    assert!(shards_failing >= 1);
+    let merged = dir.path().join("merged");
+    let mut args = vec!["portfolio"];
+    args.extend(shards.iter().map(|s| s.to_str().unwrap()));
+    args.extend(["--out", merged.to_str().unwrap()]);
+    let o = mixaudit(&args);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("broken_a failed") && err.contains("broken_b failed"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(merged.join("portfolio.json")).unwrap(),
+        single,
+        "the merge of two shards is the single run's portfolio.json, byte for byte"
+    );
+
+    // Two batch runs over subsets of the folders merge the same way.
+    let (left, right) = (dir.path().join("left"), dir.path().join("right"));
+    let dirs = |names: &[&str]| -> Vec<String> {
+        names
+            .iter()
+            .map(|n| input.join(n).to_string_lossy().into_owned())
+            .collect()
+    };
+    for (out, names) in [
+        (&left, dirs(&["client00", "client01", "broken_a"])),
+        (
+            &right,
+            dirs(&["client02", "client03", "client04", "broken_b"]),
+        ),
+    ] {
+        let mut args: Vec<&str> = vec!["batch"];
+        args.extend(names.iter().map(String::as_str));
+        args.extend(["--out", out.to_str().unwrap()]);
+        assert_eq!(mixaudit(&args).status.code(), Some(1));
+    }
+    let merged2 = dir.path().join("merged2");
+    let o = mixaudit(&[
+        "portfolio",
+        left.to_str().unwrap(),
+        right.to_str().unwrap(),
+        "--out",
+        merged2.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(merged2.join("portfolio.json")).unwrap(),
+        single
+    );
+}

@@ -575,7 +575,7 @@ fn bad_yaml_unknown_key() {
         "bad_yaml_unknown_key",
         &[
             "mixaudit: 1 problem(s) found:",
-            "error[MX501]: audit.yaml:2: unknown field `colums`, expected one of `client`, `period`, `as_of`, `customers`, `spend`, `orders`, `interactions`, `checklist`, `sheets`, `decimal`, `dates`, `columns`, `params`, `waivers`",
+            "error[MX501]: audit.yaml:2: unknown field `colums`, expected one of `client`, `period`, `as_of`, `customers`, `spend`, `orders`, `interactions`, `checklist`, `sheets`, `decimal`, `dates`, `columns`, `currency`, `renamed_from`, `params`, `waivers`",
         ],
     );
 }
@@ -702,7 +702,7 @@ fn bad_spend_conflict() {
 /// then the inputs.
 const EVERY_CLASS: &[&str] = &[
     "mixaudit: 5 problem(s) found:",
-    "error[MX501]: audit.yaml:3: unknown field `colums`, expected one of `client`, `period`, `as_of`, `customers`, `spend`, `orders`, `interactions`, `checklist`, `sheets`, `decimal`, `dates`, `columns`, `params`, `waivers`",
+    "error[MX501]: audit.yaml:3: unknown field `colums`, expected one of `client`, `period`, `as_of`, `customers`, `spend`, `orders`, `interactions`, `checklist`, `sheets`, `decimal`, `dates`, `columns`, `currency`, `renamed_from`, `params`, `waivers`",
     "error[MX504]: audit.yaml:6 › PRO-01: the waiver has no reason; expected `reason:` saying why the item does not apply",
     "error[MX605]: checklist.yaml:8 › PRO-01: `touchpoint.personalised` is neither a touchpoint field nor a column of the spend file (did you mean `personalized`?); expected a field listed in the checklist documentation, or an extra column of the spend sheet",
     "error[MX301]: customers.csv › E3: \"someday\" is not a date (column `last_purchase`); expected a date such as 2026-03-31, 31.03.2026 or 31/03/2026",

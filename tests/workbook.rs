@@ -241,9 +241,14 @@ fn print_setup_for_pdf_handover() {
 fn money_percent_and_date_formats() {
     let (_d, x) = audit_example();
     let styles = part(&x, "xl/styles.xml");
-    for f in ["#,##0", "0.0%", "yyyy-mm-dd", "#,##0.00"] {
+    // one money format, with the example's currency (audit.yaml: DKK); no cents
+    for f in ["#,##0 &quot;DKK&quot;", "#,##0", "0.0%", "yyyy-mm-dd"] {
         assert!(styles.contains(&format!("formatCode=\"{f}\"")), "{f}");
     }
+    assert!(
+        !styles.contains("formatCode=\"#,##0.00\""),
+        "a second money format is left"
+    );
     let c = sheet(&x, "Customers");
     let lp = (0..c.width() as u32)
         .find(|col| *c.get_value((0, *col)).unwrap() == "Last purchase")

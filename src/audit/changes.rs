@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::analytics::Metrics;
 use crate::error::{Error, Result};
+use crate::model::Day;
 use crate::score::Scores;
 
 /// The schema name of audit.json; bump the number when a key changes meaning.
@@ -83,6 +84,46 @@ pub struct PreviousScore {
 impl PreviousAudit {
     /// Reads and checks a previous audit.json; a file that is not one is a usage error.
     pub fn load(path: &Path) -> Result<PreviousAudit> {
+        Self::read(path)
+    }
+
+    /// Checks that this previous audit may be compared with an audit of
+    /// `client` as of `as_of`: another client is a usage error (a change
+    /// between two businesses means nothing); a previous audit that is not
+    /// earlier is allowed, with the warning returned.
+    ///
+    /// Names match when they agree ignoring case, spaces and punctuation
+    /// ("Nordlys ApS" = "nordlys-aps"); a client renamed since names its old
+    /// name in audit.yaml `renamed_from`, which matches too. A previous
+    /// audit.json without a client name is accepted (nothing to compare).
+    pub fn check_against(
+        &self,
+        path: &Path,
+        client: &str,
+        renamed_from: Option<&str>,
+        as_of: Day,
+    ) -> Result<Option<String>> {
+        if let Some(before) = self.client.as_deref() {
+            let same = |name: &str| client_key(name) == client_key(before);
+            if !same(client) && !renamed_from.is_some_and(same) {
+                return Err(Error::Usage(format!(
+                    "{}: the previous audit is of \"{before}\", this one of \"{client}\"; a change between two clients means nothing (if the client was renamed, put `renamed_from: \"{before}\"` in its audit.yaml)",
+                    path.display()
+                )));
+            }
+        }
+        let before = self
+            .as_of
+            .as_deref()
+            .and_then(crate::input::config::parse_iso);
+        Ok(before.filter(|b| *b >= as_of).map(|before| {
+            format!(
+                "the previous audit is as of {before}, not earlier than this audit ({as_of}): the change since the previous audit may run backwards"
+            )
+        }))
+    }
+
+    fn read(path: &Path) -> Result<PreviousAudit> {
         let text = crate::input::guard::read_text_capped(path, MAX_PREVIOUS_BYTES)
             .map_err(Error::problem)?;
         let schema = serde_json::from_str::<Value>(&text)
@@ -99,6 +140,15 @@ impl PreviousAudit {
         serde_json::from_str(&text)
             .map_err(|e| Error::Usage(format!("{}: not an audit.json ({e})", path.display())))
     }
+}
+
+/// A client name reduced to what identifies it: lower case letters and
+/// digits only, so case, spacing and punctuation never decide a match.
+fn client_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// A figure now and before, and the change (when both exist).

@@ -195,14 +195,6 @@ pub fn run(opts: &AuditOptions) -> Result<Audit> {
     analysis.period = period;
     analysis.warnings.extend(period_warning);
     let scores = score::score(&dataset, &analysis, &checklist, &cfg.waivers)?;
-    let changes = match &opts.previous {
-        Some(p) => Some(Changes::between(
-            &scores,
-            &analysis.metrics,
-            &PreviousAudit::load(p)?,
-        )),
-        None => None,
-    };
     let mut warnings = dataset.warnings.clone();
     if let Some(w) = spend_span_warning(&dataset, &analysis) {
         warnings.push(w);
@@ -254,6 +246,17 @@ pub fn run(opts: &AuditOptions) -> Result<Audit> {
         .or(dir_name)
         .unwrap_or_else(|| "Client".into());
     let period = label.unwrap_or_else(|| format!("to {}", analysis.as_of));
+    let changes = match &opts.previous {
+        Some(p) => {
+            let prev = PreviousAudit::load(p)?;
+            let renamed = cfg.renamed_from.as_deref();
+            if let Some(w) = prev.check_against(p, &client, renamed, analysis.as_of)? {
+                warnings.push(Diagnostic::new(crate::error::Code::PreviousNotEarlier, w));
+            }
+            Some(Changes::between(&scores, &analysis.metrics, &prev))
+        }
+        None => None,
+    };
     Ok(Audit {
         client,
         period,

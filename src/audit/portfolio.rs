@@ -64,8 +64,17 @@ pub struct ClientSummary {
     pub findings: usize,
     /// Key figures.
     pub metrics: ClientMetrics,
+    /// The rating bands of the client's checklist (absent in older files).
+    pub ratings: Option<crate::checklist::Ratings>,
+    /// The currency of the client's amounts, when known.
+    pub currency: Option<String>,
     /// The audit's warnings and notes, with their codes.
     pub diagnostics: Vec<crate::error::DiagnosticRecord>,
+}
+
+#[derive(Deserialize)]
+struct ChecklistJson {
+    ratings: Option<crate::checklist::Ratings>,
 }
 
 #[derive(Deserialize)]
@@ -82,6 +91,9 @@ struct AuditJson {
     findings: Vec<serde::de::IgnoredAny>,
     #[serde(default)]
     metrics: ClientMetrics,
+    checklist: Option<ChecklistJson>,
+    #[serde(default)]
+    currency: Option<String>,
     #[serde(default)]
     diagnostics: Vec<crate::error::DiagnosticRecord>,
 }
@@ -107,6 +119,8 @@ impl ClientSummary {
             ps: a.ps,
             findings: a.findings.len(),
             metrics: a.metrics,
+            ratings: a.checklist.and_then(|c| c.ratings),
+            currency: a.currency,
             diagnostics: a.diagnostics,
         })
     }
@@ -125,6 +139,33 @@ impl ClientSummary {
                 path.display()
             ))
         })
+    }
+}
+
+impl Portfolio {
+    /// The currency every client's amounts are in, when they share one
+    /// (the spend column then shows it; mixed currencies show none).
+    pub fn currency(&self) -> Option<&str> {
+        let first = self.clients.first()?.currency.as_deref()?;
+        self.clients
+            .iter()
+            .all(|c| c.currency.as_deref() == Some(first))
+            .then_some(first)
+    }
+
+    /// The rating bands the heat-map colours by: the clients' own when they
+    /// all share one set, else the default checklist's (green 75, amber 50);
+    /// the flag says whether the clients agree.
+    pub fn bands(&self) -> (crate::checklist::Ratings, bool) {
+        let default = crate::checklist::Ratings {
+            green: 75.0,
+            amber: 50.0,
+        };
+        let mut seen = self.clients.iter().map(|c| c.ratings.unwrap_or(default));
+        match seen.next() {
+            None => (default, true),
+            Some(first) => (first, seen.all(|r| r == first)),
+        }
     }
 }
 

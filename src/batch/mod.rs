@@ -188,10 +188,15 @@ pub fn portfolio(outcomes: &[Outcome]) -> Portfolio {
     Portfolio::new(ok, failed)
 }
 
-/// Merges the audit.json files found in output folders (batch runs or shards)
-/// into one portfolio.
-pub fn merge(outs: &[PathBuf]) -> Result<Portfolio> {
+/// Merges output folders (batch runs or shards) into one portfolio: the
+/// audit.json of every client sub-folder, and the failures each folder's
+/// portfolio.json lists, so the merge equals the portfolio of one batch over
+/// all the clients. Also returns the folders without a portfolio.json (their
+/// batch did not finish, so their failures are unknown).
+pub fn merge(outs: &[PathBuf]) -> Result<(Portfolio, Vec<PathBuf>)> {
     let mut clients = Vec::new();
+    let mut failures: Vec<Failure> = Vec::new();
+    let mut unfinished = Vec::new();
     for out in outs {
         let rd = std::fs::read_dir(out)
             .map_err(|_| Error::Failed(format!("{} is not a folder", out.display())))?;
@@ -203,6 +208,38 @@ pub fn merge(outs: &[PathBuf]) -> Result<Portfolio> {
         for d in dirs {
             clients.push(ClientSummary::load(&d)?);
         }
+        match shard_failures(out)? {
+            Some(f) => failures.extend(f),
+            None => unfinished.push(out.clone()),
+        }
     }
-    Ok(Portfolio::new(clients, Vec::new()))
+    failures.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.error.cmp(&b.error)));
+    failures.dedup();
+    Ok((Portfolio::new(clients, failures), unfinished))
+}
+
+/// The failures listed in `<out>/portfolio.json`; `None` when there is none.
+fn shard_failures(out: &Path) -> Result<Option<Vec<Failure>>> {
+    #[derive(serde::Deserialize)]
+    struct Written {
+        schema: String,
+        #[serde(default)]
+        failures: Vec<Failure>,
+    }
+    let path = out.join("portfolio.json");
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    let bad = |why: String| {
+        Error::Failed(format!(
+            "{}: not a mixaudit portfolio.json ({why})",
+            path.display()
+        ))
+    };
+    let w: Written = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    if w.schema != crate::audit::PORTFOLIO_SCHEMA {
+        return Err(bad(format!("schema {}", w.schema)));
+    }
+    Ok(Some(w.failures))
 }

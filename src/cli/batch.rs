@@ -112,23 +112,36 @@ fn print_table(outcomes: &[Outcome]) {
     }
 }
 
-/// Runs `mixaudit portfolio`: merges audit.json files from output folders.
+/// Runs `mixaudit portfolio`: merges the output folders of batch runs or
+/// shards; exits 1 when any of them had a failed client (listed, as in a
+/// single run) or did not finish.
 pub fn cmd_portfolio(args: &PortfolioArgs) -> u8 {
-    let portfolio = match batch::merge(&args.outs) {
+    let (portfolio, unfinished) = match batch::merge(&args.outs) {
         Ok(p) => p,
         Err(e) => return fail(&e),
     };
     let written = OutLock::acquire(&args.out)
         .and_then(|lock| crate::report::portfolio::write(&lock, &portfolio));
-    match written {
-        Ok(()) => {
-            note!(
-                "portfolio of {} client(s) → {}",
-                portfolio.clients.len(),
-                args.out.display()
-            );
-            exit::OK
-        }
-        Err(e) => fail(&e),
+    if let Err(e) = written {
+        return fail(&e);
+    }
+    note!(
+        "portfolio of {} client(s) → {}",
+        portfolio.clients.len(),
+        args.out.display()
+    );
+    for f in &portfolio.failures {
+        say!("{} failed:\n{}", f.key, f.error);
+    }
+    for d in &unfinished {
+        say!(
+            "{} has no portfolio.json: its batch did not finish, so clients that failed there are not listed",
+            d.display()
+        );
+    }
+    if portfolio.failures.is_empty() && unfinished.is_empty() {
+        exit::OK
+    } else {
+        exit::ERROR
     }
 }

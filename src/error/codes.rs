@@ -216,6 +216,13 @@ codes! {
     TemplateClient = "MX817", "template-client", Warning,
         "audit.yaml still names the client as the template does (\"Client name\"); the folder name is used instead. Write the client's name in audit.yaml.";
 
+    CurrencyUnsettled = "MX818", "currency-unsettled", Warning,
+        "The currency marks in the inputs fit several currencies (`kr.`: Danish, Norwegian or Swedish kroner) or disagree (`DKK` beside `€`), so amounts show without a currency. Put `currency:` with its ISO code (DKK, EUR…) in audit.yaml.";
+    CurrencyContradicted = "MX819", "currency-contradicted", Warning,
+        "audit.yaml names a currency that a header or cell of the inputs contradicts; amounts show in the audit.yaml currency. Check which is right.";
+    PreviousNotEarlier = "MX820", "previous-not-earlier", Warning,
+        "The previous audit compared with is not dated before this one, so the change since the previous audit may run backwards. Check the --previous file and the audit dates.";
+
     // MX85x — warnings from the analytics
     RetentionNeedsOrders = "MX851", "retention-needs-orders", Warning,
         "The retention rate needs one row per order (an Orders sheet); without it the figure is left empty. Add an Orders sheet with customer_id, date and amount.";

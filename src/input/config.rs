@@ -77,6 +77,12 @@ pub struct Config {
     /// Canonical field → header text.
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
+    /// ISO code of the amounts' currency (DKK, EUR…); else the inputs' marks decide.
+    pub currency: Option<String>,
+    /// The client's former name, so an audit from before a rename can be
+    /// the `--previous` one (names are otherwise compared ignoring case,
+    /// spaces and punctuation).
+    pub renamed_from: Option<String>,
     /// Checklist parameter overrides.
     #[serde(default)]
     pub params: BTreeMap<String, f64>,
@@ -163,6 +169,17 @@ impl Config {
                 format!("dates is \"{d}\""),
                 "day-first or month-first",
             ));
+        }
+        if let Some(c) = cfg.currency.take() {
+            match super::currency::parse_code(&c) {
+                Some(code) => cfg.currency = Some(code),
+                None => problems.push(Problem::new(
+                    Code::ConfigValue,
+                    loc("currency:"),
+                    format!("currency is \"{c}\""),
+                    "a three-letter ISO code such as DKK, EUR, USD, GBP, SEK, NOK or CHF",
+                )),
+            }
         }
         if let Some(a) = &cfg.as_of
             && parse_iso(a).is_none()

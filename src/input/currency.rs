@@ -7,6 +7,9 @@
 //! can mean, and only the inputs together decide (see
 //! [`CurrencyVerdict`](crate::model::CurrencyVerdict)).
 
+use crate::error::{Code, Diagnostic};
+use crate::model::{ColumnCurrency, CurrencyVerdict};
+
 /// Word or symbol (lower case, no trailing point) → the mark as messages show
 /// it → the ISO 4217 codes it can mean.
 const MARKS: &[(&str, &str, &[&str])] = &[
@@ -89,6 +92,94 @@ pub fn mark_in(text: &str) -> Option<&'static str> {
     found
 }
 
+/// The currency decision: the currency, if one is known, and a warning
+/// when the inputs left it open or contradicted audit.yaml.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Detected {
+    /// ISO code (`DKK`), or `None` when unknown.
+    pub code: Option<String>,
+    /// What to tell the user, if anything.
+    pub warning: Option<Diagnostic>,
+}
+
+/// One column's mark, for messages: "kr. (revenue, customers.xlsx)".
+fn describe(c: &ColumnCurrency) -> String {
+    format!("{} ({}, {})", c.mark, c.field, c.file)
+}
+
+/// The currency of the audit, from audit.yaml `currency:` (an ISO code,
+/// already checked) and the marks the money columns state in their headers
+/// and cells (`columns`). `configured` wins, with a warning when a mark
+/// cannot mean it; else the one currency every mark can mean
+/// ([`CurrencyVerdict`]). Marks that fit several currencies (`kr.` alone) or
+/// none in common leave it unknown with a warning saying what to put in
+/// audit.yaml; no marks at all leave it unknown quietly.
+pub fn detect_currency(configured: Option<&str>, columns: &[ColumnCurrency]) -> Detected {
+    if let Some(code) = configured {
+        let against: Vec<String> = columns
+            .iter()
+            .filter(|c| !c.codes.contains(&code))
+            .map(describe)
+            .collect();
+        return Detected {
+            code: Some(code.to_string()),
+            warning: (!against.is_empty()).then(|| {
+                Diagnostic::new(
+                    Code::CurrencyContradicted,
+                    format!(
+                        "audit.yaml gives the currency as {code}, but the inputs show {}; amounts are shown in {code}",
+                        against.join(", ")
+                    ),
+                )
+            }),
+        };
+    }
+    match CurrencyVerdict::of(columns) {
+        CurrencyVerdict::Unknown => Detected::default(),
+        CurrencyVerdict::Detected(code) => Detected {
+            code: Some(code.to_string()),
+            warning: None,
+        },
+        CurrencyVerdict::Mixed(_) => {
+            let seen: Vec<String> = columns.iter().map(describe).collect();
+            let first = &columns[0];
+            let shared = first
+                .codes
+                .iter()
+                .filter(|k| columns.iter().all(|c| c.codes.contains(k)))
+                .count();
+            let what = if shared > 1 {
+                format!("{}, which may be {}", seen.join(", "), or_list(first.codes))
+            } else {
+                format!("different currencies: {}", seen.join(", "))
+            };
+            Detected {
+                code: None,
+                warning: Some(Diagnostic::new(
+                    Code::CurrencyUnsettled,
+                    format!(
+                        "the amounts in the inputs show {what}; amounts are shown without a currency (put `currency:` with its ISO code in audit.yaml)"
+                    ),
+                )),
+            }
+        }
+    }
+}
+
+fn or_list(codes: &[&str]) -> String {
+    match codes.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => codes.join(""),
+    }
+}
+
+/// Checks an audit.yaml `currency:` value: a three-letter ISO 4217 code,
+/// returned in capitals.
+pub fn parse_code(text: &str) -> Option<String> {
+    let t = text.trim();
+    (t.len() == 3 && t.chars().all(|c| c.is_ascii_alphabetic())).then(|| t.to_ascii_uppercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,5 +200,42 @@ mod tests {
         assert_eq!(mark_in("USD / $"), Some("USD"));
         assert_eq!(mark_in("DKK / EUR"), None);
         assert_eq!(mark_in("intern"), None);
+    }
+
+    fn col(mark: &'static str) -> ColumnCurrency {
+        ColumnCurrency {
+            file: "customers.xlsx".into(),
+            field: "revenue".into(),
+            mark,
+            codes: mark_codes(mark),
+        }
+    }
+
+    #[test]
+    fn one_currency_or_a_warning() {
+        let d = detect_currency(None, &[col("kr."), col("DKK")]);
+        assert_eq!((d.code.as_deref(), d.warning), (Some("DKK"), None));
+        let d = detect_currency(None, &[col("kr.")]);
+        assert_eq!(d.code, None);
+        assert!(d.warning.unwrap().to_string().contains("DKK, NOK or SEK"));
+        let d = detect_currency(None, &[col("€"), col("$")]);
+        assert!(
+            d.warning
+                .unwrap()
+                .to_string()
+                .contains("different currencies: €")
+        );
+        assert_eq!(detect_currency(None, &[]), Detected::default());
+        let d = detect_currency(Some("SEK"), &[col("kr.")]);
+        assert_eq!((d.code.as_deref(), d.warning), (Some("SEK"), None));
+        let d = detect_currency(Some("EUR"), &[col("kr.")]);
+        assert!(
+            d.warning
+                .unwrap()
+                .to_string()
+                .contains("gives the currency as EUR")
+        );
+        assert_eq!(parse_code(" dkk "), Some("DKK".into()));
+        assert_eq!(parse_code("kr."), None);
     }
 }

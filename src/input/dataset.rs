@@ -138,14 +138,18 @@ fn read_dataset(
     reader.problems.into_result()?;
     let read = read.expect("no problems means data");
     let hashes = hashes?;
-    Ok(assemble(
+    let mut ds = assemble(
         read,
         &files,
         reader.warnings,
         reader.inputs,
         &all_paths,
         &hashes,
-    ))
+    );
+    let currency = super::currency::detect_currency(cfg.currency.as_deref(), &ds.currencies);
+    ds.warnings.extend(currency.warning);
+    ds.currency = currency.code;
+    Ok(ds)
 }
 
 /// Puts the tables together: the input list (customers and spend first, each

@@ -499,6 +499,10 @@ pub struct Dataset {
     pub spend_span: Option<(Day, Day)>,
     /// The currency each money column states in its header or cells.
     pub currencies: Vec<ColumnCurrency>,
+    /// ISO code of the amounts' currency (audit.yaml, else what the inputs
+    /// state, when they settle it); `None` when unknown, and amounts show
+    /// without one.
+    pub currency: Option<String>,
 }
 
 #[cfg(test)]

@@ -57,7 +57,19 @@ pub fn environment() -> Environment<'static> {
         minijinja::escape_formatter(out, state, value)
     });
     env.add_filter("pct", |v: Value| format::pct(as_f64(&v)));
-    env.add_filter("money", |v: Value| format::money(as_f64(&v), ""));
+    // `{{ x | money }}` shows the audit's currency (audit.json `currency`);
+    // `money("EUR")` names another.
+    env.add_filter(
+        "money",
+        |state: &minijinja::State, v: Value, currency: Option<String>| {
+            let code = currency.or_else(|| {
+                state
+                    .lookup("currency")
+                    .and_then(|c| c.as_str().map(str::to_owned))
+            });
+            format::money(as_f64(&v), code.as_deref().unwrap_or(""))
+        },
+    );
     env.add_filter("num", |v: Value| format::num(as_f64(&v)));
     env.add_filter("score", |v: Value| format::score(as_f64(&v)));
     env.add_filter("delta", |v: Value| format::delta(as_f64(&v)));

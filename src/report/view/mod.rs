@@ -135,8 +135,7 @@ impl View {
     /// Builds the view of an audit.
     pub fn build(audit: &Audit) -> View {
         let m = &audit.analysis.metrics;
-        // The inputs carry no currency yet; amounts print without one.
-        let currency = String::new();
+        let currency = audit.dataset.currency.clone().unwrap_or_default();
         let ratings = audit.checklist.ratings;
         let at_risk = sections::at_risk(audit, &currency);
         View {

@@ -6,18 +6,23 @@ use rust_xlsxwriter::{
     Chart, ChartType, ConditionalFormat3ColorScale, ConditionalFormatType, Worksheet, XlsxError,
 };
 
-use super::{Styles, print_setup};
+use super::Styles;
+use super::print::Print;
 use crate::analytics::value::CohortTable;
 use crate::audit::Audit;
 
 /// First row of the share triangle's header.
 const HEAD: u32 = 3;
 
-/// Writes the Cohorts sheet.
+/// Writes the Cohorts sheet, printed landscape through the shared layout
+/// ([`Print`]): the triangle, the chart and the counts each kept whole, the
+/// cohort and size columns repeated on every page across.
 pub fn write_cohorts(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Cohorts")?;
-    ws.set_column_width(0, 20)?;
-    ws.set_column_width(1, 11)?;
+    let mut pr = Print::new(true);
+    pr.width(ws, 0, 0, 20.0)?;
+    pr.width(ws, 1, 1, 11.0)?;
+    let title = super::page_title(audit);
     ws.write_string_with_format(0, 0, "Purchase cohorts", &st.title)?;
     let Some(t) = audit
         .analysis
@@ -32,7 +37,7 @@ pub fn write_cohorts(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(
             0,
             "Cohorts need the date of every order, so this sheet stays empty until the customer file comes with an Orders sheet.",
         )?;
-        return print_setup(ws, None);
+        return pr.finish(ws, &title, 9);
     };
     ws.merge_range(
         1,
@@ -42,15 +47,30 @@ pub fn write_cohorts(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(
         "Each row is the customers whose first purchase fell in that month; each column is the share of them who bought in the month so many months later.",
         &st.wrap,
     )?;
-    ws.set_row_height(1, 30)?;
+    pr.height(ws, 1, 30.0)?;
     let width = t.rows.iter().map(|r| r.retained.len()).max().unwrap_or(1);
     // Wide enough for "Month 10" on one line.
-    ws.set_column_range_width(2, 1 + width as u16, 9.5)?;
+    pr.width(ws, 2, 1 + width as u16, 9.5)?;
     let average_row = shares(ws, t, width, st)?;
+    pr.keep(HEAD, average_row + 1);
     // The chart takes about 15 rows below the average; the counts follow it.
-    counts(ws, t, width, st, average_row + 18)?;
+    pr.keep(average_row + 1, average_row + 17);
+    let counts_row = average_row + 18;
+    counts(ws, t, width, st, counts_row)?;
+    pr.keep(counts_row, counts_row + 2 + t.rows.len() as u32);
     chart(ws, width, average_row)?;
-    print_setup(ws, Some(HEAD))
+    // The chart (560 px from column B) may reach past the last month column.
+    let table_px: f64 = (1..=1 + width as u16)
+        .map(|c| pr.col_width(c) * 7.0 + 5.0)
+        .sum();
+    pr.extra_width((560.0 - table_px).max(0.0));
+    // The month header repeats only when the triangle itself runs past a
+    // page; above the chart and the counts on a later page it would mislead.
+    if t.rows.len() > 24 {
+        pr.repeat_rows(HEAD, HEAD);
+    }
+    pr.repeat_cols(0, 1);
+    pr.finish(ws, &title, (1 + width as u16).max(9))
 }
 
 /// Header, one row of shares per cohort and the size-weighted average row;

@@ -4,7 +4,8 @@
 
 use rust_xlsxwriter::{Table, TableColumn, TableStyle, Workbook, Worksheet, XlsxError};
 
-use super::{Styles, print_setup};
+use super::Styles;
+use super::print::Print;
 use crate::analytics::CustomerFacts;
 use crate::audit::{
     Audit, CUSTOMER_ROWS_PER_SHEET as ROWS_PER_SHEET, CUSTOMER_TABLE_ROWS as MAX_TABLE_ROWS,
@@ -204,15 +205,20 @@ fn start_sheet(ws: &mut Worksheet, sh: &Sheets, n: usize, rows: u32) -> Result<(
         ws.autofilter(0, 0, rows.max(1), cols.len() as u16 - 1)?;
     }
     ws.set_freeze_panes(1, 1)?;
+    // Landscape, as few pages across as keep the text readable (the id
+    // column repeated on each), the header row on every page.
+    let mut pr = Print::new(true);
     for (c, (h, _)) in cols.iter().enumerate() {
         let w = match h.as_str() {
             "Name" | "Churn reason" | "Touchpoints" | "Warning signs" => 24.0,
             "RFM segment" | "Expected purchases" => 18.0,
             _ => 13.0,
         };
-        ws.set_column_width(c as u16, w)?;
+        pr.width(ws, c as u16, c as u16, w)?;
     }
-    print_setup(ws, Some(0))
+    pr.repeat_rows(0, 0);
+    pr.repeat_cols(0, 0);
+    pr.finish(ws, &super::page_title(sh.audit), cols.len() as u16 - 1)
 }
 
 /// Row `r`: every column of customer `i`.
@@ -301,7 +307,7 @@ fn write_derived(
         }
         "clv" => {
             if let Some(v) = f.clv {
-                ws.write_number_with_format(r, c, v, &sh.st.money2)?;
+                ws.write_number_with_format(r, c, v, &sh.st.money)?;
             }
         }
         "rfm_segment" => {
@@ -353,7 +359,7 @@ fn write_field(
             ws.write_number(r, c, f64::from(cust.orders))?;
         }
         F::Revenue => {
-            ws.write_number_with_format(r, c, cust.revenue, &st.money2)?;
+            ws.write_number_with_format(r, c, cust.revenue, &st.money)?;
         }
         F::OpenComplaints => {
             if let Some(v) = cust.open_complaints {

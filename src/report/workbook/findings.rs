@@ -3,8 +3,8 @@
 
 use rust_xlsxwriter::{Format, FormatAlign, Worksheet, XlsxError};
 
+use super::Styles;
 use super::print::Print;
-use super::{Styles, print_setup};
 use crate::analytics::AsOfSource;
 use crate::audit::Audit;
 use crate::model::limits::join_capped;
@@ -95,21 +95,24 @@ pub fn write_about(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(),
     if !audit.scores.waivers.is_empty() {
         r = write_waivers(ws, audit, st, r + 1)?;
     }
+    let mut pr = Print::new(true);
+    for (c, w) in [(0, 24.0), (1, 60.0), (2, 14.0), (3, 8.43), (4, 66.0)] {
+        pr.width(ws, c, c, w)?;
+    }
     if !audit.warnings.is_empty() {
         r += 1;
         ws.write_string_with_format(r, 0, "Warnings", &st.header)?;
         r += 1;
+        // Each warning wraps across the printed width, so none runs off the page.
+        let across: f64 = (0..=4).map(|c| pr.col_width(c)).sum();
         for w in &audit.warnings {
-            ws.write_string(r, 0, w.to_string())?;
+            let w = w.to_string();
+            ws.merge_range(r, 0, r, 4, &w, &st.wrap)?;
+            pr.height(ws, r, super::print::row_height(&[(&w, across)]))?;
             r += 1;
         }
     }
-    ws.set_column_width(0, 24)?;
-    ws.set_column_width(1, 60)?;
-    ws.set_column_width(2, 14)?;
-    ws.set_column_width(4, 66)?;
-    print_setup(ws, None)?;
-    Ok(())
+    pr.finish(ws, &super::page_title(audit), 4)
 }
 
 /// The run's key-value lines from row `r` (tool, run time, client, period,

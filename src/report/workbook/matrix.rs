@@ -139,10 +139,17 @@ impl Layout {
 
     /// Rating formula for a score cell.
     pub fn rating_formula(&self, cell: &str) -> String {
-        let (g, a) = (self.rating_rows.0 + 1, self.rating_rows.1 + 1);
+        let (g, a) = self.band_cells();
         format!(
-            "=IF({cell}=\"\",\"not assessed\",IF({cell}>=Checklist!$B${g},\"green\",IF({cell}>=Checklist!$B${a},\"amber\",\"red\")))"
+            "=IF({cell}=\"\",\"not assessed\",IF({cell}>={g},\"green\",IF({cell}>={a},\"amber\",\"red\")))"
         )
+    }
+
+    /// The Checklist cells holding the green and amber bands (absolute
+    /// references), which the rating formulas and score colours read.
+    pub fn band_cells(&self) -> (String, String) {
+        let (g, a) = (self.rating_rows.0 + 1, self.rating_rows.1 + 1);
+        (format!("Checklist!$B${g}"), format!("Checklist!$B${a}"))
     }
 
     /// Checklist cell of P index `i`'s weight.
@@ -208,8 +215,9 @@ pub fn write_matrix(
     }
     let last_row = layout.portfolio_row();
     if layout.n_tp > 0 {
-        let cf = super::style::score_scale(audit.checklist.ratings.amber);
-        ws.add_conditional_format(layout.first_row, 3, last_row - 1, 3, &cf)?;
+        let (g, a) = layout.band_cells();
+        let range = (layout.first_row, 3, last_row - 1, 3);
+        super::style::band_colours(ws, range, (&g, &a), st)?;
     }
     ws.set_freeze_panes(layout.first_row, fc)?;
     ws.write_string_with_format(last_row + 2, 0, "✓ pass · ½ partial · ✗ fail · blank: not applicable · W: waived. Notes on ✗ and ½ say what was seen and how to fix it.", &st.helper)?;

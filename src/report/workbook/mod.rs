@@ -58,7 +58,7 @@ fn build(audit: &Audit, path: &Path, scratch: &Path) -> std::result::Result<(), 
     let mut wb = Workbook::new();
     wb.set_tempdir(scratch)?;
     wb.set_zip_compression_level(ZIP_LEVEL);
-    let styles = Styles::new();
+    let styles = Styles::for_currency(audit.dataset.currency.as_deref());
     let layout = Layout::new(audit);
     let props = DocProperties::new()
         .set_title(format!("Retention audit — {}", audit.client))
@@ -132,24 +132,6 @@ struct Ctx<'a> {
     layout: &'a Layout,
     /// The workbook's formats.
     st: &'a Styles,
-}
-
-/// Print set-up for sheets without a [`print::Print`] layout (Customers,
-/// About): landscape, one page wide, header rows repeated, and the same page
-/// header and footer as the others.
-fn print_setup(
-    ws: &mut Worksheet,
-    repeat_header: Option<u32>,
-) -> std::result::Result<(), XlsxError> {
-    ws.set_landscape();
-    ws.set_paper_size(9);
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
-    print::page_titles(ws, "&F");
-    if let Some(r) = repeat_header {
-        ws.set_repeat_rows(r, r)?;
-    }
-    Ok(())
 }
 
 /// The title every printed page's header carries.

@@ -2,12 +2,33 @@
 
 use std::path::Path;
 
-use rust_xlsxwriter::{Chart, ChartType, Workbook, XlsxError};
+use rust_xlsxwriter::{Chart, ChartType, Workbook, Worksheet, XlsxError};
 
 use super::Styles;
 use crate::audit::Portfolio;
 use crate::error::{Error, Result};
 use crate::model::P;
+
+/// The rating bands the heat-map reads (D2 green, F2 amber): editing one
+/// recolours the sheet.
+fn write_bands(
+    ws: &mut Worksheet,
+    v: &Portfolio,
+    st: &Styles,
+) -> std::result::Result<(), XlsxError> {
+    let (bands, agree) = v.bands();
+    ws.write_string_with_format(1, 2, "Green from", &st.bold)?;
+    ws.write_number(1, 3, bands.green)?;
+    ws.write_string_with_format(1, 4, "Amber from", &st.bold)?;
+    ws.write_number(1, 5, bands.amber)?;
+    let note = if agree {
+        "Score colours follow these bands: edit one to recolour."
+    } else {
+        "The clients' checklists use different bands; colours follow these (ratings stay each client's own)."
+    };
+    ws.write_string_with_format(1, 6, note, &st.helper_text)?;
+    Ok(())
+}
 
 /// Writes the portfolio workbook.
 pub fn write(v: &Portfolio, path: &Path) -> Result<()> {
@@ -18,7 +39,7 @@ pub fn write(v: &Portfolio, path: &Path) -> Result<()> {
 }
 
 fn build(v: &Portfolio, path: &Path) -> std::result::Result<(), XlsxError> {
-    let st = Styles::new();
+    let st = Styles::for_currency(v.currency());
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Portfolio")?;
@@ -44,6 +65,7 @@ fn build(v: &Portfolio, path: &Path) -> std::result::Result<(), XlsxError> {
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(2, c as u16, h, &st.header)?;
     }
+    write_bands(ws, v, &st)?;
     let clients = &v.clients;
     for (i, c) in clients.iter().enumerate() {
         let r = 3 + i as u32;
@@ -75,8 +97,9 @@ fn build(v: &Portfolio, path: &Path) -> std::result::Result<(), XlsxError> {
     }
     let n = clients.len() as u32;
     if n > 0 {
-        let cf = super::style::score_scale(50.0);
-        ws.add_conditional_format(3, 2, 2 + n, 10, &cf)?;
+        let bands = ("$D$2", "$F$2");
+        super::style::band_colours(ws, (3, 2, 2 + n, 2), bands, &st)?;
+        super::style::band_colours(ws, (3, 4, 2 + n, 10), bands, &st)?;
         let mut chart = Chart::new(ChartType::Bar);
         chart
             .add_series()

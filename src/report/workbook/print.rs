@@ -260,15 +260,10 @@ impl Print {
     }
 }
 
-/// The header (the workbook's title left, the sheet's name right) and the
-/// footer (sheet name, page of pages) every printed page carries. `title`
-/// is a header code ("&F", the file name) or plain text (its "&" escaped).
-pub fn page_titles(ws: &mut Worksheet, title: &str) {
-    let title = if title == "&F" {
-        title.to_string()
-    } else {
-        title.replace('&', "&&")
-    };
-    ws.set_header(format!("&L{title}&R&A"));
+/// The header (the workbook's title — client, never the file name — left,
+/// the sheet's name right) and the footer (sheet name, page of pages) every
+/// printed page carries; an "&" in the title is escaped.
+fn page_titles(ws: &mut Worksheet, title: &str) {
+    ws.set_header(format!("&L{}&R&A", title.replace('&', "&&")));
     ws.set_footer("&L&A&RPage &P of &N");
 }

@@ -176,10 +176,12 @@ pub fn write_spend(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(),
         1,
         0,
         format!(
-            "Total {:.0}; retention share {}",
-            m.spend_total,
-            m.retention_spend_share
-                .map_or("n/a".into(), |s| format!("{:.1}%", 100.0 * s))
+            "Total {}; share on retention {}",
+            crate::report::format::money(
+                Some(m.spend_total),
+                audit.dataset.currency.as_deref().unwrap_or("")
+            ),
+            crate::report::format::pct(m.retention_spend_share)
         ),
     )?;
     let by_p: Vec<(String, f64)> = m

@@ -1,7 +1,7 @@
 //! Cell formats used across the workbook, made once.
 
 use rust_xlsxwriter::{
-    Color, ConditionalFormat3ColorScale, ConditionalFormatType, Format, FormatAlign, FormatBorder,
+    Color, ConditionalFormatFormula, Format, FormatAlign, FormatBorder, Worksheet, XlsxError,
 };
 
 /// The workbook's formats.
@@ -14,10 +14,9 @@ pub struct Styles {
     pub subtitle: Format,
     /// Bold labels.
     pub bold: Format,
-    /// Money, no decimals.
+    /// Money: whole units, thousands separated, with the currency code
+    /// when known — the one money format of every sheet.
     pub money: Format,
-    /// Money with cents.
-    pub money2: Format,
     /// Percentages.
     pub pct: Format,
     /// Dates.
@@ -71,8 +70,7 @@ impl Styles {
                 .set_font_size(12)
                 .set_font_color(navy),
             bold: Format::new().set_bold(),
-            money: Format::new().set_num_format("#,##0"),
-            money2: Format::new().set_num_format("#,##0.00"),
+            money: Format::new().set_num_format(money_format(None)),
             pct: Format::new().set_num_format("0.0%"),
             date: Format::new().set_num_format("yyyy-mm-dd"),
             int: Format::new().set_num_format("#,##0"),
@@ -114,19 +112,58 @@ impl Styles {
     }
 }
 
+impl Styles {
+    /// The formats, with amounts in `currency` (an ISO code) when known.
+    pub fn for_currency(currency: Option<&str>) -> Styles {
+        Styles {
+            money: Format::new().set_num_format(money_format(currency)),
+            ..Styles::new()
+        }
+    }
+}
+
+/// The number format of amounts: `#,##0 "DKK"`, or `#,##0` with no
+/// currency known. A quoted suffix renders the same in Excel and
+/// LibreOffice whatever the reader's locale (a `[$kr.-406]` locale tag does
+/// not: it also switches separators in some versions).
+pub fn money_format(currency: Option<&str>) -> String {
+    match currency {
+        Some(code) => format!("#,##0 \"{code}\""),
+        None => "#,##0".into(),
+    }
+}
+
 impl Default for Styles {
     fn default() -> Self {
         Styles::new()
     }
 }
 
-/// The red–amber–green colour scale for 0–100 scores, amber at `midpoint`.
-pub fn score_scale(midpoint: f64) -> ConditionalFormat3ColorScale {
-    ConditionalFormat3ColorScale::new()
-        .set_minimum(ConditionalFormatType::Number, 0)
-        .set_midpoint(ConditionalFormatType::Number, midpoint)
-        .set_maximum(ConditionalFormatType::Number, 100)
-        .set_minimum_color("F8696B")
-        .set_midpoint_color("FFEB84")
-        .set_maximum_color("63BE7B")
+/// Green, amber and red fills on the 0–100 scores in rows `r0..=r1`,
+/// columns `c0..=c1`, by the rating bands held in the cells `green` and
+/// `amber` (absolute references such as `Checklist!$B$30`): the colours
+/// follow the same bands as the rating words, and editing a band in Excel or
+/// LibreOffice recolours every score. Cells without a number stay unfilled.
+pub fn band_colours(
+    ws: &mut Worksheet,
+    (r0, c0, r1, c1): (u32, u16, u32, u16),
+    (green, amber): (&str, &str),
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    let x = rust_xlsxwriter::utility::row_col_to_cell(r0, c0);
+    let rules = [
+        (format!("=AND(ISNUMBER({x}),{x}>={green})"), &st.green),
+        (
+            format!("=AND(ISNUMBER({x}),{x}>={amber},{x}<{green})"),
+            &st.amber,
+        ),
+        (format!("=AND(ISNUMBER({x}),{x}<{amber})"), &st.red),
+    ];
+    for (rule, fmt) in rules {
+        let cf = ConditionalFormatFormula::new()
+            .set_rule(rule.as_str())
+            .set_format(fmt);
+        ws.add_conditional_format(r0, c0, r1, c1, &cf)?;
+    }
+    Ok(())
 }

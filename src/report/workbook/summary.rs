@@ -192,23 +192,9 @@ fn write_p_table(ws: &mut Worksheet, cx: Ctx) -> Result<(), XlsxError> {
 /// the rating words, so the colours follow the numbers when weights change.
 fn add_traffic_lights(ws: &mut Worksheet, cx: Ctx) -> Result<(), XlsxError> {
     let st = cx.st;
-    let r = cx.audit.checklist.ratings;
-    let rules = [
-        (
-            ConditionalFormatCellRule::GreaterThanOrEqualTo(r.green),
-            &st.green,
-        ),
-        (
-            ConditionalFormatCellRule::Between(r.amber, r.green - 1e-9),
-            &st.amber,
-        ),
-        (ConditionalFormatCellRule::LessThan(r.amber), &st.red),
-    ];
-    for (rule, fmt) in rules {
-        let cf = ConditionalFormatCell::new().set_rule(rule).set_format(fmt);
-        ws.add_conditional_format(P_ROW, 2, LAST - 1, 2, &cf)?;
-        ws.add_conditional_format(3, 1, 3, 1, &cf)?;
-    }
+    let (g, a) = cx.layout.band_cells();
+    super::style::band_colours(ws, (P_ROW, 2, LAST - 1, 2), (&g, &a), st)?;
+    super::style::band_colours(ws, (3, 1, 3, 1), (&g, &a), st)?;
     for (text, fmt) in [("green", &st.green), ("amber", &st.amber), ("red", &st.red)] {
         let cf = ConditionalFormatCell::new()
             .set_rule(ConditionalFormatCellRule::EqualTo(

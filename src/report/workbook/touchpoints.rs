@@ -84,8 +84,8 @@ pub fn write(
     }
     let n = ds.touchpoints.len() as u32;
     if n > 0 {
-        let cf = super::style::score_scale(audit.checklist.ratings.amber);
-        ws.add_conditional_format(1, 20, n, 20, &cf)?;
+        let (g, a) = layout.band_cells();
+        super::style::band_colours(ws, (1, 20, n, 20), (&g, &a), st)?;
         ws.autofilter(0, 0, n, headers.len() as u16 - 1)?;
     }
     ws.set_freeze_panes(1, 1)?;
@@ -145,7 +145,7 @@ fn write_facts(
         (16, f.active_rate_not_reached, &st.pct),
         (17, f.lift, &st.dec1),
         (18, f.revenue_reached, &st.money),
-        (19, f.spend_per_reached, &st.money2),
+        (19, f.spend_per_reached, &st.money),
         (2, Some(t.spend), &st.money),
     ];
     for (c, v, fmt) in nums {

@@ -5,19 +5,22 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::{Styles, print_setup};
+use super::Styles;
+use super::print::Print;
 use crate::analytics::{Analysis, ValueMetrics};
 use crate::audit::Audit;
 
 /// Customers listed by value.
 const TOP: usize = 25;
 
-/// Writes the Value sheet.
+/// Writes the Value sheet, printed landscape through the shared layout
+/// ([`Print`]): each heading kept with its table, page header and footer.
 pub fn write_value(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Value")?;
-    ws.set_column_width(0, 58)?;
+    let mut pr = Print::new(true);
+    pr.width(ws, 0, 0, 58.0)?;
     for c in 1..=5 {
-        ws.set_column_width(c, if c == 4 { 19 } else { 16 })?;
+        pr.width(ws, c, c, if c == 4 { 19.0 } else { 16.0 })?;
     }
     ws.write_string_with_format(0, 0, "Customer value", &st.title)?;
     let a = &audit.analysis;
@@ -31,14 +34,28 @@ pub fn write_value(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<(),
         )
     };
     ws.merge_range(1, 0, 1, 5, &note, &st.wrap)?;
-    ws.set_row_height(1, 32)?;
+    pr.height(
+        ws,
+        1,
+        super::print::row_height(&[(&note, 58.0 + 16.0 * 4.0 + 19.0)]),
+    )?;
+    // Each block (a heading with its table) is kept on one page.
     let mut row = key_figures(ws, a, v, st, 3)?;
-    row = models(ws, v, st, row + 1)?;
+    pr.keep(3, row);
+    let start = row + 1;
+    row = models(ws, v, st, start)?;
+    pr.keep(start, row);
     let order = by_value(a);
-    row = segments(ws, a, st, row + 1)?;
-    row = distribution(ws, a, &order, st, row + 1)?;
-    top_customers(ws, audit, &order, st, row + 1)?;
-    print_setup(ws, None)
+    let start = row + 1;
+    row = segments(ws, a, st, start)?;
+    pr.keep(start, row);
+    let start = row + 1;
+    row = distribution(ws, a, &order, st, start)?;
+    pr.keep(start, row);
+    let start = row + 1;
+    let end = top_customers(ws, audit, &order, st, start)?;
+    pr.keep(start, end);
+    pr.finish(ws, &super::page_title(audit), 5)
 }
 
 /// Label in column A, a number with `fmt` in B (blank when unknown).
@@ -240,9 +257,9 @@ fn top_customers(
     order: &[u32],
     st: &Styles,
     row: u32,
-) -> Result<(), XlsxError> {
+) -> Result<u32, XlsxError> {
     if order.is_empty() {
-        return Ok(());
+        return Ok(row);
     }
     let a = &audit.analysis;
     let title = format!("The {TOP} most valuable customers");
@@ -258,6 +275,7 @@ fn top_customers(
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(row + 1, c as u16, *h, &st.header)?;
     }
+    let shown = order.len().min(TOP) as u32;
     for (k, &i) in order.iter().take(TOP).enumerate() {
         let r = row + 2 + k as u32;
         let (c, f) = (
@@ -269,7 +287,7 @@ fn top_customers(
             ws.write_string(r, 1, n.as_str())?;
         }
         if let Some(v) = f.clv {
-            ws.write_number_with_format(r, 2, v, &st.money2)?;
+            ws.write_number_with_format(r, 2, v, &st.money)?;
         }
         if let Some(v) = f.p_alive {
             ws.write_number_with_format(r, 3, v, &st.pct)?;
@@ -281,5 +299,5 @@ fn top_customers(
             ws.write_string(r, 5, a.rfm_segments.name(usize::from(s)))?;
         }
     }
-    Ok(())
+    Ok(row + 2 + shown)
 }
