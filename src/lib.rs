@@ -22,5 +22,5 @@ pub mod error;
 mod init;
 pub mod input;
 pub mod model;
-mod report;
+pub mod report;
 mod score;

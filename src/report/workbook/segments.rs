@@ -120,6 +120,18 @@ pub fn write_segments(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result<
         &ladder,
         false,
     )?;
+    // Beside each rung: its active and lost buyers (prospects are neither).
+    ws.write_string_with_format(first - 1, 2, "Active", &st.header)?;
+    ws.write_string_with_format(first - 1, 3, "Lost", &st.header)?;
+    for (i, (stage, _)) in ladder.iter().enumerate() {
+        let r = first + i as u32;
+        for (c, split) in [(2, &m.ladder_active), (3, &m.ladder_lost)] {
+            match split.get(stage) {
+                Some(n) => ws.write_number_with_format(r, c, n as f64, &st.int)?,
+                None => ws.write_string(r, c, "—")?,
+            };
+        }
+    }
     chart(
         ws,
         "Segments",
