@@ -131,13 +131,19 @@ fn models(ws: &mut Worksheet, v: &ValueMetrics, st: &Styles, row: u32) -> Result
         ("Drop-out shape a", m.a),
         ("Drop-out shape b", m.b),
         ("Log-likelihood", m.log_likelihood),
-        ("Buyers fitted", m.customers as f64),
     ] {
         figure(ws, r, label, Some(value), &st.dec3)?;
         r += 1;
     }
+    figure(ws, r, "Buyers fitted", Some(m.customers as f64), &st.int)?;
+    r += 1;
     ws.write_string(r, 0, "Fit converged")?;
-    ws.write_string(r, 1, if m.converged { "yes" } else { "no" })?;
+    ws.write_string_with_format(
+        r,
+        1,
+        if m.converged { "yes" } else { "no" },
+        &rust_xlsxwriter::Format::new().set_align(rust_xlsxwriter::FormatAlign::Right),
+    )?;
     r += 2;
     ws.write_string_with_format(r, 0, "Spend model (Gamma-Gamma)", &st.subtitle)?;
     r += 1;
@@ -147,11 +153,18 @@ fn models(ws: &mut Worksheet, v: &ValueMetrics, st: &Styles, row: u32) -> Result
                 ("Order-value shape p", s.p),
                 ("Shape q", s.q),
                 ("Scale gamma", s.gamma),
-                ("Repeat buyers fitted", s.customers as f64),
             ] {
                 figure(ws, r, label, Some(value), &st.dec3)?;
                 r += 1;
             }
+            figure(
+                ws,
+                r,
+                "Repeat buyers fitted",
+                Some(s.customers as f64),
+                &st.int,
+            )?;
+            r += 1;
         }
         None => {
             ws.write_string(
