@@ -329,6 +329,15 @@ fn quiet_prints_only_errors_and_verbose_what_was_read() {
         "{err}"
     );
     assert!(err.contains("checklist: Customer retention"), "{err}");
+    // The messy example writes amounts with a decimal comma: the convention
+    // decided for the column is said, with the row that settled it.
+    let messy = root().join("examples/nordlys-messy");
+    let o = mixaudit(&["check", messy.to_str().unwrap(), "--verbose"]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("revenue") && err.contains("read with decimal comma, settled by row"),
+        "{err}"
+    );
     let o = mixaudit(&["check", &nordlys(), "--quiet", "--verbose"]);
     assert_eq!(o.status.code(), Some(2), "quiet and verbose conflict");
 }

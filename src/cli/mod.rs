@@ -197,6 +197,9 @@ fn report_read(
         for (col, header) in &f.read.extras {
             say!("  {:<22} ← column {col} \"{header}\"", "(extra)");
         }
+        for (field, convention) in &f.read.conventions {
+            say!("  {field:<22} read with {convention}");
+        }
     }
 }
 

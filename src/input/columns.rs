@@ -92,6 +92,28 @@ impl Column {
         }
     }
 
+    /// The convention decided for this column, in words ("decimal comma,
+    /// settled by row 14"), for `--verbose`; `None` when none had to be chosen.
+    pub fn convention(&self) -> Option<String> {
+        let settled = |at: Option<u32>| match at {
+            Some(r) => format!(", settled by row {}", r + 1),
+            None => String::new(),
+        };
+        match (self.style, self.order) {
+            (Some(s), _) => Some(format!(
+                "decimal {}{}",
+                sep_name(s),
+                settled(self.style_proven_at)
+            )),
+            (None, Some(o)) => Some(format!(
+                "{} dates{}",
+                order_name(o),
+                settled(self.order_proven_at)
+            )),
+            _ => None,
+        }
+    }
+
     /// The problem for a money column whose total overflows (every value is
     /// finite but their sum is not), at the cell where it first did.
     pub fn overflow(&self) -> Option<Problem> {

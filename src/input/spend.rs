@@ -76,7 +76,7 @@ pub fn read_spend(
             }
         },
     );
-    let info = match result {
+    let mut info = match result {
         Ok(i) => i,
         Err(p) => {
             problems.push(p);
@@ -107,6 +107,11 @@ pub fn read_spend(
     }
     if let Some(cols) = cols.as_mut() {
         settle(cols, &mut rows, &mut local);
+        info.conventions = cols
+            .iter()
+            .flatten()
+            .filter_map(|c| c.convention().map(|v| (c.field.name.to_string(), v)))
+            .collect();
     }
     too_many(&rows, &loc, &mut local);
     if rows.is_empty() && local.is_empty() {

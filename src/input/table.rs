@@ -326,6 +326,8 @@ pub struct TableInfo {
     /// Things worth saying about the table (CSV rows wider than the header,
     /// two columns naming one field).
     pub warnings: Vec<Diagnostic>,
+    /// Conventions decided per column once every row was read: (field, in words).
+    pub conventions: Vec<(String, String)>,
 }
 
 impl TableInfo {
@@ -366,6 +368,7 @@ impl TableInfo {
                 .iter()
                 .map(|(c, _, h)| (crate::error::column_letters(*c), h.clone()))
                 .collect(),
+            conventions: info.conventions.clone(),
         };
         crate::model::InputFile {
             role: role.into(),
@@ -444,6 +447,7 @@ fn table_info(
         rows: 0,
         problems,
         warnings,
+        conventions: Vec::new(),
     })
 }
 

@@ -467,6 +467,8 @@ pub struct TableRead {
     pub columns: Vec<(String, String, String)>,
     /// Columns kept as extra fields: (column letters, header as written).
     pub extras: Vec<(String, String)>,
+    /// Number and date conventions decided per column: (field, in words).
+    pub conventions: Vec<(String, String)>,
 }
 
 /// Everything read from one client's inputs.
