@@ -7,6 +7,7 @@
 //! and [`Column::settle_dates`] re-read the remembered values with what the
 //! rest of the column proved, or the audit.yaml hint, or report the ambiguity.
 
+mod convention;
 use super::fields::{Field, Kind};
 use super::table::{Cell, CellKind};
 use super::value::{
@@ -14,6 +15,8 @@ use super::value::{
 };
 use crate::error::{Code, Diagnostic, Location, Problem, Problems};
 use crate::model::Day;
+pub use convention::conventions;
+use convention::{order_name, sep_name};
 
 pub use super::hints::Hints;
 
@@ -89,28 +92,6 @@ impl Column {
             sum: 0.0,
             overflow_at: None,
             currencies: Vec::new(),
-        }
-    }
-
-    /// The convention decided for this column, in words ("decimal comma,
-    /// settled by row 14"), for `--verbose`; `None` when none had to be chosen.
-    pub fn convention(&self) -> Option<String> {
-        let settled = |at: Option<u32>| match at {
-            Some(r) => format!(", settled by row {}", r + 1),
-            None => String::new(),
-        };
-        match (self.style, self.order) {
-            (Some(s), _) => Some(format!(
-                "decimal {}{}",
-                sep_name(s),
-                settled(self.style_proven_at)
-            )),
-            (None, Some(o)) => Some(format!(
-                "{} dates{}",
-                order_name(o),
-                settled(self.order_proven_at)
-            )),
-            _ => None,
         }
     }
 
@@ -596,20 +577,6 @@ impl Column {
 }
 
 const MAX_SERIAL_TEXT: f64 = 2_958_465.0;
-
-fn sep_name(s: NumberStyle) -> &'static str {
-    match s {
-        NumberStyle::PointDecimal => "point",
-        NumberStyle::CommaDecimal => "comma",
-    }
-}
-
-fn order_name(o: DateOrder) -> &'static str {
-    match o {
-        DateOrder::DayFirst => "day-first",
-        DateOrder::MonthFirst => "month-first",
-    }
-}
 
 /// A number as text without a spurious `.0` (ids typed as numbers).
 pub fn format_number(n: f64) -> String {

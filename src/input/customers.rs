@@ -80,12 +80,7 @@ pub fn read_customers(
     let mut st = state.unwrap_or_else(|| State::new(&info.mapping, &loc, hints));
     let mut warnings = info.warnings.clone();
     warnings.extend(st.settle(&mut customers, &mut local));
-    info.conventions = st
-        .cols
-        .iter()
-        .flatten()
-        .filter_map(|c| c.convention().map(|v| (c.field.name.to_string(), v)))
-        .collect();
+    info.conventions = super::columns::conventions(st.cols.iter().flatten());
     let mut currencies: Vec<&'static str> = info.mapping.currency[CustomerField::Revenue.index()]
         .into_iter()
         .collect();

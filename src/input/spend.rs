@@ -107,11 +107,7 @@ pub fn read_spend(
     }
     if let Some(cols) = cols.as_mut() {
         settle(cols, &mut rows, &mut local);
-        info.conventions = cols
-            .iter()
-            .flatten()
-            .filter_map(|c| c.convention().map(|v| (c.field.name.to_string(), v)))
-            .collect();
+        info.conventions = super::columns::conventions(cols.iter().flatten());
     }
     too_many(&rows, &loc, &mut local);
     if rows.is_empty() && local.is_empty() {
