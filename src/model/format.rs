@@ -44,6 +44,15 @@ pub fn money(v: Option<f64>, currency: &str) -> String {
     }
 }
 
+/// The text with its first letter in upper case, for a label or a cell
+/// that starts a sentence ("an Orders sheet" → "An Orders sheet").
+pub fn capitalised(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
 /// A share 0–1 as a percentage with one decimal.
 pub fn pct(v: Option<f64>) -> String {
     finite(v).map_or(MISSING.into(), |x| format!("{:.1}%", 100.0 * x))

@@ -152,18 +152,9 @@ pub(super) fn judged(item: &Item, status: Status, ctx: &Value) -> String {
             };
             note.push_str(&format!("; {} {direction}", gap(by, kind)));
         }
-        return capitalised(note);
+        return fmt::capitalised(&note);
     }
-    capitalised(seen(item, ctx))
-}
-
-/// The note with its first letter in upper case.
-fn capitalised(s: String) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => s,
-    }
+    fmt::capitalised(&seen(item, ctx))
 }
 
 /// "Seen: …" for rules that are not one comparison: every figure they read, in words.

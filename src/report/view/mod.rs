@@ -97,28 +97,14 @@ pub struct View {
 }
 
 fn title_case(key: &str) -> String {
-    let s = key.replace('_', " ");
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
+    format::capitalised(&key.replace('_', " "))
 }
 
-/// Human names of the key metrics compared across audits.
+/// A metric's label, from the one table every report uses.
 fn metric_label(key: &str) -> String {
-    match key {
-        "customers" => "Customers".into(),
-        "buyers" => "Buyers".into(),
-        "active_customers" => "Active customers".into(),
-        "nps" => "Net promoter score".into(),
-        "high_value_at_risk" => "Valuable customers at risk".into(),
-        "overdue_contact" => "Overdue for contact".into(),
-        "spend_total" => "Marketing spend".into(),
-        "retention_spend_share" => "Share of spend on retention".into(),
-        "acquisition_cost_per_new_customer" => "Acquisition cost per new customer".into(),
-        "retention_spend_per_active_customer" => "Retention spend per active customer".into(),
-        other => title_case(other),
-    }
+    crate::analytics::metric_label(key)
+        .map(|l| l.label.to_string())
+        .unwrap_or_else(|| title_case(key))
 }
 
 const CHARTS: [(&str, &str); 7] = [

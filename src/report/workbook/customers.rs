@@ -74,11 +74,7 @@ fn derived_header(d: &str) -> String {
     if !fixed.is_empty() {
         return fixed.into();
     }
-    let words = d.replace('_', " ");
-    let mut c = words.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
+    crate::model::format::capitalised(&d.replace('_', " "))
 }
 
 /// What every Customers sheet shares: the audit, the formats, the columns and

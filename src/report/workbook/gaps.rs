@@ -29,7 +29,7 @@ pub fn write_data_gaps(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result
     for (i, g) in gaps.iter().enumerate() {
         let r = 1 + i as u32;
         let checks = g.checks.join(", ");
-        let what = capitalised(g.what);
+        let what = crate::model::format::capitalised(g.what);
         ws.write_string_with_format(r, 0, &what, &st.wrap)?;
         ws.write_string_with_format(r, 1, &g.file, &st.wrap)?;
         ws.write_string_with_format(r, 2, &checks, &st.wrap)?;
@@ -47,12 +47,4 @@ pub fn write_data_gaps(ws: &mut Worksheet, audit: &Audit, st: &Styles) -> Result
     ws.set_freeze_panes(1, 0)?;
     pr.repeat_rows(0, 0);
     pr.finish(ws, &super::page_title(audit), 4)
-}
-
-/// The text with its first letter in upper case (a cell starts a sentence).
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
 }
