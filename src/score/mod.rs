@@ -211,11 +211,17 @@ pub struct Scores {
 
 /// Weighted mean of status points: Σ w·points / Σ w over counted results, ×100.
 pub fn weighted_score<'a>(results: impl IntoIterator<Item = &'a ItemResult>) -> Option<f64> {
+    weighted(results.into_iter().map(|r| (r.weight, r.status)))
+}
+
+/// [`weighted_score`] over (weight, status) pairs, so a rescoring can
+/// substitute statuses without copying the results.
+fn weighted(results: impl Iterator<Item = (f64, Status)>) -> Option<f64> {
     let (mut num, mut den) = (0.0, 0.0);
-    for r in results {
-        if let Some(p) = r.status.points() {
-            num += r.weight * p;
-            den += r.weight;
+    for (weight, status) in results {
+        if let Some(p) = status.points() {
+            num += weight * p;
+            den += weight;
         }
     }
     (den > 0.0).then(|| 100.0 * num / den)
@@ -411,30 +417,23 @@ impl Tally<'_> {
 
     fn p_score(&self, p: P, passed: Option<&str>) -> PScore {
         let section = self.checklist.sections.iter().find(|s| s.p == p);
-        let as_fixed = |r: &ItemResult| {
-            let mut r = r.clone();
-            if Some(r.item.as_str()) == passed && matches!(r.status, Status::Fail | Status::Partial)
-            {
-                r.status = Status::Pass;
-            }
-            r
+        // The status each result counts with: as judged, or a pass where
+        // `passed` fell short (a fix changes no n/a or waiver).
+        let status = |r: &ItemResult| match r.status {
+            Status::Fail | Status::Partial if Some(r.item.as_str()) == passed => Status::Pass,
+            s => s,
         };
-        let results: Vec<ItemResult> = self.results_of(p).map(as_fixed).collect();
+        let results: Vec<(f64, Status)> =
+            self.results_of(p).map(|r| (r.weight, status(r))).collect();
         let touchpoints = self.ds.touchpoints.iter().filter(|t| t.p == p).count();
-        let assessed = results
-            .iter()
-            .filter(|r| r.status.points().is_some())
-            .count();
-        let total = results
-            .iter()
-            .filter(|r| r.status != Status::Waived)
-            .count();
+        let assessed = results.iter().filter(|(_, s)| s.points().is_some()).count();
+        let total = results.iter().filter(|(_, s)| *s != Status::Waived).count();
         // A P without a spend row has nothing in the mix to judge: its
         // portfolio checks still show, but it gets no score (SPEC §4.1).
         let score = if touchpoints == 0 {
             None
         } else {
-            weighted_score(&results)
+            weighted(results.into_iter())
         };
         PScore {
             p,
