@@ -20,9 +20,6 @@ use crate::score::{self, Scores};
 
 /// Customer rows per Customers sheet: Excel's 1,048,576 rows less the header.
 pub const CUSTOMER_ROWS_PER_SHEET: usize = 1_048_575;
-/// Above this many customers the Customers sheet keeps its autofilter but is
-/// not an Excel table (rust_xlsxwriter holds every table cell in memory).
-pub const CUSTOMER_TABLE_ROWS: usize = 100_000;
 
 /// What the user asked for (command line, already parsed).
 #[derive(Debug, Clone, Default)]
@@ -206,15 +203,6 @@ pub fn run(opts: &AuditOptions) -> Result<Audit> {
             format!(
                 "{} customers exceed Excel's {per_sheet} data rows per sheet; the Customers sheet continues on \"Customers (2)\"…",
                 dataset.customers.len()
-            ),
-        ));
-    }
-    if dataset.customers.len() > CUSTOMER_TABLE_ROWS {
-        warnings.push(Diagnostic::new(
-            Code::NoExcelTable,
-            format!(
-                "the Customers sheet has an autofilter but is not an Excel table above {} customers (tables cost memory per cell)",
-                CUSTOMER_TABLE_ROWS
             ),
         ));
     }

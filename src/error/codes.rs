@@ -201,8 +201,7 @@ codes! {
         "Customers with orders have no last purchase date, so they count as inactive. Fill in last_purchase, or add an Orders sheet.";
     CustomersSplit = "MX810", "customers-split", Info,
         "There are more customers than an Excel sheet has rows; the Customers sheet continues on further sheets.";
-    NoExcelTable = "MX811", "no-excel-table", Info,
-        "Above a size limit the Customers sheet keeps its autofilter but is not an Excel table, to save memory.";
+    // MX811 (no-excel-table) is retired: the Customers sheet is a table at every size.
     SpendRowsSummed = "MX812", "spend-rows-summed", Info,
         "Several spend rows name the same touchpoint with the same P and objective (one row per month, say); they were summed into one touchpoint. Nothing to do if that is how the export is laid out.";
     SpendPeriodLonger = "MX813", "spend-period-longer", Warning,

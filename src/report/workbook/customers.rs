@@ -2,14 +2,14 @@
 //! table with autofilter and a frozen header, written in constant-memory mode
 //! and continued on further sheets past Excel's row limit.
 
+use rust_xlsxwriter::utility::cell_range;
 use rust_xlsxwriter::{Table, TableColumn, TableStyle, Workbook, Worksheet, XlsxError};
 
 use super::Styles;
 use super::print::Print;
+use super::tables::Widen;
 use crate::analytics::CustomerFacts;
-use crate::audit::{
-    Audit, CUSTOMER_ROWS_PER_SHEET as ROWS_PER_SHEET, CUSTOMER_TABLE_ROWS as MAX_TABLE_ROWS,
-};
+use crate::audit::{Audit, CUSTOMER_ROWS_PER_SHEET as ROWS_PER_SHEET};
 use crate::model::{Customer, CustomerField, Dataset, Extra, FieldId};
 
 /// Writes an extra column's value.
@@ -90,8 +90,10 @@ struct Sheets<'a> {
     names: Vec<String>,
 }
 
-/// Writes the Customers sheet(s).
-pub fn write(wb: &mut Workbook, audit: &Audit, st: &Styles) -> Result<(), XlsxError> {
+/// Writes the Customers sheet(s); returns their tables, declared over the
+/// header and first row, for [`super::tables::widen`] to extend after the
+/// save.
+pub fn write(wb: &mut Workbook, audit: &Audit, st: &Styles) -> Result<Vec<Widen>, XlsxError> {
     let ds = &audit.dataset;
     let names: Vec<String> = audit
         .checklist
@@ -114,14 +116,15 @@ pub fn write(wb: &mut Workbook, audit: &Audit, st: &Styles) -> Result<(), XlsxEr
             .map(|s| (s, (s + ROWS_PER_SHEET).min(ds.customers.len())))
             .collect()
     };
+    let mut tables = Vec::new();
     for (n, (start, end)) in chunks.iter().enumerate() {
         let ws = wb.add_worksheet_with_constant_memory()?;
-        start_sheet(ws, &sh, n, (end - start) as u32)?;
+        tables.extend(start_sheet(ws, &sh, n, (end - start) as u32)?);
         for (k, i) in (*start..*end).enumerate() {
             write_customer(ws, &sh, 1 + k as u32, i)?;
         }
     }
-    Ok(())
+    Ok(tables)
 }
 
 /// The columns: the id, the input fields present (or derived from orders or
@@ -171,35 +174,41 @@ fn columns(ds: &Dataset) -> Vec<(String, Col)> {
 }
 
 /// Names the `n`th Customers sheet and sets up its header (an Excel table,
-/// or a plain autofiltered header past the table size limit), frozen panes,
-/// widths and print set-up, before any row is streamed.
-fn start_sheet(ws: &mut Worksheet, sh: &Sheets, n: usize, rows: u32) -> Result<(), XlsxError> {
+/// declared over the header and first row and returned for widening when
+/// the sheet has more rows), frozen panes, widths and print set-up, before
+/// any row is streamed.
+fn start_sheet(
+    ws: &mut Worksheet,
+    sh: &Sheets,
+    n: usize,
+    rows: u32,
+) -> Result<Option<Widen>, XlsxError> {
     let cols = &sh.cols;
     ws.set_name(if n == 0 {
         "Customers".to_string()
     } else {
         format!("Customers ({})", n + 1)
     })?;
-    if sh.audit.dataset.customers.len() <= MAX_TABLE_ROWS {
-        let columns: Vec<TableColumn> = cols
-            .iter()
-            .map(|(h, _)| TableColumn::new().set_header(h))
-            .collect();
-        let table = Table::new()
-            .set_columns(&columns)
-            .set_style(TableStyle::Medium2)
-            .set_name(if n == 0 {
-                "CustomersTable".to_string()
-            } else {
-                format!("CustomersTable{}", n + 1)
-            });
-        ws.add_table(0, 0, rows.max(1), cols.len() as u16 - 1, &table)?;
+    let columns: Vec<TableColumn> = cols
+        .iter()
+        .map(|(h, _)| TableColumn::new().set_header(h))
+        .collect();
+    let name = if n == 0 {
+        "CustomersTable".to_string()
     } else {
-        for (c, (h, _)) in cols.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, h, &sh.st.header)?;
-        }
-        ws.autofilter(0, 0, rows.max(1), cols.len() as u16 - 1)?;
-    }
+        format!("CustomersTable{}", n + 1)
+    };
+    let table = Table::new()
+        .set_columns(&columns)
+        .set_style(TableStyle::Medium2)
+        .set_name(&name);
+    let last_col = cols.len() as u16 - 1;
+    ws.add_table(0, 0, 1, last_col, &table)?;
+    let widen = (rows > 1).then(|| Widen {
+        name,
+        declared: cell_range(0, 0, 1, last_col),
+        full: cell_range(0, 0, rows, last_col),
+    });
     ws.set_freeze_panes(1, 1)?;
     // Landscape, as few pages across as keep the text readable (the id
     // column repeated on each), the header row on every page.
@@ -212,9 +221,29 @@ fn start_sheet(ws: &mut Worksheet, sh: &Sheets, n: usize, rows: u32) -> Result<(
         };
         pr.width(ws, c as u16, c as u16, w)?;
     }
+    for (c, (_, col)) in cols.iter().enumerate() {
+        if let Some(format) = column_format(col, sh.st) {
+            ws.set_column_format(c as u16, format)?;
+        }
+    }
     pr.repeat_rows(0, 0);
     pr.repeat_cols(0, 0);
-    pr.finish(ws, &super::page_title(sh.audit), cols.len() as u16 - 1)
+    pr.finish(ws, &super::page_title(sh.audit), last_col)?;
+    Ok(widen)
+}
+
+/// The number format of a column of dates, money or shares. Set on the
+/// column, not on each cell: rust_xlsxwriter hashes a cell's whole format
+/// on every write, a tenth of the sheet's time at a million rows.
+fn column_format<'a>(col: &Col, st: &'a Styles) -> Option<&'a rust_xlsxwriter::Format> {
+    use CustomerField as F;
+    match col {
+        Col::Field(F::FirstPurchase | F::LastPurchase | F::LastContact) => Some(&st.date),
+        Col::Field(F::Revenue) | Col::Derived("clv") => Some(&st.money),
+        Col::Derived("p_alive") => Some(&st.pct),
+        Col::Derived("expected_purchases") => Some(&st.dec1),
+        _ => None,
+    }
 }
 
 /// Row `r`: every column of customer `i`.
@@ -225,7 +254,7 @@ fn write_customer(ws: &mut Worksheet, sh: &Sheets, r: u32, i: usize) -> Result<(
     for (j, (_, col)) in sh.cols.iter().enumerate() {
         let j = j as u16;
         match col {
-            Col::Field(name) => write_field(ws, r, j, c, name, ds, sh.st)?,
+            Col::Field(name) => write_field(ws, r, j, c, name, ds)?,
             Col::Extra(k) => {
                 if let Some(v) = c.extras.get(*k) {
                     write_extra(ws, r, j, v, sh.st)?;
@@ -293,17 +322,17 @@ fn write_derived(
         }
         "p_alive" => {
             if let Some(v) = f.p_alive {
-                ws.write_number_with_format(r, c, v, &sh.st.pct)?;
+                ws.write_number(r, c, v)?;
             }
         }
         "expected_purchases" => {
             if let Some(v) = f.expected_purchases {
-                ws.write_number_with_format(r, c, v, &sh.st.dec1)?;
+                ws.write_number(r, c, v)?;
             }
         }
         "clv" => {
             if let Some(v) = f.clv {
-                ws.write_number_with_format(r, c, v, &sh.st.money)?;
+                ws.write_number(r, c, v)?;
             }
         }
         "rfm_segment" => {
@@ -329,11 +358,10 @@ fn write_field(
     cust: &Customer,
     name: &CustomerField,
     ds: &crate::model::Dataset,
-    st: &Styles,
 ) -> Result<(), XlsxError> {
     let date = |ws: &mut Worksheet, d: Option<crate::model::Day>| -> Result<(), XlsxError> {
         if let Some(d) = d {
-            ws.write_number_with_format(r, c, d.serial(), &st.date)?;
+            ws.write_number(r, c, d.serial())?;
         }
         Ok(())
     };
@@ -355,7 +383,7 @@ fn write_field(
             ws.write_number(r, c, f64::from(cust.orders))?;
         }
         F::Revenue => {
-            ws.write_number_with_format(r, c, cust.revenue, &st.money)?;
+            ws.write_number(r, c, cust.revenue)?;
         }
         F::OpenComplaints => {
             if let Some(v) = cust.open_complaints {

@@ -16,6 +16,7 @@ mod print;
 mod segments;
 mod style;
 mod summary;
+mod tables;
 mod touchpoints;
 mod value;
 
@@ -91,7 +92,7 @@ fn build(audit: &Audit, path: &Path, scratch: &Path) -> std::result::Result<(), 
     for s in sheets {
         wb.push_worksheet(s);
     }
-    customers::write(&mut wb, audit, &styles)?;
+    let tables = customers::write(&mut wb, audit, &styles)?;
     let mut tail: Vec<Worksheet> = Vec::new();
     let mut s = Worksheet::new();
     segments::write_segments(&mut s, audit, &styles)?;
@@ -118,7 +119,15 @@ fn build(audit: &Audit, path: &Path, scratch: &Path) -> std::result::Result<(), 
         wb.push_worksheet(s);
     }
     layout.define_names(&mut wb)?;
-    wb.save(path)?;
+    if tables.is_empty() {
+        wb.save(path)?;
+        return Ok(());
+    }
+    let short = scratch.join("declared-tables.xlsx");
+    wb.save(&short)?;
+    drop(wb);
+    tables::widen(&short, path, &tables, ZIP_LEVEL)?;
+    std::fs::remove_file(&short)?;
     Ok(())
 }
 
