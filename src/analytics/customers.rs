@@ -1,5 +1,6 @@
 //! Per-customer facts: active, ladder stage, value tier, risk, contact.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Params;
@@ -231,7 +232,7 @@ pub fn customer_facts(
     let active_from = as_of.plus(-active_days);
     let mut facts: Vec<CustomerFacts> = ds
         .customers
-        .iter()
+        .par_iter()
         .map(|c| {
             let buyer = c.orders >= 1;
             let active = buyer
@@ -302,18 +303,18 @@ pub fn customer_facts(
 /// Buyers by revenue descending (ties by id): high while the revenue share
 /// before the customer is below `high`, medium while below `medium`, else low.
 fn assign_value_tiers(customers: &[Customer], facts: &mut [CustomerFacts], high: f64, medium: f64) {
-    let mut buyers: Vec<u32> = (0..customers.len() as u32)
+    // (revenue, index) side by side: the sort reads the ids only on ties.
+    let mut buyers: Vec<(f64, u32)> = (0..customers.len() as u32)
         .filter(|i| facts[*i as usize].buyer)
+        .map(|i| (customers[i as usize].revenue, i))
         .collect();
-    buyers.sort_unstable_by(|a, b| {
-        let (ca, cb) = (&customers[*a as usize], &customers[*b as usize]);
-        cb.revenue
-            .total_cmp(&ca.revenue)
-            .then_with(|| ca.id.cmp(&cb.id))
+    buyers.par_sort_unstable_by(|(ra, a), (rb, b)| {
+        rb.total_cmp(ra)
+            .then_with(|| customers[*a as usize].id.cmp(&customers[*b as usize].id))
     });
-    let total: f64 = crate::model::total(buyers.iter().map(|i| customers[*i as usize].revenue));
+    let total: f64 = crate::model::total(buyers.iter().map(|(r, _)| *r));
     let mut before = 0.0;
-    for i in buyers {
+    for (_, i) in buyers {
         let share = if total > 0.0 { before / total } else { 1.0 };
         facts[i as usize].value = Some(if share < high {
             ValueTier::High

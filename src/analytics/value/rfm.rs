@@ -14,6 +14,7 @@
 //! here for "first match wins", with `other` as the catch-all. The table is
 //! serde data so it can live in the checklist YAML.
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// One buyer's RFM inputs.
@@ -142,28 +143,48 @@ pub struct RfmResult {
     pub totals: Vec<SegmentTotals>,
 }
 
-/// Rank-based quintile score of every item, by `key` ascending then id.
-fn quintiles(buyers: &[RfmBuyer<'_>], key: impl Fn(&RfmBuyer<'_>) -> f64) -> Vec<u8> {
+/// Every buyer's position in id order: the tie-break of all three scores,
+/// computed once so the score sorts compare numbers, not strings.
+fn id_ranks(buyers: &[RfmBuyer<'_>]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..buyers.len() as u32).collect();
+    order.par_sort_unstable_by(|&i, &j| buyers[i as usize].id.cmp(buyers[j as usize].id));
+    let mut rank = vec![0u32; buyers.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i as usize] = r as u32;
+    }
+    rank
+}
+
+/// Rank-based quintile score of every item, by `key` ascending then id
+/// (`id_rank`, from [`id_ranks`]).
+fn quintiles(
+    buyers: &[RfmBuyer<'_>],
+    id_rank: &[u32],
+    key: impl Fn(&RfmBuyer<'_>) -> f64 + Sync,
+) -> Vec<u8> {
     let n = buyers.len();
-    let mut order: Vec<usize> = (0..n).collect();
+    // (key, id rank, index), sorted in place: no indirection while sorting.
     // + 0.0 turns −0.0 into 0.0 so the two compare equal.
-    order.sort_unstable_by(|&i, &j| {
-        (key(&buyers[i]) + 0.0)
-            .total_cmp(&(key(&buyers[j]) + 0.0))
-            .then_with(|| buyers[i].id.cmp(buyers[j].id))
-    });
+    let mut order: Vec<(f64, u32, u32)> = buyers
+        .par_iter()
+        .zip(id_rank.par_iter())
+        .enumerate()
+        .map(|(i, (b, &r))| (key(b) + 0.0, r, i as u32))
+        .collect();
+    order.par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut score = vec![0u8; n];
-    for (rank, &i) in order.iter().enumerate() {
-        score[i] = (1 + 5 * rank / n) as u8;
+    for (rank, &(_, _, i)) in order.iter().enumerate() {
+        score[i as usize] = (1 + 5 * rank / n) as u8;
     }
     score
 }
 
 /// Quintile scores of every buyer, in input order.
 pub fn rfm_scores(buyers: &[RfmBuyer<'_>]) -> Vec<RfmScores> {
-    let r = quintiles(buyers, |b| -b.recency_days);
-    let f = quintiles(buyers, |b| b.frequency as f64);
-    let m = quintiles(buyers, |b| b.monetary);
+    let ids = id_ranks(buyers);
+    let r = quintiles(buyers, &ids, |b| -b.recency_days);
+    let f = quintiles(buyers, &ids, |b| b.frequency as f64);
+    let m = quintiles(buyers, &ids, |b| b.monetary);
     (0..buyers.len())
         .map(|i| RfmScores {
             r: r[i],
