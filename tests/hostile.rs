@@ -210,3 +210,73 @@ fn a_pipe_named_like_an_input_is_reported_not_skipped() {
         );
     }
 }
+
+/// A customers sheet large enough that its XML is metered beside the read
+/// (above 4 MiB), `rows` customers, and `tail` appended to the last name.
+fn large_sheet(dir: &std::path::Path, rows: usize, tail: &str) {
+    let mut data = String::from(
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>customer_id</t></is></c><c r="B1" t="inlineStr"><is><t>name</t></is></c><c r="C1" t="inlineStr"><is><t>orders</t></is></c><c r="D1" t="inlineStr"><is><t>revenue</t></is></c><c r="E1" t="inlineStr"><is><t>last_purchase</t></is></c></row>"#,
+    );
+    for i in 0..rows {
+        let r = i + 2;
+        let name = if i + 1 == rows {
+            format!("Customer {i}{tail}")
+        } else {
+            format!("Customer {i}")
+        };
+        data.push_str(&format!(
+            r#"<row r="{r}">{}{}<c r="C{r}"><v>{}</v></c><c r="D{r}"><v>{}</v></c><c r="E{r}"><v>{}</v></c></row>"#,
+            raw_text(&format!("A{r}"), &format!("C{i:06}")),
+            raw_text(&format!("B{r}"), &name),
+            1 + i % 4,
+            100 + i % 900,
+            46_000 + i % 200,
+        ));
+    }
+    raw_xlsx(
+        &dir.join("customers.xlsx"),
+        "Customers",
+        &format!("A1:E{}", rows + 1),
+        &data,
+    );
+    std::fs::write(dir.join("spend.csv"), SPEND_CSV).unwrap();
+}
+
+#[test]
+fn a_large_sheet_is_metered_beside_the_read() {
+    // Valid: 40,000 customers (about 8 MiB of sheet XML) read in full.
+    let ok = temp();
+    large_sheet(ok.path(), 40_000, "");
+    let out = ok.path().join("out");
+    let o = mixaudit(&[
+        "audit",
+        ok.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json = read_json(&out);
+    assert_eq!(json["metrics"]["customers"], 40_000, "every row read");
+
+    // The same sheet with a 5 MiB text run in its last row: the meter finds
+    // it only after calamine has read most of the sheet, and its message is
+    // the one reported.
+    let bad = temp();
+    large_sheet(bad.path(), 40_000, &"x".repeat(5 << 20));
+    let out = bad.path().join("out");
+    let o = mixaudit(&[
+        "audit",
+        bad.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains("customers.xlsx › Customers")
+            && e.contains("one XML tag or text run exceeds the limit of 4 MiB"),
+        "{e}"
+    );
+    assert!(!out.join("audit.json").exists(), "nothing written");
+}

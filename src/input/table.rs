@@ -9,9 +9,10 @@
 //! data rows.
 
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use calamine::{Reader, Sheets};
 
@@ -34,7 +35,7 @@ pub const EXCEL_ROWS: u32 = 1_048_576;
 pub const MAX_ROWS: u32 = 10_000_000;
 
 enum Book {
-    Calamine(Box<Sheets<BufReader<File>>>),
+    Calamine(Box<Sheets<guard::Input>>),
     /// Delimited text; UTF-16 text (Excel's "Unicode Text") carries its encoding.
     Csv(Option<&'static encoding_rs::Encoding>),
 }
@@ -47,6 +48,16 @@ pub struct Workbook {
     sheets: Vec<String>,
     /// Sheets not hidden, for the "only sheet" rule.
     visible: Vec<String>,
+    /// The meter of the large xlsx sheets, running beside the reads.
+    gate: Option<Arc<guard::Gate>>,
+}
+
+impl Drop for Workbook {
+    fn drop(&mut self) {
+        if let Some(g) = &self.gate {
+            g.cancel();
+        }
+    }
 }
 
 /// The extensions mixaudit reads.
@@ -89,10 +100,11 @@ impl Workbook {
                 book: Book::Csv(utf16),
                 sheets: vec![],
                 visible: vec![],
+                gate: None,
             });
         }
         let kind = guard::Kind::from_ext(&ext).expect("a workbook extension");
-        let sheets = open_workbook(path, file, kind, &name)?;
+        let (sheets, gate) = open_workbook(path, file, kind, &name)?;
         let names = sheets.sheet_names();
         let visible = sheets
             .sheets_metadata()
@@ -106,6 +118,7 @@ impl Workbook {
             book: Book::Calamine(Box::new(sheets)),
             sheets: names,
             visible,
+            gate,
         })
     }
 
@@ -186,8 +199,9 @@ impl Workbook {
         match &mut self.book {
             Book::Csv(utf16) => read_csv(&path, *utf16, loc, f),
             Book::Calamine(book) => {
+                let gate = self.gate.as_deref();
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    read_calamine(book, sheet, &loc, f)
+                    read_calamine(book, gate, sheet, &loc, f)
                 }));
                 result.unwrap_or_else(|_| {
                     Err(Problem::new(
@@ -204,24 +218,33 @@ impl Workbook {
 
 /// Pre-scans the workbook `file` (named `name`) against the input budgets,
 /// then opens it with calamine from its start, a calamine error or panic
-/// turned into a problem for `path`.
+/// turned into a problem for `path`; with the meter of its large sheets,
+/// when it has some.
 fn open_workbook(
     path: &Path,
     mut file: File,
     kind: guard::Kind,
     name: &str,
-) -> Result<Sheets<BufReader<File>>, Problem> {
+) -> Result<(Sheets<guard::Input>, Option<Arc<guard::Gate>>), Problem> {
     let loc = || Location::file(path);
     file.seek(SeekFrom::Start(0))
         .map_err(|e| Problem::new(Code::Unreadable, loc(), format!("cannot be read: {e}"), ""))?;
-    guard::prescan(&file, kind, name)?;
+    let gate = guard::prescan(&file, kind, name)?;
     file.seek(SeekFrom::Start(0))
         .map_err(|e| Problem::new(Code::Unreadable, loc(), format!("cannot be read: {e}"), ""))?;
+    let for_reader = gate.clone();
     let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        guard::open_sheets(file, kind)
+        guard::open_sheets(file, kind, for_reader)
     }));
+    if !matches!(opened, Ok(Ok(_)))
+        && let Some(g) = &gate
+    {
+        // A part over budget stopped calamine: say that, not what it saw.
+        g.outcome()?;
+        g.cancel();
+    }
     match opened {
-        Ok(Ok(s)) => Ok(s),
+        Ok(Ok(s)) => Ok((s, gate)),
         Ok(Err(e)) => Err(Problem::new(
             Code::MalformedWorkbook,
             loc(),
@@ -272,7 +295,7 @@ pub(super) fn date_shift(date1904: bool) -> f64 {
 /// in xlsx, the DATEMODE record in xls, the flag in xlsb's workbook part).
 /// calamine reads the flag but hands serials on unshifted. ODS stores dates
 /// as ISO text, so it never needs a shift.
-fn uses_1904(book: &Sheets<BufReader<File>>) -> bool {
+fn uses_1904(book: &Sheets<guard::Input>) -> bool {
     match book {
         Sheets::Xlsx(x) => x.has_1904_epoch(),
         Sheets::Xls(x) => x.has_1904_epoch(),
@@ -282,14 +305,15 @@ fn uses_1904(book: &Sheets<BufReader<File>>) -> bool {
 }
 
 fn read_calamine(
-    book: &mut Sheets<BufReader<File>>,
+    book: &mut Sheets<guard::Input>,
+    gate: Option<&guard::Gate>,
     sheet: &str,
     loc: &Location,
     f: &mut dyn FnMut(&Row) -> ControlFlow<()>,
 ) -> Result<(), Problem> {
     let fail = |e: String| unreadable(loc, e);
     if let Sheets::Xlsx(x) = book {
-        return stream_xlsx(x, sheet, loc, f);
+        return stream_xlsx(x, gate, sheet, loc, f);
     }
     let shift = date_shift(uses_1904(book));
     let mut row = Row::default();

@@ -1,8 +1,6 @@
 //! Streaming an xlsx sheet on two cores: calamine's XML cell reader on a
 //! scoped thread, the record builder on the calling one.
 
-use std::fs::File;
-use std::io::BufReader;
 use std::ops::ControlFlow;
 
 use calamine::DataRef;
@@ -28,8 +26,11 @@ struct Batch {
 /// Streams an xlsx sheet on two cores: a scoped thread runs calamine's XML
 /// cell reader and fills batches of rows, while the calling thread turns rows
 /// into records. Batches are recycled, so steady state allocates nothing.
+/// A sheet read to its end, or a read that failed, waits for the verdict of
+/// the `gate`'s meter (see `guard::gate`), whose problem comes first.
 pub(super) fn stream_xlsx(
-    x: &mut calamine::Xlsx<BufReader<File>>,
+    x: &mut calamine::Xlsx<super::guard::Input>,
+    gate: Option<&super::guard::Gate>,
     sheet: &str,
     loc: &Location,
     f: &mut dyn FnMut(&Row) -> ControlFlow<()>,
@@ -135,8 +136,12 @@ pub(super) fn stream_xlsx(
             }
         });
         let full_rx = full_rx; // owned here, so an early return drops it and frees the reader
+        let verdict = || gate.map_or(Ok(()), |g| g.outcome());
         for batch in full_rx.iter() {
-            let batch = batch?;
+            let batch = match batch {
+                Ok(b) => b,
+                Err(p) => return verdict().and(Err(p)),
+            };
             for row in &batch.rows[..batch.len] {
                 if f(row).is_break() {
                     return Ok(()); // dropping the receiver stops the reader
@@ -144,6 +149,6 @@ pub(super) fn stream_xlsx(
             }
             let _ = empty_tx.send(batch);
         }
-        Ok(())
+        verdict()
     })
 }

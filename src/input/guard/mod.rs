@@ -56,6 +56,7 @@ use calamine::Sheets;
 use crate::error::{Code, Location, Problem, display_name};
 
 mod csv;
+mod gate;
 mod ods;
 #[cfg(test)]
 mod tests;
@@ -64,6 +65,10 @@ mod xlsb;
 mod zip;
 
 pub(crate) use csv::CsvMeter;
+pub(crate) use gate::{Gate, Source};
+
+/// What calamine reads an input through.
+pub(crate) type Input = BufReader<Source>;
 
 /// Largest spreadsheet or CSV file read at all.
 pub(crate) const MAX_INPUT_BYTES: u64 = 1 << 30;
@@ -324,9 +329,10 @@ impl Kind {
 pub(crate) fn open_sheets(
     file: File,
     kind: Kind,
-) -> Result<Sheets<BufReader<File>>, calamine::Error> {
+    gate: Option<std::sync::Arc<Gate>>,
+) -> Result<Sheets<Input>, calamine::Error> {
     use calamine::{Ods, Xls, Xlsb, Xlsx, open_workbook_from_rs};
-    let r = BufReader::new(file);
+    let r = BufReader::new(Source::new(file, gate));
     Ok(match kind {
         Kind::Xls => {
             Sheets::Xls(open_workbook_from_rs::<Xls<_>, _>(r).map_err(calamine::Error::Xls)?)
@@ -371,24 +377,38 @@ fn identity(file: &File) -> Option<FileId> {
 /// Checks every size the workbook declares or expands to against the
 /// budgets, before calamine allocates from them. Files the pre-scan cannot
 /// parse are left to calamine, which reports them as corrupt.
-pub(crate) fn prescan(file: &File, kind: Kind, name: &str) -> Result<(), Problem> {
+pub(crate) fn prescan(
+    file: &File,
+    kind: Kind,
+    name: &str,
+) -> Result<Option<std::sync::Arc<Gate>>, Problem> {
     let id = identity(file);
     if let Some(id) = id
         && scanned().lock().is_ok_and(|m| m.contains_key(&id))
     {
-        return Ok(());
+        return Ok(None);
     }
-    let result = match kind {
-        Kind::Xls => xls::scan(file, name),
+    let deferred = match kind {
+        Kind::Xls => xls::scan(file, name).map(|()| Vec::new()),
         Kind::Xlsx | Kind::Xlsb | Kind::Ods => zip::scan(file, kind, name),
-    };
-    if result.is_ok()
-        && let Some(id) = id
-        && let Ok(mut m) = scanned().lock()
-    {
-        m.insert(id, ());
+    }?;
+    if deferred.is_empty() {
+        if let Some(id) = id
+            && let Ok(mut m) = scanned().lock()
+        {
+            m.insert(id, ());
+        }
+        return Ok(None);
     }
-    result
+    // Not remembered as scanned: the meter's verdict is still to come.
+    gate::start(file, name, deferred).map(Some).map_err(|e| {
+        Problem::new(
+            Code::Unreadable,
+            Location::file(Path::new(name)),
+            format!("cannot be read: {e}"),
+            "",
+        )
+    })
 }
 
 /// Which budget a metered read ran over.

@@ -8,14 +8,17 @@
 //! whole tag or text node, and `Xlsx::read_shared_strings` reserves
 //! `uniqueCount` strings at open and then keeps every string.
 
+use super::gate::{DEFER_BYTES, Deferred};
 use super::*;
 use quick_xml::events::Event;
 
 /// Checks the zip directory and the parts of a zip-based workbook of `kind`;
-/// a broken zip is left to calamine.
-pub(super) fn scan(file: &File, kind: Kind, name: &str) -> Result<(), Problem> {
+/// a broken zip is left to calamine. Large xlsx worksheet parts are metered
+/// beside the read ([`super::gate`]): they are returned for that.
+pub(super) fn scan(file: &File, kind: Kind, name: &str) -> Result<Vec<Deferred>, Problem> {
+    let mut deferred = Vec::new();
     let Ok(mut zip) = ::zip::ZipArchive::new(BufReader::new(file)) else {
-        return Ok(()); // calamine reports a broken zip in its own words
+        return Ok(deferred); // calamine reports a broken zip in its own words
     };
     if zip.len() > MAX_ZIP_PARTS {
         return Err(over_limit(
@@ -60,10 +63,29 @@ pub(super) fn scan(file: &File, kind: Kind, name: &str) -> Result<(), Problem> {
             .find(|(p, _)| *p == raw)
             .map(|(_, sheet)| sheet.clone())
             .unwrap_or(raw);
+        let xml = lower.ends_with(".xml") || lower.ends_with(".rels");
+        if kind == Kind::Xlsx
+            && xml
+            && lower.starts_with("xl/worksheets/")
+            && let Ok(raw) = zip.by_index_raw(i)
+            && raw.size() >= DEFER_BYTES
+        {
+            // Its local header and compressed data; where the data starts is
+            // known once the raw entry is open, else bounded by the header's
+            // most (30 bytes, name and extra field of up to 64 KiB each).
+            let start = raw.header_start();
+            let data = raw.data_start().unwrap_or(start + 30 + 2 * 0xFFFF);
+            deferred.push(Deferred {
+                index: i,
+                start,
+                end: data + raw.compressed_size(),
+                part,
+            });
+            continue;
+        }
         let Ok(f) = zip.by_index(i) else {
             continue;
         };
-        let xml = lower.ends_with(".xml") || lower.ends_with(".rels");
         if kind == Kind::Xlsx && lower.ends_with("sharedstrings.xml") {
             shared_strings(f, name, &part)?;
         } else if kind == Kind::Ods && lower == "content.xml" {
@@ -78,7 +100,7 @@ pub(super) fn scan(file: &File, kind: Kind, name: &str) -> Result<(), Problem> {
             }
         }
     }
-    Ok(())
+    Ok(deferred)
 }
 
 /// Largest workbook.xml or its relationships part read to name the sheets.
