@@ -59,6 +59,11 @@ fn command(
     if let Some(p) = previous {
         cmd.arg("--previous").arg(p);
     }
+    // The batch runs `jobs` children side by side: each gets its share of
+    // the cores for its own parallel steps, so they do not oversubscribe.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let jobs = if opts.jobs == 0 { cores } else { opts.jobs };
+    cmd.env("RAYON_NUM_THREADS", (cores / jobs).max(1).to_string());
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
