@@ -49,15 +49,7 @@ pub struct Workbook {
     /// Sheets not hidden, for the "only sheet" rule.
     visible: Vec<String>,
     /// The meter of the large xlsx sheets, running beside the reads.
-    gate: Option<Arc<guard::Gate>>,
-}
-
-impl Drop for Workbook {
-    fn drop(&mut self) {
-        if let Some(g) = &self.gate {
-            g.cancel();
-        }
-    }
+    gate: guard::GateHandle,
 }
 
 /// The extensions mixaudit reads.
@@ -100,7 +92,7 @@ impl Workbook {
                 book: Book::Csv(utf16),
                 sheets: vec![],
                 visible: vec![],
-                gate: None,
+                gate: guard::GateHandle(None),
             });
         }
         let kind = guard::Kind::from_ext(&ext).expect("a workbook extension");
@@ -118,7 +110,7 @@ impl Workbook {
             book: Book::Calamine(Box::new(sheets)),
             sheets: names,
             visible,
-            gate,
+            gate: guard::GateHandle(gate),
         })
     }
 
@@ -199,7 +191,7 @@ impl Workbook {
         match &mut self.book {
             Book::Csv(utf16) => read_csv(&path, *utf16, loc, f),
             Book::Calamine(book) => {
-                let gate = self.gate.as_deref();
+                let gate = self.gate.0.as_deref();
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     read_calamine(book, gate, sheet, &loc, f)
                 }));

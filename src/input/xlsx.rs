@@ -135,20 +135,31 @@ pub(super) fn stream_xlsx(
                 let _ = full_tx.send(Err(p));
             }
         });
-        let full_rx = full_rx; // owned here, so an early return drops it and frees the reader
-        let verdict = || gate.map_or(Ok(()), |g| g.outcome());
-        for batch in full_rx.iter() {
-            let batch = match batch {
-                Ok(b) => b,
-                Err(p) => return verdict().and(Err(p)),
-            };
-            for row in &batch.rows[..batch.len] {
-                if f(row).is_break() {
-                    return Ok(()); // dropping the receiver stops the reader
-                }
-            }
-            let _ = empty_tx.send(batch);
-        }
-        verdict()
+        // Owned by `consume`, so an early return drops it and frees the reader.
+        consume(full_rx, empty_tx, gate, f)
     })
+}
+
+/// Hands the batches' rows to `f` and the emptied batches back; the gate's
+/// verdict comes first when the read failed or reached the sheet's end.
+fn consume(
+    full_rx: std::sync::mpsc::Receiver<Result<Batch, Problem>>,
+    empty_tx: std::sync::mpsc::Sender<Batch>,
+    gate: Option<&super::guard::Gate>,
+    f: &mut dyn FnMut(&Row) -> ControlFlow<()>,
+) -> Result<(), Problem> {
+    let verdict = || gate.map_or(Ok(()), |g| g.outcome());
+    for batch in full_rx.iter() {
+        let batch = match batch {
+            Ok(b) => b,
+            Err(p) => return verdict().and(Err(p)),
+        };
+        for row in &batch.rows[..batch.len] {
+            if f(row).is_break() {
+                return Ok(()); // dropping the receiver stops the reader
+            }
+        }
+        let _ = empty_tx.send(batch);
+    }
+    verdict()
 }

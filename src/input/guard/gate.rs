@@ -132,6 +132,18 @@ impl Gate {
     }
 }
 
+/// A workbook's gate, if it has one: dropping it (closing the workbook)
+/// tells the meter its work is no longer wanted.
+pub(crate) struct GateHandle(pub Option<Arc<Gate>>);
+
+impl Drop for GateHandle {
+    fn drop(&mut self) {
+        if let Some(g) = &self.0 {
+            g.cancel();
+        }
+    }
+}
+
 /// Starts metering `parts` of `file` on a thread of its own.
 pub(super) fn start(file: &File, name: &str, parts: Vec<Deferred>) -> io::Result<Arc<Gate>> {
     let n = parts.len();

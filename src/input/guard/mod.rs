@@ -65,7 +65,7 @@ mod xlsb;
 mod zip;
 
 pub(crate) use csv::CsvMeter;
-pub(crate) use gate::{Gate, Source};
+pub(crate) use gate::{Gate, GateHandle, Source};
 
 /// What calamine reads an input through.
 pub(crate) type Input = BufReader<Source>;
