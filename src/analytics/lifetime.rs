@@ -15,15 +15,16 @@
 //! order value is revenue / orders — the list cannot tell the first
 //! purchase's value apart, so it is included.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::value::{
-    self, BgNbdFit, BuyerHistory, CohortTable, FitOptions, OrderValue, RfmBuyer, RfmSegments,
+    self, BgNbdFit, BuyerHistory, CohortTable, FitOptions, OrderValue, RfmSegments, RfmSource,
     ScoreOptions,
 };
-use super::{CustomerFacts, OrderedMap, Params, ValueTier};
+use super::{CustomerFacts, Estimate, OrderedMap, Params, ValueTier};
 use crate::error::{Code, Diagnostic};
-use crate::model::{Dataset, Day};
+use crate::model::{Customer, Dataset, Day};
 
 /// The fitted purchase model, as audit.json shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -175,7 +176,7 @@ fn high_clv_contact(facts: &[CustomerFacts], has_contact: bool, m: &mut ValueMet
         .iter()
         .enumerate()
         .filter(|(_, f)| f.active)
-        .filter_map(|(i, f)| f.clv.map(|v| (v, i)))
+        .filter_map(|(i, f)| f.clv.get().map(|v| (v, i)))
         .collect();
     if ranked.is_empty() {
         return;
@@ -293,6 +294,9 @@ fn plain(e: &value::ValueError) -> String {
     }
 }
 
+/// Buyers scored at a time (see [`score`]).
+const SCORE_CHUNK: usize = 1 << 16;
+
 /// Scores every history into `facts` and sums the portfolio figures into
 /// `m`; leaves them empty when any figure is not finite.
 fn score(
@@ -308,35 +312,47 @@ fn score(
         clv_months: params.clv_months as u32,
         discount_rate: params.clv_discount_rate,
     };
-    let scores = value::score(&h.list, bg, order_value, &opts);
+    let table = value::score_table(&h.list, bg, &opts);
     let period = params.period_days.max(0.0);
     // Expected purchases in the period if alive depend on (x, T) only: cache.
     let mut if_alive: value::KeyMap<(u32, u64), f64> = value::KeyMap::default();
     let (mut clv_total, mut revenue) = (0.0, 0.0);
     let (mut lost, mut hv_lost) = (0u64, 0u64);
-    for ((b, s), &i) in h.list.iter().zip(&scores).zip(&h.owner) {
-        let per_alive = *if_alive
-            .entry((b.x, b.t_big.to_bits()))
-            .or_insert_with(|| bg.expected_if_alive(period, b.x, b.t_big));
-        let period_revenue = per_alive * s.p_alive * s.expected_order_value;
-        let finite = [s.clv, s.p_alive, s.expected_purchases, period_revenue]
-            .iter()
-            .all(|v| v.is_finite());
-        if !finite {
-            for f in facts.iter_mut() {
-                (f.p_alive, f.expected_purchases, f.clv) = (None, None, None);
+    // Scored a chunk at a time: the results of a million buyers at once
+    // would be 32 MB more at the audit's peak.
+    let chunks = h.list.chunks(SCORE_CHUNK).zip(h.owner.chunks(SCORE_CHUNK));
+    for (c, (list, owner)) in chunks.enumerate() {
+        let base = c * SCORE_CHUNK;
+        let scores: Vec<value::CustomerValue> = list
+            .par_iter()
+            .enumerate()
+            .map(|(j, b)| table.value(base + j, b, order_value))
+            .collect();
+        for ((b, s), &i) in list.iter().zip(&scores).zip(owner) {
+            let per_alive = *if_alive
+                .entry((b.x, b.t_big.to_bits()))
+                .or_insert_with(|| bg.expected_if_alive(period, b.x, b.t_big));
+            let period_revenue = per_alive * s.p_alive * s.expected_order_value;
+            let finite = [s.clv, s.p_alive, s.expected_purchases, period_revenue]
+                .iter()
+                .all(|v| v.is_finite());
+            if !finite {
+                for f in facts.iter_mut() {
+                    (f.p_alive, f.expected_purchases, f.clv) =
+                        (Estimate::NONE, Estimate::NONE, Estimate::NONE);
+                }
+                return;
             }
-            return;
-        }
-        let f = &mut facts[i as usize];
-        f.p_alive = Some(s.p_alive);
-        f.expected_purchases = Some(s.expected_purchases);
-        f.clv = Some(s.clv);
-        clv_total += s.clv;
-        revenue += period_revenue;
-        if f.active && s.p_alive < params.alive_threshold {
-            lost += 1;
-            hv_lost += u64::from(f.value == Some(ValueTier::High));
+            let f = &mut facts[i as usize];
+            f.p_alive = Estimate::of(s.p_alive);
+            f.expected_purchases = Estimate::of(s.expected_purchases);
+            f.clv = Estimate::of(s.clv);
+            clv_total += s.clv;
+            revenue += period_revenue;
+            if f.active && s.p_alive < params.alive_threshold {
+                lost += 1;
+                hv_lost += u64::from(f.value == Some(ValueTier::High));
+            }
         }
     }
     m.clv_model = Some(ClvModel {
@@ -421,9 +437,12 @@ fn from_orders(ds: &Dataset, as_of: Day) -> Histories {
 
 /// Histories from the customer list's order count and purchase dates.
 fn from_columns(ds: &Dataset, as_of: Day) -> Histories {
+    // Sized for every buyer up front: a million of them grown by doubling
+    // would hold up to twice that while the model is fitted.
+    let buyers = ds.customers.iter().filter(|c| c.orders >= 1).count();
     let mut h = Histories {
-        list: Vec::new(),
-        owner: Vec::new(),
+        list: Vec::with_capacity(buyers),
+        owner: Vec::with_capacity(buyers),
         revenue: 0.0,
         purchases: 0.0,
     };
@@ -461,6 +480,34 @@ fn from_columns(ds: &Dataset, as_of: Day) -> Histories {
     h
 }
 
+/// The buyers RFM scores, read from the customers in place.
+struct RfmCustomers<'a> {
+    customers: &'a [Customer],
+    /// Indices of the buyers with a last purchase date.
+    owner: &'a [u32],
+    as_of: Day,
+}
+
+impl RfmSource for RfmCustomers<'_> {
+    fn len(&self) -> usize {
+        self.owner.len()
+    }
+    fn id(&self, k: usize) -> &str {
+        &self.customers[self.owner[k] as usize].id
+    }
+    fn recency_days(&self, k: usize) -> f64 {
+        let c = &self.customers[self.owner[k] as usize];
+        c.last_purchase
+            .map_or(0.0, |last| f64::from(self.as_of.since(last).max(0)))
+    }
+    fn frequency(&self, k: usize) -> u32 {
+        self.customers[self.owner[k] as usize].orders
+    }
+    fn monetary(&self, k: usize) -> f64 {
+        self.customers[self.owner[k] as usize].revenue
+    }
+}
+
 /// RFM scores and segments over buyers with a last purchase date (recency
 /// needs it), written into `facts`; the per-segment totals, or `None` when
 /// there is no such buyer.
@@ -470,25 +517,21 @@ fn rfm(
     as_of: Day,
     table: &RfmSegments,
 ) -> Option<OrderedMap<SegmentFigures>> {
-    let (buyers, owner): (Vec<RfmBuyer<'_>>, Vec<u32>) = ds
-        .customers
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| {
-            let last = c.last_purchase.filter(|_| c.orders >= 1)?;
-            let b = RfmBuyer {
-                id: c.id.as_str(),
-                recency_days: f64::from(as_of.since(last).max(0)),
-                frequency: c.orders,
-                monetary: c.revenue,
-            };
-            Some((b, i as u32))
+    let owner: Vec<u32> = (0..ds.customers.len() as u32)
+        .filter(|&i| {
+            let c = &ds.customers[i as usize];
+            c.orders >= 1 && c.last_purchase.is_some()
         })
-        .unzip();
+        .collect();
+    let buyers = RfmCustomers {
+        customers: &ds.customers,
+        owner: &owner,
+        as_of,
+    };
     if buyers.is_empty() {
         return None;
     }
-    let result = value::rfm_segments(&buyers, table);
+    let result = value::segments_of(&buyers, table);
     for ((&i, &s), &k) in owner.iter().zip(&result.scores).zip(&result.segment) {
         let f = &mut facts[i as usize];
         f.rfm = Some(s);

@@ -15,8 +15,8 @@ mod touchpoints;
 pub mod value;
 
 pub use customers::{
-    CustomerFacts, DEFAULT_DEFECTION, RISK_SIGNS, Risk, ValueTier, classify_defection,
-    customer_facts,
+    CustomerFacts, DEFAULT_DEFECTION, Estimate, RISK_SIGNS, Risk, ValueTier, classify_defection,
+    customer_facts, days_since,
 };
 pub use glossary::{METRICS, MetricDef};
 pub use lifetime::{ClvModel, SegmentFigures, SpendModel, ValueMetrics};
@@ -74,7 +74,7 @@ impl Analysis {
         let mut clv = vec![0.0; self.rfm_segments.rules.len() + 1];
         let mut known = false;
         for f in &self.customers {
-            if let (Some(k), Some(v)) = (f.rfm_segment, f.clv)
+            if let (Some(k), Some(v)) = (f.rfm_segment, f.clv.get())
                 && let Some(slot) = clv.get_mut(usize::from(k))
             {
                 *slot += v;

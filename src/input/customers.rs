@@ -13,6 +13,8 @@ pub struct CustomerTable {
     pub customers: Vec<Customer>,
     /// Interned touchpoint names referenced by `Customer::reached_by`.
     pub touch_names: Vec<String>,
+    /// The segments, statuses and churn reasons the customers refer to.
+    pub labels: crate::model::Labels,
     /// Customer indices sorted by id.
     pub by_id: Vec<u32>,
     /// Whether the sheet had a touchpoints column.
@@ -133,6 +135,7 @@ pub fn read_customers(
     Some(CustomerTable {
         customers,
         touch_names: st.touch_names,
+        labels: st.labels.sealed(),
         by_id,
         has_touchpoints: present.has(CustomerField::Touchpoints),
         present,
@@ -186,6 +189,8 @@ struct State {
     touch_raw: std::collections::HashMap<Box<str>, u16>,
     /// Rows skipped as totals ("Total", "I alt", "Summe"…).
     totals_rows: Vec<u32>,
+    /// Segment, status and churn-reason texts, each stored once.
+    labels: crate::model::Labels,
 }
 
 /// Words that mark a totals row under a table.
@@ -244,6 +249,7 @@ impl State {
             touch_index: Default::default(),
             touch_raw: Default::default(),
             totals_rows: Vec::new(),
+            labels: Default::default(),
         }
     }
 
@@ -303,7 +309,7 @@ impl State {
             };
         }
         cust.name = text!(Name);
-        cust.segment = text!(Segment);
+        cust.segment = text!(Segment).map(|t| self.labels.intern(&t));
         cust.first_purchase = date!(FirstPurchase);
         cust.last_purchase = date!(LastPurchase);
         cust.orders = num!(Orders).map(|v| v as u32).unwrap_or(0);
@@ -312,9 +318,10 @@ impl State {
         cust.open_complaints = num!(OpenComplaints).map(|v| v as u32);
         cust.satisfaction = num!(Satisfaction);
         cust.referrals = num!(Referrals).map(|v| v as u32);
-        cust.status_text = text!(Status);
-        cust.status = cust.status_text.as_deref().and_then(StatusOverride::parse);
-        cust.churn_reason = text!(ChurnReason);
+        let status = text!(Status);
+        cust.status = status.as_deref().and_then(StatusOverride::parse);
+        cust.status_text = status.map(|t| self.labels.intern(&t));
+        cust.churn_reason = text!(ChurnReason).map(|t| self.labels.intern(&t));
         if let Some(col) = self.col(CustomerField::Touchpoints)
             && let Read::Value(list) = col.text(row.get(col.col), problems, r, false)
         {

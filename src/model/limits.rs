@@ -3,7 +3,9 @@
 //! warning when the inputs load, and lists joined into one cell are capped
 //! ("… and 1,950 more"), so a valid input never fails at write time.
 
-use super::{Customer, Dataset, Extra, Touchpoint};
+use std::collections::HashSet;
+
+use super::{Customer, Dataset, Extra, Label, Touchpoint};
 use crate::error::{Code, Diagnostic};
 
 /// Characters one Excel cell holds.
@@ -67,19 +69,18 @@ fn clamp_extra(e: &mut Extra) -> bool {
     false
 }
 
-fn clamp_customer(c: &mut Customer) -> usize {
+/// Cuts a customer's own texts; `cut` marks the shared labels already cut,
+/// so every customer showing one counts.
+fn clamp_customer(c: &mut Customer, cut: &HashSet<Label>) -> usize {
     let mut n = usize::from(clamp_compact(&mut c.id));
-    for t in [
-        &mut c.name,
-        &mut c.segment,
-        &mut c.status_text,
-        &mut c.churn_reason,
-    ]
-    .into_iter()
-    .flatten()
-    {
+    if let Some(t) = &mut c.name {
         n += usize::from(clamp_compact(t));
     }
+    n += [c.segment, c.status_text, c.churn_reason]
+        .into_iter()
+        .flatten()
+        .filter(|l| cut.contains(l))
+        .count();
     n + c
         .extras
         .iter_mut()
@@ -104,7 +105,16 @@ fn clamp_touchpoint(t: &mut Touchpoint) -> usize {
 /// Cuts every text the dataset holds to what a cell holds; the warning says
 /// how many were cut.
 pub fn clamp_texts(ds: &mut Dataset) -> Option<Diagnostic> {
-    let cut: usize = ds.customers.iter_mut().map(clamp_customer).sum::<usize>()
+    let cut_labels: HashSet<Label> = ds
+        .labels
+        .texts_mut()
+        .filter_map(|(l, t)| clamp_compact(t).then_some(l))
+        .collect();
+    let cut: usize = ds
+        .customers
+        .iter_mut()
+        .map(|c| clamp_customer(c, &cut_labels))
+        .sum::<usize>()
         + ds.touchpoints
             .iter_mut()
             .map(clamp_touchpoint)

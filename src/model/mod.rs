@@ -6,10 +6,12 @@
 mod currency;
 mod fields;
 pub mod format;
+mod labels;
 pub mod limits;
 
 pub use currency::{ColumnCurrency, CurrencyVerdict};
 pub use fields::{CustomerField, FieldId, FieldSet, InteractionField, OrderField, SpendField};
+pub use labels::{Label, Labels};
 
 use std::fmt;
 
@@ -338,8 +340,8 @@ pub struct Customer {
     pub id: CompactString,
     /// Display name.
     pub name: Option<CompactString>,
-    /// Grouping (region, B2B/B2C…).
-    pub segment: Option<CompactString>,
+    /// Grouping (region, B2B/B2C…), in [`Dataset::labels`].
+    pub segment: Option<Label>,
     /// First purchase.
     pub first_purchase: Option<Day>,
     /// Last purchase.
@@ -358,10 +360,10 @@ pub struct Customer {
     pub referrals: Option<u32>,
     /// A status that overrides the derived active flag.
     pub status: Option<StatusOverride>,
-    /// The status text as written, for the Customers sheet.
-    pub status_text: Option<CompactString>,
-    /// Why a lost customer left.
-    pub churn_reason: Option<CompactString>,
+    /// The status text as written, for the Customers sheet, in [`Dataset::labels`].
+    pub status_text: Option<Label>,
+    /// Why a lost customer left, in [`Dataset::labels`].
+    pub churn_reason: Option<Label>,
     /// Indices into [`Dataset::touchpoints`] of touchpoints that reached this customer.
     pub reached_by: TouchList,
     /// Values of extra columns, in [`Dataset::customer_extras`] order.
@@ -476,6 +478,8 @@ pub struct TableRead {
 pub struct Dataset {
     /// The customers.
     pub customers: Vec<Customer>,
+    /// The texts customers share (segments, statuses, churn reasons).
+    pub labels: Labels,
     /// The touchpoints (spend rows).
     pub touchpoints: Vec<Touchpoint>,
     /// Orders, when an Orders sheet exists.

@@ -18,6 +18,7 @@ pub mod portfolio;
 pub mod view;
 pub mod workbook;
 
+use crate::analytics::days_since;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -59,8 +60,8 @@ pub fn at_risk(audit: &Audit, limit: usize) -> Vec<AtRisk> {
             revenue: c.revenue,
             risk_points: f.risk_points.unwrap_or(0),
             signs: f.warning_signs(),
-            days_since_purchase: f.days_since_purchase,
-            days_since_contact: f.days_since_contact,
+            days_since_purchase: days_since(audit.analysis.as_of, c.last_purchase),
+            days_since_contact: days_since(audit.analysis.as_of, c.last_contact),
         })
         .collect();
     list.sort_by(|a, b| {

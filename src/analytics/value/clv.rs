@@ -162,6 +162,47 @@ pub fn score(
     order_value: &OrderValue,
     opts: &ScoreOptions,
 ) -> Vec<CustomerValue> {
+    let table = score_table(histories, bg, opts);
+    histories
+        .par_iter()
+        .enumerate()
+        .map(|(k, h)| table.value(k, h, order_value))
+        .collect()
+}
+
+/// What [`score`] shares between the histories: per distinct (x, T), the
+/// expected purchases if alive over the horizon and their discounted sum.
+/// Built once, it scores any history on demand, so a caller can score a
+/// million customers in chunks instead of holding every result at once.
+pub struct ScoreTable {
+    bg: BgNbdParams,
+    /// Per history, its (x, T) row in `sums`.
+    slot: Vec<u32>,
+    /// Per distinct (x, T): (purchases over the horizon, discounted).
+    sums: Vec<(f64, f64)>,
+}
+
+impl ScoreTable {
+    /// History `k` (`h`, the same history [`score_table`] saw at `k`) scored.
+    pub fn value(&self, k: usize, h: &BuyerHistory, order_value: &OrderValue) -> CustomerValue {
+        let (by_horizon, discounted) = self.sums[self.slot[k] as usize];
+        let p_alive = self.bg.p_alive(h.x, h.t_x, h.t_big);
+        let expected_order_value = order_value.expected(h);
+        CustomerValue {
+            p_alive,
+            expected_purchases: by_horizon * p_alive,
+            expected_order_value,
+            clv: expected_order_value * discounted * p_alive,
+        }
+    }
+}
+
+/// The [`ScoreTable`] of `histories`.
+pub fn score_table(
+    histories: &[BuyerHistory],
+    bg: &BgNbdParams,
+    opts: &ScoreOptions,
+) -> ScoreTable {
     let disc = discounts(opts.clv_months, opts.discount_rate);
     let (distinct, slot) = distinct_x_t(histories);
     // One series per distinct x, built for that x's largest argument (the
@@ -209,21 +250,11 @@ pub fn score(
             },
         )
         .collect();
-    histories
-        .par_iter()
-        .zip(slot.par_iter())
-        .map(|(h, &s)| {
-            let (by_horizon, discounted) = sums[s as usize];
-            let p_alive = bg.p_alive(h.x, h.t_x, h.t_big);
-            let expected_order_value = order_value.expected(h);
-            CustomerValue {
-                p_alive,
-                expected_purchases: by_horizon * p_alive,
-                expected_order_value,
-                clv: expected_order_value * discounted * p_alive,
-            }
-        })
-        .collect()
+    ScoreTable {
+        bg: *bg,
+        slot,
+        sums,
+    }
 }
 
 #[cfg(test)]

@@ -38,14 +38,17 @@ mod rfm;
 pub mod special;
 
 pub use bgnbd::{BgNbdFit, BgNbdParams, bgnbd_log_likelihood, fit_bgnbd};
-pub use clv::{CustomerValue, OrderValue, ScoreOptions, clv, expected_purchases_next, score};
+pub use clv::{
+    CustomerValue, OrderValue, ScoreOptions, ScoreTable, clv, expected_purchases_next, score,
+    score_table,
+};
 pub use cohorts::{CohortRow, CohortTable, cohort_table};
 pub use gamma_gamma::{
     GammaGammaFit, GammaGammaParams, fit_gamma_gamma, gamma_gamma_log_likelihood,
 };
 pub use rfm::{
-    RfmBuyer, RfmResult, RfmScores, RfmSegments, SegmentRule, SegmentTotals, rfm_scores,
-    rfm_segments,
+    RfmBuyer, RfmResult, RfmScores, RfmSegments, RfmSource, SegmentRule, SegmentTotals, rfm_scores,
+    rfm_segments, scores_of, segments_of,
 };
 
 /// One buyer's purchase history, in days, as the BG/NBD and Gamma-Gamma

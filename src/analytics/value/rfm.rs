@@ -143,11 +143,49 @@ pub struct RfmResult {
     pub totals: Vec<SegmentTotals>,
 }
 
+/// What RFM reads of the buyers, by position: the three values and the id
+/// that breaks ties. A slice of [`RfmBuyer`] is one; the audit reads its
+/// customers in place instead, so a million buyers are not copied first.
+pub trait RfmSource: Sync {
+    /// Number of buyers.
+    fn len(&self) -> usize;
+    /// Whether there are none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Buyer `k`'s id.
+    fn id(&self, k: usize) -> &str;
+    /// Days since buyer `k`'s last purchase.
+    fn recency_days(&self, k: usize) -> f64;
+    /// Buyer `k`'s purchases.
+    fn frequency(&self, k: usize) -> u32;
+    /// Buyer `k`'s revenue.
+    fn monetary(&self, k: usize) -> f64;
+}
+
+impl RfmSource for [RfmBuyer<'_>] {
+    fn len(&self) -> usize {
+        <[RfmBuyer<'_>]>::len(self)
+    }
+    fn id(&self, k: usize) -> &str {
+        self[k].id
+    }
+    fn recency_days(&self, k: usize) -> f64 {
+        self[k].recency_days
+    }
+    fn frequency(&self, k: usize) -> u32 {
+        self[k].frequency
+    }
+    fn monetary(&self, k: usize) -> f64 {
+        self[k].monetary
+    }
+}
+
 /// Every buyer's position in id order: the tie-break of all three scores,
 /// computed once so the score sorts compare numbers, not strings.
-fn id_ranks(buyers: &[RfmBuyer<'_>]) -> Vec<u32> {
+fn id_ranks<S: RfmSource + ?Sized>(buyers: &S) -> Vec<u32> {
     let mut order: Vec<u32> = (0..buyers.len() as u32).collect();
-    order.par_sort_unstable_by(|&i, &j| buyers[i as usize].id.cmp(buyers[j as usize].id));
+    order.par_sort_unstable_by(|&i, &j| buyers.id(i as usize).cmp(buyers.id(j as usize)));
     let mut rank = vec![0u32; buyers.len()];
     for (r, &i) in order.iter().enumerate() {
         rank[i as usize] = r as u32;
@@ -157,19 +195,18 @@ fn id_ranks(buyers: &[RfmBuyer<'_>]) -> Vec<u32> {
 
 /// Rank-based quintile score of every item, by `key` ascending then id
 /// (`id_rank`, from [`id_ranks`]).
-fn quintiles(
-    buyers: &[RfmBuyer<'_>],
+fn quintiles<S: RfmSource + ?Sized>(
+    buyers: &S,
     id_rank: &[u32],
-    key: impl Fn(&RfmBuyer<'_>) -> f64 + Sync,
+    key: impl Fn(&S, usize) -> f64 + Sync,
 ) -> Vec<u8> {
     let n = buyers.len();
     // (key, id rank, index), sorted in place: no indirection while sorting.
     // + 0.0 turns −0.0 into 0.0 so the two compare equal.
-    let mut order: Vec<(f64, u32, u32)> = buyers
+    let mut order: Vec<(f64, u32, u32)> = id_rank
         .par_iter()
-        .zip(id_rank.par_iter())
         .enumerate()
-        .map(|(i, (b, &r))| (key(b) + 0.0, r, i as u32))
+        .map(|(i, &r)| (key(buyers, i) + 0.0, r, i as u32))
         .collect();
     order.par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut score = vec![0u8; n];
@@ -181,10 +218,20 @@ fn quintiles(
 
 /// Quintile scores of every buyer, in input order.
 pub fn rfm_scores(buyers: &[RfmBuyer<'_>]) -> Vec<RfmScores> {
+    scores_of(buyers)
+}
+
+/// Scores every buyer and assigns segments from `table`.
+pub fn rfm_segments(buyers: &[RfmBuyer<'_>], table: &RfmSegments) -> RfmResult {
+    segments_of(buyers, table)
+}
+
+/// [`rfm_scores`] over any [`RfmSource`].
+pub fn scores_of<S: RfmSource + ?Sized>(buyers: &S) -> Vec<RfmScores> {
     let ids = id_ranks(buyers);
-    let r = quintiles(buyers, &ids, |b| -b.recency_days);
-    let f = quintiles(buyers, &ids, |b| b.frequency as f64);
-    let m = quintiles(buyers, &ids, |b| b.monetary);
+    let r = quintiles(buyers, &ids, |b, k| -b.recency_days(k));
+    let f = quintiles(buyers, &ids, |b, k| b.frequency(k) as f64);
+    let m = quintiles(buyers, &ids, |b, k| b.monetary(k));
     (0..buyers.len())
         .map(|i| RfmScores {
             r: r[i],
@@ -194,9 +241,9 @@ pub fn rfm_scores(buyers: &[RfmBuyer<'_>]) -> Vec<RfmScores> {
         .collect()
 }
 
-/// Scores every buyer and assigns segments from `table`.
-pub fn rfm_segments(buyers: &[RfmBuyer<'_>], table: &RfmSegments) -> RfmResult {
-    let scores = rfm_scores(buyers);
+/// [`rfm_segments`] over any [`RfmSource`].
+pub fn segments_of<S: RfmSource + ?Sized>(buyers: &S, table: &RfmSegments) -> RfmResult {
+    let scores = scores_of(buyers);
     let segment: Vec<usize> = scores.iter().map(|&s| table.classify(s)).collect();
     let mut totals: Vec<SegmentTotals> = (0..=table.rules.len())
         .map(|k| SegmentTotals {
@@ -205,9 +252,9 @@ pub fn rfm_segments(buyers: &[RfmBuyer<'_>], table: &RfmSegments) -> RfmResult {
             revenue: 0.0,
         })
         .collect();
-    for (b, &k) in buyers.iter().zip(&segment) {
+    for (b, &k) in segment.iter().enumerate() {
         totals[k].customers += 1;
-        totals[k].revenue += b.monetary;
+        totals[k].revenue += buyers.monetary(b);
     }
     RfmResult {
         scores,

@@ -260,7 +260,7 @@ fn write_customer(ws: &mut Worksheet, sh: &Sheets, r: u32, i: usize) -> Result<(
                     write_extra(ws, r, j, v, sh.st)?;
                 }
             }
-            Col::Derived(d) => write_derived(ws, sh, (r, j), d, f)?,
+            Col::Derived(d) => write_derived(ws, sh, (r, j), d, (c, f))?,
         }
     }
     Ok(())
@@ -272,9 +272,11 @@ fn write_derived(
     sh: &Sheets,
     (r, c): (u32, u16),
     d: &str,
-    f: &CustomerFacts,
+    (cust, f): (&Customer, &CustomerFacts),
 ) -> Result<(), XlsxError> {
     let yes_no = |b: bool| if b { "yes" } else { "no" };
+    let as_of = sh.audit.analysis.as_of;
+    let since = |d| crate::analytics::days_since(as_of, d).map(f64::from);
     let number = |ws: &mut Worksheet, v: Option<f64>| -> Result<(), XlsxError> {
         if let Some(v) = v {
             ws.write_number(r, c, v)?;
@@ -307,8 +309,8 @@ fn write_derived(
                 ws.write_string(r, c, signs)?;
             }
         }
-        "days_since_purchase" => number(ws, f.days_since_purchase.map(f64::from))?,
-        "days_since_contact" => number(ws, f.days_since_contact.map(f64::from))?,
+        "days_since_purchase" => number(ws, since(cust.last_purchase))?,
+        "days_since_contact" => number(ws, since(cust.last_contact))?,
         "overdue_contact" => {
             if f.active
                 && sh
@@ -321,17 +323,17 @@ fn write_derived(
             }
         }
         "p_alive" => {
-            if let Some(v) = f.p_alive {
+            if let Some(v) = f.p_alive.get() {
                 ws.write_number(r, c, v)?;
             }
         }
         "expected_purchases" => {
-            if let Some(v) = f.expected_purchases {
+            if let Some(v) = f.expected_purchases.get() {
                 ws.write_number(r, c, v)?;
             }
         }
         "clv" => {
-            if let Some(v) = f.clv {
+            if let Some(v) = f.clv.get() {
                 ws.write_number(r, c, v)?;
             }
         }
@@ -375,7 +377,7 @@ fn write_field(
     match name {
         F::CustomerId => text(ws, Some(&cust.id))?,
         F::Name => text(ws, cust.name.as_deref())?,
-        F::Segment => text(ws, cust.segment.as_deref())?,
+        F::Segment => text(ws, ds.labels.get(cust.segment))?,
         F::FirstPurchase => date(ws, cust.first_purchase)?,
         F::LastPurchase => date(ws, cust.last_purchase)?,
         F::LastContact => date(ws, cust.last_contact)?,
@@ -400,8 +402,8 @@ fn write_field(
                 ws.write_number(r, c, f64::from(v))?;
             }
         }
-        F::Status => text(ws, cust.status_text.as_deref())?,
-        F::ChurnReason => text(ws, cust.churn_reason.as_deref())?,
+        F::Status => text(ws, ds.labels.get(cust.status_text))?,
+        F::ChurnReason => text(ws, ds.labels.get(cust.churn_reason))?,
         F::Touchpoints if !cust.reached_by.is_empty() => {
             let joined = crate::model::limits::join_capped(
                 cust.reached_by

@@ -183,7 +183,7 @@ fn by_value(a: &Analysis) -> Vec<u32> {
     let mut order: Vec<u32> = (0..a.customers.len() as u32)
         .filter(|&i| a.customers[i as usize].clv.is_some())
         .collect();
-    let clv = |i: u32| a.customers[i as usize].clv.unwrap_or(0.0);
+    let clv = |i: u32| a.customers[i as usize].clv.get().unwrap_or(0.0);
     order.sort_unstable_by(|&x, &y| clv(y).total_cmp(&clv(x)).then(x.cmp(&y)));
     order
 }
@@ -238,7 +238,7 @@ fn distribution(
     {
         ws.write_string_with_format(row + 1, c as u16, *h, &st.header)?;
     }
-    let clv = |i: u32| a.customers[i as usize].clv.unwrap_or(0.0);
+    let clv = |i: u32| a.customers[i as usize].clv.get().unwrap_or(0.0);
     let total: f64 = order.iter().map(|&i| clv(i)).sum();
     let n = order.len();
     let mut r = row + 2;
@@ -299,13 +299,13 @@ fn top_customers(
         if let Some(n) = &c.name {
             ws.write_string(r, 1, n.as_str())?;
         }
-        if let Some(v) = f.clv {
+        if let Some(v) = f.clv.get() {
             ws.write_number_with_format(r, 2, v, &st.money)?;
         }
-        if let Some(v) = f.p_alive {
+        if let Some(v) = f.p_alive.get() {
             ws.write_number_with_format(r, 3, v, &st.pct)?;
         }
-        if let Some(v) = f.expected_purchases {
+        if let Some(v) = f.expected_purchases.get() {
             ws.write_number_with_format(r, 4, v, &st.dec1)?;
         }
         if let Some(s) = f.rfm_segment {
