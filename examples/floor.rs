@@ -19,7 +19,8 @@
 //! the floor uses rust_xlsxwriter's default (6); mixaudit saves with level 1
 //! (`src/report/workbook/mod.rs`, `ZIP_LEVEL`), so compare like with like.
 //! Built as an example of this crate, the floor links the same
-//! rust_xlsxwriter features as mixaudit (`constant_memory`, `zlib`).
+//! rust_xlsxwriter features as mixaudit (`constant_memory`, `ryu`) and the
+//! zip crate's default zlib-rs deflate, as the shared floor does.
 //!
 //! Timings and a tally of what was read (so the reads cannot be optimised
 //! away) go to stderr; stdout stays empty. Used by `scripts/bench.sh`.

@@ -79,8 +79,12 @@ for bin in "$GENERATE" "$FLOOR"; do
   [[ -x "$bin" ]] || { echo "bench: missing $bin (cargo build --release --examples)" >&2; exit 1; }
 done
 
+# pandas reads with the calamine engine from 2.2 on; an older pandas fails
+# every peer run with "Unknown engine: calamine".
 peer_ready() {
-  python3 -c 'import pandas, python_calamine, xlsxwriter' 2> /dev/null
+  python3 -c 'import pandas, python_calamine, xlsxwriter, sys
+v = tuple(int(p) for p in pandas.__version__.split(".")[:2])
+sys.exit(0 if v >= (2, 2) else 1)' 2> /dev/null
 }
 PEER_NOTE=""
 want_peer=0
@@ -94,10 +98,10 @@ if [[ $want_peer -eq 1 ]]; then
     PEER_NOTE="peer skipped: no python3"
   elif ! peer_ready; then
     if [[ "${PEER:-}" == 1 ]]; then
-      note "installing pandas, python-calamine, xlsxwriter with pip (PEER=1)"
-      python3 -m pip install --quiet pandas python-calamine xlsxwriter >&2 || true
+      note "installing pandas (2.2 or later), python-calamine, xlsxwriter with pip (PEER=1)"
+      python3 -m pip install --quiet 'pandas>=2.2' python-calamine xlsxwriter >&2 || true
     fi
-    peer_ready || PEER_NOTE="peer skipped: python3 lacks pandas, python-calamine or xlsxwriter (PEER=1 installs them)"
+    peer_ready || PEER_NOTE="peer skipped: python3 lacks pandas 2.2+, python-calamine or xlsxwriter (PEER=1 installs them)"
   fi
 fi
 [[ -z "$PEER_NOTE" ]] || note "$PEER_NOTE"

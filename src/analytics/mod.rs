@@ -19,6 +19,11 @@ pub use customers::{
     customer_facts, days_since,
 };
 pub use glossary::{METRICS, MetricDef};
+/// The customer-value step alone (histories, BG/NBD and Gamma-Gamma fits,
+/// P(alive), expected purchases, CLV, cohorts, RFM), as [`analyse`] runs it:
+/// public so its share of an audit can be timed on its own
+/// (`examples/value_step_bench.rs`).
+pub use lifetime::compute as value_step;
 pub use lifetime::{ClvModel, SegmentFigures, SpendModel, ValueMetrics};
 pub use metrics::labels::{
     Kind as MetricKind, LABELS as METRIC_LABELS, Label as MetricLabel, label as metric_label,

@@ -214,6 +214,10 @@ pub(crate) fn validate(histories: &[BuyerHistory]) -> Result<(), ValueError> {
     Ok(())
 }
 
+/// Rows summed at a time by [`Groups::mean_ll`] (fixed, so the sum's order
+/// and hence its bits do not depend on the number of threads).
+const LL_CHUNK: usize = 8192;
+
 /// Histories grouped by identical (x, t_x, T) (times in the fit's unit),
 /// with indices into the distinct x, t_x and T values.
 struct Groups {
@@ -233,6 +237,32 @@ fn distinct(mut v: Vec<f64>) -> Vec<f64> {
     v
 }
 
+/// The distinct days (0…`max`) that the `day` field of `rows` holds, in
+/// time units, ascending; each row's day replaced by its index among them.
+fn used_days(
+    rows: &mut [(u32, u32, u32, u32)],
+    max: u32,
+    unit_days: f64,
+    day: impl Fn(&mut (u32, u32, u32, u32)) -> &mut u32,
+) -> Vec<f64> {
+    let mut index = vec![u32::MAX; max as usize + 1];
+    for r in rows.iter_mut() {
+        index[*day(r) as usize] = 0;
+    }
+    let mut values = Vec::new();
+    for (d, slot) in index.iter_mut().enumerate() {
+        if *slot == 0 {
+            *slot = values.len() as u32;
+            values.push(d as f64 / unit_days);
+        }
+    }
+    for r in rows.iter_mut() {
+        let d = day(r);
+        *d = index[*d as usize];
+    }
+    values
+}
+
 fn position(values: &[f64], v: f64) -> u32 {
     values.partition_point(|&u| u < v) as u32
 }
@@ -246,7 +276,7 @@ impl Groups {
     }
 
     /// The packed-key path: x < 2¹⁶, t_x and T whole days < 2¹⁶; the distinct
-    /// t_x and T values are then every day 0…max (dense, indexed by day).
+    /// t_x and T values are the days that occur, found by day.
     fn whole_days(histories: &[BuyerHistory], unit_days: f64) -> Option<Groups> {
         const LIMIT: f64 = 65_536.0;
         let whole = |v: f64| v.fract() == 0.0 && v < LIMIT;
@@ -283,12 +313,16 @@ impl Groups {
             (max_tx, max_tb) = (max_tx.max(tx), max_tb.max(tb));
             k += run;
         }
-        let dense = |max: u32| (0..=max).map(|d| d as f64 / unit_days).collect();
+        // Only the days that occur: a small client's few hundred rows span
+        // thousands of days, and every likelihood evaluation takes a
+        // logarithm per value.
+        let t_x_values = used_days(&mut rows, max_tx, unit_days, |r| &mut r.1);
+        let t_big_values = used_days(&mut rows, max_tb, unit_days, |r| &mut r.2);
         Some(Groups {
             xs,
             x_weight,
-            t_x_values: dense(max_tx),
-            t_big_values: dense(max_tb),
+            t_x_values,
+            t_big_values,
             rows,
             total_weight: histories.len() as f64,
         })
@@ -370,40 +404,44 @@ impl Groups {
         //   Σ w·(r+x)·((1−π)/(α+T) + π/(α+t_x)), Σ w·π, Σ w·π/(b+x−1)],
         // π = the share of the "dropped out at t_x" term. Fixed chunks summed
         // in order keep the result deterministic.
-        let partials: Vec<[f64; 5]> = self
-            .rows
-            .par_chunks(8192)
-            .map(|chunk| {
-                let mut s = [0.0; 5];
-                for &(xi, txi, tbi, w) in chunk {
-                    let w = f64::from(w);
-                    let (rx, c, inv_bx1) = per_x[xi as usize];
-                    let (ln_tb, inv_tb) = tb[tbi as usize];
-                    let a3 = -rx * ln_tb;
-                    if self.xs[xi as usize] == 0 {
-                        s[0] += w * a3;
-                        s[1] += w * ln_tb;
-                        s[2] += w * rx * inv_tb;
-                        continue;
-                    }
-                    let (ln_tx, inv_tx) = tx[txi as usize];
-                    let a4 = c - rx * ln_tx;
-                    let e = (-(a3 - a4).abs()).exp();
-                    let lse = a3.max(a4) + e.ln_1p();
-                    let pi = if a4 >= a3 {
-                        1.0 / (1.0 + e)
-                    } else {
-                        e / (1.0 + e)
-                    };
-                    s[0] += w * lse;
-                    s[1] += w * ((1.0 - pi) * ln_tb + pi * ln_tx);
-                    s[2] += w * rx * ((1.0 - pi) * inv_tb + pi * inv_tx);
-                    s[3] += w * pi;
-                    s[4] += w * pi * inv_bx1;
+        let sums = |chunk: &[(u32, u32, u32, u32)]| {
+            let mut s = [0.0; 5];
+            for &(xi, txi, tbi, w) in chunk {
+                let w = f64::from(w);
+                let (rx, c, inv_bx1) = per_x[xi as usize];
+                let (ln_tb, inv_tb) = tb[tbi as usize];
+                let a3 = -rx * ln_tb;
+                if self.xs[xi as usize] == 0 {
+                    s[0] += w * a3;
+                    s[1] += w * ln_tb;
+                    s[2] += w * rx * inv_tb;
+                    continue;
                 }
-                s
-            })
-            .collect();
+                let (ln_tx, inv_tx) = tx[txi as usize];
+                let a4 = c - rx * ln_tx;
+                let e = (-(a3 - a4).abs()).exp();
+                let lse = a3.max(a4) + e.ln_1p();
+                let pi = if a4 >= a3 {
+                    1.0 / (1.0 + e)
+                } else {
+                    e / (1.0 + e)
+                };
+                s[0] += w * lse;
+                s[1] += w * ((1.0 - pi) * ln_tb + pi * ln_tx);
+                s[2] += w * rx * ((1.0 - pi) * inv_tb + pi * inv_tx);
+                s[3] += w * pi;
+                s[4] += w * pi * inv_bx1;
+            }
+            s
+        };
+        // One chunk is summed on this thread: handing a small client's few
+        // hundred rows to the thread pool cost more than the sums, on each
+        // of the optimiser's hundreds of evaluations. Same order, same bits.
+        let partials: Vec<[f64; 5]> = if self.rows.len() <= LL_CHUNK {
+            vec![sums(&self.rows)]
+        } else {
+            self.rows.par_chunks(LL_CHUNK).map(sums).collect()
+        };
         let mut s = [0.0; 5];
         for p in &partials {
             for k in 0..5 {

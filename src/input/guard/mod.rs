@@ -36,10 +36,11 @@
 //!   row element; `get_range` expands `number-rows-repeated` up to its own
 //!   `MAX_CELLS` = 100,000,000 cells (≈ 5.6 GB of `Data` + formula `String`s)
 //!   — a 859-byte file asks for 5.5 GB. All sheets are read at open.
-//! - zip parts: calamine decompresses parts without a limit (the declared
-//!   uncompressed size is not enforced by the zip crate on `by_name` reads),
-//!   and quick-xml buffers a whole tag or text node, so one huge text run sits
-//!   in memory whole.
+//! - zip parts: quick-xml buffers a whole tag or text node, so one huge text
+//!   run sits in memory whole. (The zip crate, since 9.x, stops a part's
+//!   output at its declared size, and the declared sizes are checked here
+//!   first; small parts are still metered in full before calamine opens the
+//!   file, large worksheet parts beside its read — see [`gate`].)
 //!
 //! It also makes sure only regular files are read (a FIFO would block, a
 //! device such as /dev/zero never ends) and that size caps hold on the open
