@@ -51,11 +51,17 @@ fn identity<const N: usize>() -> [[f64; N]; N] {
     h
 }
 
+/// Line-search halvings (a step of 2⁻²⁰ of the full one) and relative gain
+/// below which an accepted step counts as no progress.
+const STALL_HALVINGS: usize = 20;
+const STALL_GAIN: f64 = 1e-13;
+
 /// Minimises `fg` (returning the value and the gradient; a non-finite value
 /// means "outside the domain") from `x0`, until the largest gradient
 /// component is at most `tolerance`, `max_iterations` BFGS steps are used,
-/// or a coordinate leaves [−`limit`, `limit`] (the minimum is at infinity:
-/// stopping early keeps divergent fits cheap). `h0` is an initial
+/// a coordinate leaves [−`limit`, `limit`] (the minimum is at infinity:
+/// stopping early keeps divergent fits cheap), or three steps in a row make
+/// no progress (unconverged, like the cap). `h0` is an initial
 /// inverse-Hessian approximation (else a scaled identity).
 pub fn minimise<const N: usize>(
     fg: impl Fn(&[f64; N]) -> (f64, [f64; N]),
@@ -70,6 +76,7 @@ pub fn minimise<const N: usize>(
     let mut h = h0.unwrap_or_else(identity::<N>);
     let mut iterations = 0;
     let mut restarted = false;
+    let mut stalled = 0;
     while iterations < max_iterations
         && f.is_finite()
         && max_abs(&g) > tolerance
@@ -91,6 +98,7 @@ pub fn minimise<const N: usize>(
         let scale = (MAX_STEP / max_abs(&d)).min(1.0);
         let mut step = scale;
         let mut accepted = None;
+        let mut halvings = 0;
         for _ in 0..40 {
             let mut xn = x;
             for i in 0..N {
@@ -102,6 +110,7 @@ pub fn minimise<const N: usize>(
                 break;
             }
             step *= 0.5;
+            halvings += 1;
         }
         let Some((xn, fnew, gnew)) = accepted else {
             // No decrease along d: restart once from the identity, else stop.
@@ -113,6 +122,22 @@ pub fn minimise<const N: usize>(
             continue;
         };
         restarted = false;
+        // Stuck on a ridge (a, b → ∞ when the data show no drop-out): the
+        // line search needs a millionth of a step to gain a few ulps of the
+        // likelihood, iteration after iteration, at some twenty evaluations
+        // each. Three such steps in a row end the search, unconverged, as
+        // the iteration cap would, only hundreds of evaluations sooner.
+        if halvings >= STALL_HALVINGS && f - fnew <= STALL_GAIN * f.abs().max(1.0) {
+            stalled += 1;
+            if stalled >= 3 {
+                x = xn;
+                f = fnew;
+                g = gnew;
+                break;
+            }
+        } else {
+            stalled = 0;
+        }
         let mut s = [0.0; N];
         let mut y = [0.0; N];
         for i in 0..N {
