@@ -18,6 +18,7 @@
 //! `conditional_expected_number_of_purchases_up_to_time`), including
 //! P(alive) = 1 for a buyer with no repeat purchase.
 
+use super::grouping::{distinct, position, used_days};
 use super::special::{Hyp2f1Series, digamma, hyp2f1, ln_gamma};
 use super::{BuyerHistory, FitOptions, LOG_PARAM_LIMIT, ValueError, check_options, optim};
 use rayon::prelude::*;
@@ -229,42 +230,6 @@ struct Groups {
     /// group: at a million customers nearly every one is a group of its own.
     rows: Vec<(u32, u32, u32, u32)>,
     total_weight: f64,
-}
-
-fn distinct(mut v: Vec<f64>) -> Vec<f64> {
-    v.par_sort_unstable_by(f64::total_cmp);
-    v.dedup();
-    v
-}
-
-/// The distinct days (0…`max`) that the `day` field of `rows` holds, in
-/// time units, ascending; each row's day replaced by its index among them.
-fn used_days(
-    rows: &mut [(u32, u32, u32, u32)],
-    max: u32,
-    unit_days: f64,
-    day: impl Fn(&mut (u32, u32, u32, u32)) -> &mut u32,
-) -> Vec<f64> {
-    let mut index = vec![u32::MAX; max as usize + 1];
-    for r in rows.iter_mut() {
-        index[*day(r) as usize] = 0;
-    }
-    let mut values = Vec::new();
-    for (d, slot) in index.iter_mut().enumerate() {
-        if *slot == 0 {
-            *slot = values.len() as u32;
-            values.push(d as f64 / unit_days);
-        }
-    }
-    for r in rows.iter_mut() {
-        let d = day(r);
-        *d = index[*d as usize];
-    }
-    values
-}
-
-fn position(values: &[f64], v: f64) -> u32 {
-    values.partition_point(|&u| u < v) as u32
 }
 
 impl Groups {

@@ -33,6 +33,7 @@ mod bgnbd;
 mod clv;
 mod cohorts;
 mod gamma_gamma;
+mod grouping;
 mod optim;
 mod rfm;
 pub mod special;
