@@ -128,11 +128,11 @@ pub fn compute(
                 .map(|o| (ds.customers[o.customer as usize].id.as_str(), o.day.date())),
         )
     });
+    let buyers = ds.customers.iter().filter(|c| c.orders >= 1).count();
     let h = match &ds.orders {
         Some(_) => from_orders(ds, as_of),
-        None => from_columns(ds, as_of),
+        None => from_columns(ds, as_of, buyers),
     };
-    let buyers = ds.customers.iter().filter(|c| c.orders >= 1).count();
     let skipped = buyers.saturating_sub(h.list.len());
     if skipped > 0 {
         warnings.push(Diagnostic::new(
@@ -435,11 +435,10 @@ fn from_orders(ds: &Dataset, as_of: Day) -> Histories {
     h
 }
 
-/// Histories from the customer list's order count and purchase dates.
-fn from_columns(ds: &Dataset, as_of: Day) -> Histories {
-    // Sized for every buyer up front: a million of them grown by doubling
-    // would hold up to twice that while the model is fitted.
-    let buyers = ds.customers.iter().filter(|c| c.orders >= 1).count();
+/// Histories from the customer list's order count and purchase dates, for
+/// at most `buyers` customers (sized up front: a million grown by doubling
+/// would hold up to twice that while the model is fitted).
+fn from_columns(ds: &Dataset, as_of: Day, buyers: usize) -> Histories {
     let mut h = Histories {
         list: Vec::with_capacity(buyers),
         owner: Vec::with_capacity(buyers),

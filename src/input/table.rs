@@ -232,8 +232,8 @@ fn open_workbook(
         && let Some(g) = &gate
     {
         // A part over budget stopped calamine: say that, not what it saw.
+        // (The verdict comes once the meter has finished.)
         g.outcome()?;
-        g.cancel();
     }
     match opened {
         Ok(Ok(s)) => Ok((s, gate)),

@@ -44,7 +44,21 @@ pub(super) fn scan(file: &File, kind: Kind, name: &str) -> Result<Vec<Deferred>,
                 format!("{} per part", bytes(MAX_ZIP_PART_BYTES)),
             ));
         }
-        parts.push((i, part));
+        let lower = part.to_ascii_lowercase();
+        // A large xlsx worksheet is left to the meter beside the read: its
+        // local header and compressed data, where the data starts being
+        // known once the raw entry is open (else bounded by the header's
+        // most: 30 bytes, name and extra field of up to 64 KiB each).
+        let defer = (kind == Kind::Xlsx
+            && lower.starts_with("xl/worksheets/")
+            && (lower.ends_with(".xml") || lower.ends_with(".rels"))
+            && f.size() >= DEFER_BYTES)
+            .then(|| {
+                let start = f.header_start();
+                let data = f.data_start().unwrap_or(start + 30 + 2 * 0xFFFF);
+                (start, data + f.compressed_size())
+            });
+        parts.push((i, part, defer));
     }
     let mut budget = CellBudget {
         file: name,
@@ -55,7 +69,7 @@ pub(super) fn scan(file: &File, kind: Kind, name: &str) -> Result<Vec<Deferred>,
     } else {
         Vec::new()
     };
-    for (i, raw) in parts {
+    for (i, raw, defer) in parts {
         let lower = raw.to_ascii_lowercase();
         // Messages name the sheet a user sees, not the zip part behind it.
         let part = sheets
@@ -64,21 +78,11 @@ pub(super) fn scan(file: &File, kind: Kind, name: &str) -> Result<Vec<Deferred>,
             .map(|(_, sheet)| sheet.clone())
             .unwrap_or(raw);
         let xml = lower.ends_with(".xml") || lower.ends_with(".rels");
-        if kind == Kind::Xlsx
-            && xml
-            && lower.starts_with("xl/worksheets/")
-            && let Ok(raw) = zip.by_index_raw(i)
-            && raw.size() >= DEFER_BYTES
-        {
-            // Its local header and compressed data; where the data starts is
-            // known once the raw entry is open, else bounded by the header's
-            // most (30 bytes, name and extra field of up to 64 KiB each).
-            let start = raw.header_start();
-            let data = raw.data_start().unwrap_or(start + 30 + 2 * 0xFFFF);
+        if let Some((start, end)) = defer {
             deferred.push(Deferred {
                 index: i,
                 start,
-                end: data + raw.compressed_size(),
+                end,
                 part,
             });
             continue;
