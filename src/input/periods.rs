@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use chrono::Datelike;
+
 use super::fields::normalize;
 use super::row::{Cell, CellKind};
 use super::value::{date_from_serial, month_number, parse_date};
@@ -89,13 +91,10 @@ pub fn covered(spans: &[Span]) -> Option<Span> {
     let first = spans.iter().map(|s| s.0).min()?;
     let last_start = spans.iter().map(|s| s.0).max()?;
     let mut last = spans.iter().map(|s| s.1).max()?;
-    let all_firsts = spans
-        .iter()
-        .all(|(a, b)| a == b && a.iso().ends_with("-01"));
+    let all_firsts = spans.iter().all(|(a, b)| a == b && a.date().day() == 1);
     if all_firsts {
-        let iso = last_start.iso();
-        let (y, m) = (iso[..4].parse().ok()?, iso[5..7].parse().ok()?);
-        last = month_span(y, m)?.1;
+        let d = last_start.date();
+        last = month_span(d.year(), d.month())?.1;
     }
     Some((first, last))
 }

@@ -43,11 +43,7 @@ pub fn read_spend(
     let mut extras: Vec<u32> = Vec::new();
     let mut local = Problems::default();
     let mut spans: Vec<super::periods::Span> = Vec::new();
-    let shift = if hints.date1904 {
-        super::table::DAYS_1900_TO_1904
-    } else {
-        0.0
-    };
+    let shift = super::table::date_shift(hints.date1904);
     let result = read_table(
         book,
         sheet,
