@@ -50,15 +50,12 @@ const MARKS: &[(&str, &str, &[&str])] = &[
 
 /// The mark a word or symbol is (`kr.` → `kr.`, `€` → `€`, `usd` → `USD`).
 pub fn currency_mark(word: &str) -> Option<&'static str> {
-    let w: String = word
-        .trim()
-        .trim_end_matches('.')
-        .chars()
-        .flat_map(char::to_lowercase)
-        .collect();
+    // Compared lower-cased on the fly: this runs on every money cell with
+    // letters in it, so no lower-cased copy is allocated.
+    let w = word.trim().trim_end_matches('.');
     MARKS
         .iter()
-        .find(|(m, _, _)| *m == w)
+        .find(|(m, _, _)| m.chars().eq(w.chars().flat_map(char::to_lowercase)))
         .map(|(_, shown, _)| *shown)
 }
 
